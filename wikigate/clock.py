@@ -1,0 +1,28 @@
+"""Time as a dependency, so tests can move it instead of sleeping."""
+
+from __future__ import annotations
+
+import time
+
+
+class Clock:
+    """Wall-clock time in seconds since the epoch."""
+
+    def now(self) -> float:
+        return time.time()
+
+
+class FixedClock(Clock):
+    """A clock that only moves when told to."""
+
+    def __init__(self, start: float = 1_700_000_000.0) -> None:
+        self._now = start
+
+    def now(self) -> float:
+        return self._now
+
+    def advance(self, seconds: float) -> None:
+        self._now += seconds
+
+    def set(self, when: float) -> None:
+        self._now = when
