@@ -1,0 +1,141 @@
+"""Background delivery of mail, so an API request never waits on a mail server.
+
+`Mailer.send_later` returns at once; delivery runs as an asyncio task that
+retries with growing delays and logs what it could not do. A failed mail
+must not turn into an API error: `resetpassword` answers "success" whether
+or not the mail went out, so that its answer reveals nothing about accounts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid, parseaddr
+from enum import StrEnum
+from pathlib import Path
+
+from wikigate.clock import Clock
+from wikigate.mail.transports import OutboxTransport, SmtpTransport, Transport
+
+Sleep = Callable[[float], Awaitable[None]]
+
+_default_logger = logging.getLogger("wikigate.mail")
+
+
+class Mailer:
+    """Sends messages through `transport` in background tasks.
+
+    A message gets one attempt plus up to `retries` more; the n-th retry
+    waits `retry_delay * 2**(n-1)` seconds. `sleep` and `clock` are there so
+    tests can run the schedule without waiting.
+    """
+
+    def __init__(
+        self,
+        transport: Transport,
+        *,
+        retries: int = 3,
+        retry_delay: float = 2.0,
+        logger: logging.Logger = _default_logger,
+        clock: Clock | None = None,
+        sleep: Sleep = asyncio.sleep,
+    ) -> None:
+        self.transport = transport
+        self.retries = retries
+        self.retry_delay = retry_delay
+        self._logger = logger
+        self._clock = clock or Clock()
+        self._sleep = sleep
+        # The event loop holds tasks only weakly; without this set a pending
+        # delivery could be garbage-collected halfway.
+        self._pending: set[asyncio.Task[None]] = set()
+
+    def send_later(self, message: EmailMessage) -> None:
+        """Queue `message` for delivery and return at once. Needs a running loop."""
+        self._stamp(message)
+        task = asyncio.get_running_loop().create_task(self._deliver(message))
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+
+    async def drain(self) -> None:
+        """Wait until every queued message is delivered or given up on."""
+        while self._pending:
+            await asyncio.gather(*self._pending, return_exceptions=True)
+
+    def _stamp(self, message: EmailMessage) -> None:
+        # Stamped at queueing time, so retries resend the very same message
+        # and a receiver can tell duplicates apart by Message-ID.
+        if "Date" not in message:
+            moment = datetime.fromtimestamp(self._clock.now(), tz=UTC)
+            message["Date"] = format_datetime(moment)
+        if "Message-ID" not in message:
+            domain = parseaddr(str(message.get("From", "")))[1].rpartition("@")[2]
+            message["Message-ID"] = make_msgid(domain=domain or None)
+
+    async def _deliver(self, message: EmailMessage) -> None:
+        # The log names the mail by recipient and subject only: the body may
+        # hold a temporary password, which has no place in a log file.
+        label = f"to {message['To']!s} ({message['Subject']!s})"
+        for attempt in range(self.retries + 1):
+            if attempt:
+                await self._sleep(self.retry_delay * 2 ** (attempt - 1))
+            try:
+                await self.transport.send(message)
+            except Exception as error:
+                if attempt < self.retries:
+                    self._logger.warning(
+                        "mail %s failed (attempt %d of %d), retrying: %s",
+                        label, attempt + 1, self.retries + 1, error,
+                    )
+                else:
+                    self._logger.error(
+                        "mail %s not delivered after %d attempts: %s",
+                        label, attempt + 1, error,
+                    )
+            else:
+                self._logger.info("mail %s delivered", label)
+                return
+
+
+class SmtpSecurity(StrEnum):
+    NONE = "none"
+    STARTTLS = "starttls"
+    TLS = "tls"
+
+
+def mailer_from_settings(
+    *,
+    smtp_host: str | None,
+    smtp_port: int,
+    smtp_tls: str,
+    smtp_user: str | None,
+    smtp_password: str | None,
+    outbox_dir: Path,
+    smtp_timeout: float = 10.0,
+    retries: int = 3,
+    retry_delay: float = 2.0,
+    clock: Clock | None = None,
+) -> Mailer:
+    """SMTP when a host is configured, otherwise the file outbox.
+
+    A wrong `smtp_tls` value raises ValueError here, at start-up, instead of
+    at the first mail.
+    """
+    transport: Transport
+    if smtp_host:
+        security = SmtpSecurity(smtp_tls)
+        transport = SmtpTransport(
+            smtp_host,
+            smtp_port,
+            use_tls=security is SmtpSecurity.TLS,
+            starttls=security is SmtpSecurity.STARTTLS,
+            username=smtp_user,
+            password=smtp_password,
+            timeout=smtp_timeout,
+        )
+    else:
+        transport = OutboxTransport(outbox_dir, clock=clock)
+    return Mailer(transport, retries=retries, retry_delay=retry_delay, clock=clock)
