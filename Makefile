@@ -1,0 +1,37 @@
+# wikigate: two commands on a fresh machine.
+#   make serve   venv, install, database, Admin account (password printed once), serve on 127.0.0.1:8080
+#   make test    venv with test extras, then the whole suite (SQLite, and PostgreSQL when CI=true)
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+
+.PHONY: serve test test-sqlite test-postgres e2e bench conformance clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(STAMP)
+
+serve: $(STAMP)
+	$(BIN)/wikigate bootstrap
+	$(BIN)/wikigate serve
+
+test: $(TEST_STAMP)
+	$(BIN)/python -m pytest -q
+	@if [ "$$CI" = "true" ] || [ -n "$$WIKIGATE_TEST_POSTGRES" ]; then $(MAKE) --no-print-directory test-postgres; fi
+
+test-postgres: $(TEST_STAMP)
+	WIKIGATE_TEST_BACKEND=postgresql WIKIGATE_REQUIRE_POSTGRES=1 $(BIN)/python -m pytest -q -m "not e2e"
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,200 @@
+"""The main module through HTTP: formats, errors, warnings, asserts and headers."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import Api
+
+
+async def test_unknown_action_is_badvalue_with_error_header(api: Api) -> None:
+    response = await api.get(action="nosuchmodule")
+    assert response.status_code == 200
+    assert response.headers["MediaWiki-API-Error"] == "badvalue"
+    error = response.json()["error"]
+    assert error["code"] == "badvalue"
+    assert error["info"] == 'Unrecognized value for parameter "action": nosuchmodule.'
+    assert "*" in error
+
+
+async def test_headers_match_mediawiki(api: Api) -> None:
+    response = await api.get(action="query", meta="tokens")
+    assert response.headers["content-type"] == "application/json; charset=utf-8"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["x-frame-options"] == "DENY"
+    assert response.headers["cache-control"] == "private, must-revalidate, max-age=0"
+    assert response.headers["content-disposition"] == "inline; filename=api-result.json"
+    assert len(response.headers["x-request-id"]) == 24
+
+
+async def test_formatversion_1_and_2_booleans(api: Api) -> None:
+    v1 = (await api.get(action="query", meta="userinfo")).json()
+    v2 = (await api.get(action="query", meta="userinfo", formatversion="2")).json()
+    assert v1["batchcomplete"] == "" and v1["query"]["userinfo"]["anon"] == ""
+    assert v2["batchcomplete"] is True and v2["query"]["userinfo"]["anon"] is True
+
+
+async def test_formatversion_latest_is_2(api: Api) -> None:
+    body = (await api.get(action="query", meta="userinfo", formatversion="latest")).json()
+    assert body["batchcomplete"] is True
+
+
+async def test_bad_formatversion_is_badvalue(api: Api) -> None:
+    response = await api.get(action="query", formatversion="3")
+    assert response.json()["error"]["code"] == "badvalue"
+
+
+async def test_unrecognized_parameters_warn(api: Api) -> None:
+    body = (await api.get(action="query", meta="tokens", foo="1", bar="2")).json()
+    assert body["warnings"]["main"]["*"] == "Unrecognized parameters: foo, bar."
+
+
+async def test_errorformat_plaintext_v2(api: Api) -> None:
+    body = (await api.get(action="query", meta="tokens", errorformat="plaintext", formatversion="2",
+                          **{"assert": "user"})).json()
+    assert body["errors"] == [{"code": "assertuserfailed",
+                               "text": "You are no longer logged in, so the action could not be completed.",
+                               "module": "main"}]
+    assert "docref" in body
+
+
+async def test_errorformat_raw_and_none_and_html(api: Api) -> None:
+    raw = (await api.get(action="query", errorformat="raw", formatversion="2", **{"assert": "bot"})).json()
+    assert raw["errors"][0] == {"code": "assertbotfailed", "key": "apierror-assertbotfailed", "params": [],
+                                "module": "main"}
+    none = (await api.get(action="query", errorformat="none", **{"assert": "bot"})).json()
+    assert none["errors"] == [{"code": "assertbotfailed", "module": "main"}]
+    html = (await api.get(action="query", errorformat="html", formatversion="2", **{"assert": "bot"})).json()
+    assert html["errors"][0]["html"] == "You do not have the <code>bot</code> right, so the action could not be completed."
+
+
+async def test_errorformat_wikitext_v1_uses_star(api: Api) -> None:
+    body = (await api.get(action="query", errorformat="wikitext", **{"assert": "bot"})).json()
+    assert body["errors"][0]["*"].startswith("You do not have the <code>bot</code> right")
+
+
+async def test_warnings_in_plaintext_errorformat_are_a_list(api: Api) -> None:
+    body = (await api.get(action="query", meta="tokens", type="bogus", foo="1", errorformat="plaintext")).json()
+    codes = {(w["code"], w["module"]) for w in body["warnings"]}
+    assert codes == {("unrecognizedvalues", "query+tokens"), ("unrecognizedparams", "main")}
+
+
+async def test_assertuser_names_the_user(api: Api) -> None:
+    error = (await api.get(action="query", assertuser="Foo")).json()["error"]
+    assert error == {**error, "code": "assertnameduserfailed",
+                     "info": 'You are no longer logged in as "Foo", so the action could not be completed.'}
+
+
+async def test_requestid_curtimestamp_servedby(api: Api) -> None:
+    body = (await api.get(action="query", requestid="abc", curtimestamp="1", servedby="1")).json()
+    assert body["requestid"] == "abc"
+    assert body["curtimestamp"].endswith("Z")
+    assert "servedby" in body
+
+
+async def test_maxlag_is_accepted_and_negative_maxlag_fails(api: Api) -> None:
+    assert "error" not in (await api.get(action="query", meta="tokens", maxlag="5")).json()
+    response = await api.get(action="query", meta="tokens", maxlag="-1")
+    assert response.json()["error"]["code"] == "maxlag"
+    assert response.headers["Retry-After"] == "5"
+    assert response.headers["X-Database-Lag"] == "0"
+
+
+async def test_integer_validation(api: Api) -> None:
+    body = (await api.get(action="query", meta="tokens", maxlag="abc")).json()
+    assert body["error"] == {**body["error"], "code": "badinteger",
+                             "info": 'Invalid value "abc" for integer parameter "maxlag".'}
+
+
+async def test_multi_value_separators_and_duplicates(api: Api) -> None:
+    pipe = (await api.get(action="query", meta="tokens", type="login|login|createaccount")).json()
+    unit = (await api.get(action="query", meta="tokens", type="\x1flogin\x1fcreateaccount")).json()
+    assert set(pipe["query"]["tokens"]) == {"logintoken", "createaccounttoken"}
+    assert set(unit["query"]["tokens"]) == {"logintoken", "createaccounttoken"}
+
+
+async def test_too_many_values(api: Api) -> None:
+    body = (await api.get(action="query", meta="tokens", type="|".join(["csrf"] * 51))).json()
+    assert "error" not in body  # duplicates are dropped before counting
+    values = "|".join(f"x{i}" for i in range(51))
+    error = (await api.get(action="query", meta="siteinfo", siprop=values)).json()["error"]
+    assert error["code"] == "toomanyvalues"
+    assert (error["limit"], error["lowlimit"], error["highlimit"]) == (50, 50, 500)
+
+
+async def test_invalid_utf8_is_cleaned_with_a_warning(api: Api) -> None:
+    response = await api.client.get("/w/api.php?action=query&meta=tokens&format=json&requestid=%FF%FE")
+    body = response.json()
+    assert body["requestid"] == "\ufffd\ufffd"
+    assert "invalid or non-normalized" in body["warnings"]["main"]["*"]
+
+
+async def test_nfc_normalisation(api: Api) -> None:
+    body = (await api.get(action="query", requestid="e\u0301")).json()
+    assert body["requestid"] == "\u00e9"
+
+
+async def test_utf8_and_ascii_output(api: Api) -> None:
+    v1 = (await api.get(action="query", requestid="é")).content
+    assert b"\\u00e9" in v1
+    assert "é".encode() in (await api.get(action="query", requestid="é", utf8="1")).content
+    assert "é".encode() in (await api.get(action="query", requestid="é", formatversion="2")).content
+    assert b"\\u00e9" in (await api.get(action="query", requestid="é", formatversion="2", ascii="1")).content
+
+
+async def test_post_multipart(api: Api) -> None:
+    response = await api.client.post("/w/api.php", files={"action": (None, "query"), "meta": (None, "tokens"),
+                                                           "format": (None, "json")})
+    assert response.json()["query"]["tokens"]["csrftoken"] == "+\\"
+
+
+async def test_wrong_content_type_is_an_api_error(api: Api) -> None:
+    response = await api.client.post("/w/api.php?format=json", content=b'{"action": "query"}',
+                                     headers={"content-type": "application/json"})
+    assert response.status_code == 415
+    assert response.json()["error"]["code"] == "unsupportedmediatype"
+
+
+async def test_oversized_body_is_refused(api: Api, services) -> None:  # type: ignore[no-untyped-def]
+    size = services.settings.max_body_bytes + 10
+    response = await api.client.post("/w/api.php", content=b"a" * size,
+                                     headers={"content-type": "application/x-www-form-urlencoded"})
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "toolarge"
+
+
+async def test_format_none_and_jsonfm(api: Api) -> None:
+    assert (await api.client.get("/w/api.php", params={"action": "query", "format": "none"})).content == b""
+    page = await api.client.get("/w/api.php", params={"action": "query", "format": "jsonfm"})
+    assert page.headers["content-type"].startswith("text/html")
+
+
+async def test_api_php_at_the_root_too(api: Api) -> None:
+    body = (await api.client.get("/api.php", params={"action": "query", "meta": "tokens", "format": "json"})).json()
+    assert body["query"]["tokens"]["csrftoken"] == "+\\"
+
+
+async def test_jsonp_callback_is_refused(api: Api) -> None:
+    assert (await api.get(action="query", callback="cb")).json()["error"]["code"] == "jsonp-not-supported"
+
+
+async def test_origin_star_suppresses_login(api: Api) -> None:
+    response = await api.get(action="query", meta="tokens", type="login", origin="*")
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert response.headers["MediaWiki-Login-Suppressed"] == "true"
+    body = response.json()
+    assert body["query"]["tokens"] == {}
+    assert "same-origin" in json.dumps(body["warnings"])
+
+
+async def test_origin_must_match_header(api: Api) -> None:
+    response = await api.client.get("/w/api.php", params={"action": "query", "format": "json",
+                                                          "origin": "http://a.example"},
+                                     headers={"Origin": "http://b.example"})
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "badorigin"
+
+
+async def test_runjobs_answers_json(api: Api) -> None:
+    response = await api.client.post("/w/index.php", data={"title": "Special:RunJobs", "maxjobs": "10"})
+    assert response.json()["reached"] == "none-ready"

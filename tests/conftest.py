@@ -1,0 +1,159 @@
+"""Fixtures that start real things: a database (SQLite, or PostgreSQL when
+WIKIGATE_TEST_BACKEND=postgresql), the application, and an HTTP client.
+
+The PostgreSQL run creates a throwaway database per test session and drops it
+afterwards; with WIKIGATE_REQUIRE_POSTGRES=1 (set by CI) a missing server is
+an error rather than a skip.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import secrets
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from wikigate.app import Services, build_services, create_app
+from wikigate.clock import FixedClock
+from wikigate.config import Settings
+
+BACKEND = os.environ.get("WIKIGATE_TEST_BACKEND", "sqlite")
+PG_ADMIN_URL = os.environ.get("WIKIGATE_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def _pg_admin(statement: str) -> None:
+    import asyncpg
+
+    async def run() -> None:
+        connection = await asyncpg.connect(PG_ADMIN_URL, timeout=5)
+        try:
+            await connection.execute(statement)
+        finally:
+            await connection.close()
+
+    asyncio.run(run())
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[str | None]:
+    """A fresh PostgreSQL database for this test session, or None on SQLite runs."""
+    if BACKEND != "postgresql":
+        yield None
+        return
+    name = f"wikigate_test_{secrets.token_hex(4)}"
+    try:
+        _pg_admin(f'CREATE DATABASE "{name}"')
+    except Exception as error:  # server missing or refusing
+        if os.environ.get("WIKIGATE_REQUIRE_POSTGRES"):
+            raise
+        pytest.skip(f"PostgreSQL not available: {error}")
+    base = PG_ADMIN_URL.rsplit("/", 1)[0]
+    yield f"{base.replace('postgresql://', 'postgresql+asyncpg://')}/{name}"
+    _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(1_790_000_000.0)
+
+
+@pytest.fixture
+def settings(tmp_path: Path, pg_database: str | None) -> Settings:
+    # A low PBKDF2 cost keeps tests fast; the format is the same.
+    return Settings(data_dir=tmp_path / "data", secret_key="test-secret", pbkdf2_cost=1000,
+                    database_url=pg_database or "", sitename="Wikigate", server="http://wiki.test")
+
+
+async def _reset_database(services: Services) -> None:
+    """PostgreSQL tests share one database: empty every table before each test."""
+    from sqlalchemy import text
+
+    from wikigate.store.schema import metadata
+
+    names = ", ".join(f'"{table.name}"' for table in metadata.sorted_tables)
+    async with services.engine.begin() as connection:
+        await connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+async def services(settings: Settings, clock: FixedClock) -> AsyncIterator[Services]:
+    built = await build_services(settings, clock=clock)
+    if built.engine.dialect.name == "postgresql":
+        await _reset_database(built)
+    try:
+        yield built
+    finally:
+        await built.close()
+
+
+@pytest.fixture
+async def app(settings: Settings, services: Services) -> Any:
+    return create_app(settings, services=services)
+
+
+class Api:
+    """A client with a cookie jar that speaks to api.php the way MediaWiki clients do."""
+
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self.client = client
+
+    async def get(self, **params: Any) -> httpx.Response:
+        return await self.client.get("/w/api.php", params={"format": "json", **params})
+
+    async def post(self, query: dict[str, Any] | None = None, **params: Any) -> httpx.Response:
+        return await self.client.post("/w/api.php", params=query or {}, data={"format": "json", **params})
+
+    async def token(self, kind: str = "csrf") -> str:
+        response = await self.get(action="query", meta="tokens", type=kind)
+        return str(response.json()["query"]["tokens"][f"{kind}token"])
+
+    async def login(self, name: str, password: str) -> dict[str, Any]:
+        token = await self.token("login")
+        response = await self.post(action="clientlogin", username=name, password=password,
+                                   loginreturnurl="http://wiki.test/", logintoken=token)
+        return dict(response.json())
+
+
+@pytest.fixture
+async def client(app: Any) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
+    async with app.router.lifespan_context(app):
+        async with httpx.AsyncClient(transport=transport, base_url="http://wiki.test") as http:
+            yield http
+
+
+@pytest.fixture
+async def api(client: httpx.AsyncClient) -> Api:
+    return Api(client)
+
+
+@pytest.fixture
+async def new_api(app: Any, client: httpx.AsyncClient) -> AsyncIterator[Any]:
+    """Makes further independent clients (own cookie jars) against the same running app."""
+    clients: list[httpx.AsyncClient] = []
+
+    def make(ip: str = "127.0.0.1") -> Api:
+        transport = httpx.ASGITransport(app=app, client=(ip, 50001))
+        http = httpx.AsyncClient(transport=transport, base_url="http://wiki.test")
+        clients.append(http)
+        return Api(http)
+
+    yield make
+    for http in clients:
+        await http.aclose()
+
+
+@pytest.fixture
+async def make_user(services: Services) -> Any:
+    from wikigate.services.accounts import create_account
+
+    async def make(name: str, password: str, *, groups: tuple[str, ...] = (), email: str = "") -> Any:
+        return await create_account(services, name, password, groups=groups, email=email)
+
+    return make
+

@@ -1,0 +1,1 @@
+"""The Action API framework: requests, parameters, errors, formatting and the main pipeline."""

@@ -1,0 +1,93 @@
+"""Everything one API request carries through the pipeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from wikigate.api.errors import ApiError, ApiMessage
+from wikigate.api.request import ApiRequest
+from wikigate.services.sessions import Session
+from wikigate.services.users import User
+
+if TYPE_CHECKING:
+    from wikigate.app import Services
+
+
+@dataclass(slots=True)
+class ApiContext:
+    services: "Services"
+    request: ApiRequest
+    session: Session
+    user: User
+    now: float
+    formatversion: int = 1
+    errorformat: str = "bc"
+    module_path: str = "main"
+    warnings: list[tuple[str, ApiMessage]] = field(default_factory=list)
+    limits_used: dict[str, int] = field(default_factory=dict)
+    cookies: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)
+    # Set when the request must run as anonymous (origin=*, Treat-as-Untrusted).
+    login_suppressed: bool = False
+
+    @property
+    def settings(self):  # type: ignore[no-untyped-def]
+        return self.services.settings
+
+    @property
+    def ip(self) -> str:
+        return self.request.client_ip
+
+    def has_right(self, right: str) -> bool:
+        return self.user.has_right(right)
+
+    def require_right(self, right: str) -> None:
+        if not self.user.has_right(right):
+            raise ApiError("permissiondenied-generic", code="permissiondenied")
+
+    def warn(self, module_path: str, message: ApiMessage) -> None:
+        self.warnings.append((module_path, message))
+
+    def warn_module(self, message: ApiMessage) -> None:
+        self.warnings.append((self.module_path, message))
+
+    def set_cookie(self, name: str, value: str, **options: Any) -> None:
+        self.cookies.append((name, value, options))
+
+    def clear_cookie(self, name: str) -> None:
+        self.cookies.append((name, "deleted", {"max_age": 0, "expires_epoch": 1}))
+
+    def log_in(self, user_id: int, user_name: str, user_token: str, *, remember: bool,
+               bot_app_id: str | None = None, bot_grants: tuple[str, ...] = ()) -> None:
+        """Bind the session to a user under a new id and send the login cookies."""
+        from wikigate.services.identity import remember_token, start_login_session
+
+        settings = self.services.settings
+        start_login_session(self.session, user_id, user_token, remember=remember,
+                            bot_app_id=bot_app_id, bot_grants=bot_grants)
+        if bot_app_id is not None:
+            # Bot-password sessions live under their own cookie, like MediaWiki's provider.
+            self.session.cookie_name = self.services.sessions.bot_cookie_name
+            return
+        self.session.cookie_name = self.services.sessions.cookie_name
+        lifetime = settings.extended_login_cookie_expiration if remember else settings.cookie_expiration
+        prefix = settings.cookie_prefix
+        self.set_cookie(f"{prefix}UserID", str(user_id), max_age=lifetime)
+        self.set_cookie(f"{prefix}UserName", user_name.replace(" ", "_"), max_age=lifetime)
+        if remember:
+            self.set_cookie(f"{prefix}Token", remember_token(settings.secret_key, user_id, user_token),
+                            max_age=lifetime)
+
+    def log_out(self) -> None:
+        """End the login: new empty session, login cookies expired."""
+        prefix = self.services.settings.cookie_prefix
+        if self.session.cookie_name == self.services.sessions.bot_cookie_name:
+            self.clear_cookie(self.session.cookie_name)
+            self.session.renew()
+            self.session.persisted = False
+            self.session.set_cookie = False
+            return
+        self.session.renew()
+        for suffix in ("UserID", "Token"):
+            self.clear_cookie(prefix + suffix)

@@ -1,0 +1,91 @@
+"""Turning results, errors and warnings into JSON as MediaWiki prints them.
+
+Modules build results with real booleans; formatversion 1 then applies
+MediaWiki's backwards-compatible transformation (true becomes "", false is
+dropped) unless a dict lists a key in `BC_BOOLS`. Errors and warnings take the
+shape the request's `errorformat` asks for.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from wikigate.api.errors import ApiMessage
+from wikigate.messages import Message, render
+
+# A dict may carry this key naming booleans that stay booleans in formatversion 1.
+BC_BOOLS = "__bc_bools__"
+ERROR_FORMATS = ("bc", "plaintext", "wikitext", "html", "raw", "none")
+
+
+def to_formatversion(value: Any, formatversion: int) -> Any:
+    if isinstance(value, dict):
+        keep = value.get(BC_BOOLS, ())
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            if key == BC_BOOLS:
+                continue
+            if formatversion == 1 and isinstance(item, bool) and key not in keep:
+                if item:
+                    out[key] = ""
+                continue
+            out[key] = to_formatversion(item, formatversion)
+        return out
+    if isinstance(value, (list, tuple)):
+        return [to_formatversion(item, formatversion) for item in value]
+    return value
+
+
+def encode_json(result: Any, *, ascii_only: bool) -> bytes:
+    # Compact like MediaWiki; slashes stay unescaped; non-ASCII escaped unless utf8.
+    return json.dumps(result, ensure_ascii=ascii_only, separators=(",", ":")).encode("utf-8")
+
+
+def _raw_params(params: tuple[Any, ...]) -> list[Any]:
+    return [render(p, "wikitext") if isinstance(p, Message) else p for p in params]
+
+
+def message_entry(item: ApiMessage, module: str, errorformat: str, formatversion: int) -> dict[str, Any]:
+    """One entry of the `errors` or `warnings` list in a non-bc errorformat."""
+    entry: dict[str, Any] = {"code": item.code}
+    if errorformat == "raw":
+        entry["key"] = item.message.key
+        entry["params"] = _raw_params(item.message.params)
+    if item.data:
+        entry["data"] = item.data
+    entry["module"] = module
+    if errorformat in ("plaintext", "wikitext"):
+        entry["text" if formatversion == 2 else "*"] = render(item.message, errorformat)
+    elif errorformat == "html":
+        entry["html" if formatversion == 2 else "*"] = render(item.message, "html")
+    return entry
+
+
+def error_body(errors: list[ApiMessage], *, errorformat: str, formatversion: int, docref: str,
+               module: str) -> dict[str, Any]:
+    if errorformat == "bc":
+        first = errors[0]
+        error: dict[str, Any] = {"code": first.code, "info": render(first.message, "plaintext")}
+        error.update(first.data)
+        error["docref" if formatversion == 2 else "*"] = docref
+        return {"error": error}
+    return {
+        "errors": [message_entry(e, module, errorformat, formatversion) for e in errors],
+        "docref" if formatversion == 2 else "*": docref,
+    }
+
+
+def warnings_body(warnings: list[tuple[str, ApiMessage]], *, errorformat: str,
+                  formatversion: int) -> Any:
+    if errorformat == "bc":
+        grouped: dict[str, list[str]] = {}
+        for module, item in warnings:
+            # bc keys warnings by module name (`tokens`), the other formats by path.
+            name = module.rsplit("+", 1)[-1]
+            text = render(item.message, "plaintext")
+            if text not in grouped.setdefault(name, []):
+                grouped[name].append(text)
+        key = "warnings" if formatversion == 2 else "*"
+        return {module: {key: "\n".join(texts)} for module, texts in grouped.items()}
+    return [message_entry(item, module, errorformat, formatversion) for module, item in warnings]

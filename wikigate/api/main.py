@@ -1,0 +1,354 @@
+"""The request pipeline, in MediaWiki's order.
+
+1. read the request and the main parameters (format, errorformat, …);
+2. CORS (`origin`) and the session and user;
+3. asserts (`assert`, `assertuser`);
+4. the module's declared parameters;
+5. the token (missing, in the query string, or invalid);
+6. rights (`read`, `writeapi`, the non-write promise), then `maxlag`;
+7. POST required; 8. execute; 9. unrecognised-parameter warnings; 10. format.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import socket
+import time
+from typing import TYPE_CHECKING, Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from wikigate.api import formats
+from wikigate.api.context import ApiContext
+from wikigate.api.errors import ApiError, ApiMessage
+from wikigate.api.params import Param, extract_params
+from wikigate.api.registry import ModuleSpec
+from wikigate.api.request import ApiRequest, read_request
+from wikigate.auth.tokens import ANONYMOUS_TOKEN, token_matches
+from wikigate.messages import Message, render
+from wikigate.services.identity import resolve_user
+from wikigate.services.users import build_user
+from wikigate.timeutil import to_iso
+
+if TYPE_CHECKING:
+    from wikigate.app import Services
+
+log = logging.getLogger("wikigate.api")
+
+FORMATS = ("json", "jsonfm", "none")
+HOSTNAME = socket.gethostname()
+
+# Token types: the session secret they use and the salt mixed into the HMAC.
+TOKEN_TYPES: dict[str, tuple[str, str]] = {
+    "createaccount": ("createaccount", ""),
+    "csrf": ("default", ""),
+    "login": ("login", ""),
+    "patrol": ("default", "patrol"),
+    "rollback": ("default", "rollback"),
+    "userrights": ("default", "userrights"),
+    "watch": ("default", "watch"),
+}
+# Types whose anonymous token is the constant `+\`.
+EDIT_CLASS_TOKENS = frozenset({"csrf", "patrol", "rollback", "userrights", "watch"})
+
+
+def main_params(action_names: list[str]) -> tuple[Param, ...]:
+    return (
+        Param("action", tuple(action_names), default="help", submodules="action",
+              help="Which action to perform."),
+        Param("format", FORMATS, default="jsonfm", help="The format of the output."),
+        Param("maxlag", "integer", help="Refuse the request when replication lag exceeds this many seconds."),
+        Param("smaxage", "integer", default=0, min=0, help="Shared cache max-age, in seconds."),
+        Param("maxage", "integer", default=0, min=0, help="Client cache max-age, in seconds."),
+        Param("assert", ("anon", "user", "bot"), help="Verify the user is anonymous, logged in, or a bot."),
+        Param("assertuser", "user", help="Verify the current user is the named user."),
+        Param("requestid", "string", help="Any value given here is echoed in the response."),
+        Param("servedby", "boolean", help="Include the host name that served the request."),
+        Param("curtimestamp", "boolean", help="Include the current timestamp."),
+        Param("responselanginfo", "boolean", help="Include the languages used for uselang and errorlang."),
+        Param("origin", "string", help="The origin of a cross-site request (CORS)."),
+        Param("crossorigin", "boolean", help="Run a CORS request with credentials checked by the header."),
+        Param("uselang", "string", default="user", help="Language for messages."),
+        Param("variant", "string", help="Language variant."),
+        Param("errorformat", formats.ERROR_FORMATS, default="bc", help="Format of warnings and errors."),
+        Param("errorlang", "string", default="uselang", help="Language for warnings and errors."),
+        Param("errorsuselocal", "boolean", help="Use locally customised error texts."),
+    )
+
+
+FORMAT_PARAMS = (
+    Param("callback", "string", help="JSONP callback (not supported)."),
+    Param("utf8", "boolean", help="Output non-ASCII characters as they are."),
+    Param("ascii", "boolean", help="Escape all non-ASCII characters."),
+    Param("formatversion", ("1", "2", "latest"), default="1", help="Output formatting."),
+)
+
+
+class Pipeline:
+    def __init__(self, services: "Services") -> None:
+        self.services = services
+        self.registry = services.registry
+        self.main_params = main_params(list(self.registry.actions))
+
+    async def handle(self, http: Request) -> Response:
+        services = self.services
+        started = time.perf_counter()
+        request_id = secrets.token_hex(12)
+        now = services.clock.now()
+        ctx: ApiContext | None = None
+        module_path = "main"
+        try:
+            api_request = await read_request(http, max_body=services.settings.max_body_bytes)
+        except ApiError as error:
+            return self._fallback_error(error, request_id)
+        fmt, formatversion, errorformat, ascii_only = self._output_options(api_request)
+        session = await services.sessions.load(api_request.cookies)
+        ctx = ApiContext(services=services, request=api_request, session=session,
+                         user=build_user(None, [], services.settings, now, ip=api_request.client_ip),
+                         now=now, formatversion=formatversion, errorformat=errorformat)
+        result: dict[str, Any] = {}
+        status = 200
+        error_codes: list[str] = []
+        try:
+            main = extract_params(ctx, self.main_params, "")
+            self._format_params(ctx)
+            self._cors(ctx, main)
+            if not ctx.login_suppressed:
+                ctx.user = await resolve_user(services, session, api_request.cookies,
+                                              api_request.client_ip, now)
+            spec = self.registry.actions[main["action"]]
+            module_path = spec.path
+            self._asserts(ctx, main)
+            # Errors name the module whose step failed, as MediaWiki's do.
+            ctx.module_path = spec.path
+            params = extract_params(ctx, spec.params, spec.prefix)
+            self._check_token(ctx, spec)
+            self._check_rights(ctx, spec)
+            ctx.module_path = "main"
+            self._check_maxlag(main)
+            if spec.must_post and not api_request.was_posted:
+                raise ApiError("mustbeposted", spec.name)
+            ctx.module_path = spec.path
+            result = await spec.execute(ctx, params) or {}
+            ctx.module_path = "main"
+            self._unused_warning(ctx)
+            self._echo(ctx, main, result)
+        except ApiError as error:
+            status = error.http_status
+            ctx.headers.update(error.headers)
+            error_codes = [m.code for m in error.messages]
+            result = self._error_result(ctx, error.messages, ctx.module_path)
+        except Exception as exc:  # never a traceback to the client
+            log.exception("internal error %s", request_id)
+            code = f"internal_api_error_{type(exc).__name__}"
+            message = ApiMessage(Message("apierror-internal-error", (request_id, type(exc).__name__)),
+                                 code, {"errorclass": type(exc).__name__})
+            error_codes = [code]
+            result = self._error_result(ctx, [message], ctx.module_path)
+        if ctx.warnings:
+            result = {"warnings": formats.warnings_body(ctx.warnings, errorformat=ctx.errorformat,
+                                                         formatversion=ctx.formatversion), **result}
+        await services.sessions.save(ctx.session)
+        response = self._respond(ctx, result, fmt, ascii_only, status, request_id)
+        if error_codes:
+            response.headers["MediaWiki-API-Error"] = ", ".join(dict.fromkeys(error_codes))
+        log.debug("%s %.1f ms", module_path, (time.perf_counter() - started) * 1000)
+        return response
+
+    # -- steps -----------------------------------------------------------------
+
+    def _output_options(self, request: ApiRequest) -> tuple[str, int, str, bool]:
+        """Read format options leniently: errors about them are reported later, in json."""
+        fmt = request.peek("format") or "jsonfm"
+        fmt = fmt if fmt in FORMATS else "json"
+        version = request.peek("formatversion")
+        formatversion = 2 if version in ("2", "latest") else 1
+        errorformat = request.peek("errorformat") or "bc"
+        if errorformat not in formats.ERROR_FORMATS:
+            errorformat = "bc"
+        ascii_only = request.has("ascii") or (formatversion == 1 and not request.has("utf8"))
+        return fmt, formatversion, errorformat, ascii_only
+
+    def _format_params(self, ctx: ApiContext) -> None:
+        ctx.module_path = "json"
+        values = extract_params(ctx, FORMAT_PARAMS, "")
+        ctx.module_path = "main"
+        if values["callback"]:
+            raise ApiError("jsonp-not-supported")
+
+    def _cors(self, ctx: ApiContext, main: dict[str, Any]) -> None:
+        origin_param = main["origin"]
+        request = ctx.request
+        if request.headers.get("treat-as-untrusted") is not None:
+            ctx.login_suppressed = True
+        if origin_param is None:
+            return
+        if origin_param == "*":
+            # Anonymous CORS: the request runs without the user's identity.
+            ctx.login_suppressed = True
+            ctx.headers["Access-Control-Allow-Origin"] = "*"
+            return
+        header = request.headers.get("origin")
+        if header is None or header.split()[0] != origin_param:
+            raise ApiError("corsnotallowed", origin_param, code="badorigin", http_status=403)
+        if origin_param in ctx.services.settings.cors_allowed_origins:
+            ctx.headers["Access-Control-Allow-Origin"] = origin_param
+            ctx.headers["Access-Control-Allow-Credentials"] = "true"
+            ctx.headers["Vary"] = "Origin"
+
+    def _asserts(self, ctx: ApiContext, main: dict[str, Any]) -> None:
+        wanted = main["assert"]
+        user = ctx.user
+        if wanted == "user" and user.is_anon:
+            raise ApiError("assertuserfailed")
+        if wanted == "anon" and not user.is_anon:
+            raise ApiError("assertanonfailed")
+        if wanted == "bot" and not user.has_right("bot"):
+            raise ApiError("assertbotfailed")
+        named = main["assertuser"]
+        if named is not None and named != user.name:
+            raise ApiError("assertnameduserfailed", named)
+
+    def _check_token(self, ctx: ApiContext, spec: ModuleSpec) -> None:
+        if not spec.token:
+            return
+        name = spec.token_param
+        token = ctx.request.get(name)
+        if token is None:
+            raise ApiError("missingparam", name)
+        if ctx.request.in_query(name):
+            raise ApiError("mustpostparams", name, 1)
+        if not self.token_is_valid(ctx, spec.token, token):
+            raise ApiError("badtoken")
+
+    @staticmethod
+    def token_is_valid(ctx: ApiContext, token_type: str, token: str) -> bool:
+        if ctx.user.is_anon and token_type in EDIT_CLASS_TOKENS:
+            return token == ANONYMOUS_TOKEN
+        key, salt = TOKEN_TYPES[token_type]
+        secrets_by_key = ctx.session.get("token_secrets", {})
+        secret = secrets_by_key.get(key)
+        return secret is not None and token_matches(token, secret, salt)
+
+    def _check_rights(self, ctx: ApiContext, spec: ModuleSpec) -> None:
+        if spec.read and not ctx.has_right("read"):
+            raise ApiError("readapidenied")
+        if spec.write:
+            if not ctx.has_right("writeapi"):
+                raise ApiError("writeapidenied")
+            if ctx.request.headers.get("promise-non-write-api-action") is not None:
+                raise ApiError("promised-nonwrite-api")
+
+    def _check_maxlag(self, main: dict[str, Any]) -> None:
+        maxlag = main["maxlag"]
+        # One database, no replicas: the lag is always zero.
+        lag = 0
+        if maxlag is not None and lag > maxlag:
+            raise ApiError("maxlag-generic", lag, code="maxlag",
+                           data={"host": "", "lag": lag, "type": "db"},
+                           headers={"Retry-After": str(max(maxlag, 5)), "X-Database-Lag": str(lag)})
+
+    def _unused_warning(self, ctx: ApiContext) -> None:
+        unused = ctx.request.unused()
+        if unused:
+            ctx.warn("main", ApiMessage.of("unrecognizedparams", ", ".join(unused), len(unused),
+                                           kind="apiwarn", data={"params": unused}))
+
+    def _echo(self, ctx: ApiContext, main: dict[str, Any], result: dict[str, Any]) -> None:
+        extra: dict[str, Any] = {}
+        if main["requestid"] is not None:
+            extra["requestid"] = main["requestid"]
+        if main["servedby"]:
+            extra["servedby"] = HOSTNAME
+        if main["curtimestamp"]:
+            extra["curtimestamp"] = to_iso(ctx.now)
+        if main["responselanginfo"]:
+            extra["uselang"] = "en"
+            extra["errorlang"] = "en"
+        if extra:
+            items = list(result.items())
+            position = 1 if items and items[0][0] == "batchcomplete" else 0
+            result.clear()
+            result.update(dict(items[:position] + list(extra.items()) + items[position:]))
+
+    def _error_result(self, ctx: ApiContext, messages: list[ApiMessage], module_path: str) -> dict[str, Any]:
+        docref = render(Message("apihelp-docref", (ctx.services.settings.api_url,)), "plaintext")
+        body = formats.error_body(messages, errorformat=ctx.errorformat, formatversion=ctx.formatversion,
+                                  docref=docref, module=module_path)
+        requestid = ctx.request.peek("requestid")
+        if requestid is not None:
+            body["requestid"] = requestid
+        if ctx.request.has("servedby"):
+            body["servedby"] = HOSTNAME
+        return body
+
+    # -- output ----------------------------------------------------------------
+
+    def _respond(self, ctx: ApiContext, result: dict[str, Any], fmt: str, ascii_only: bool, status: int,
+                 request_id: str) -> Response:
+        headers = {
+            "Content-Disposition": "inline; filename=api-result.json",
+            "X-Frame-Options": "DENY",
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "private, must-revalidate, max-age=0",
+            "X-Request-Id": request_id,
+        }
+        headers.update(ctx.headers)
+        if ctx.login_suppressed:
+            headers["MediaWiki-Login-Suppressed"] = "true"
+        payload = formats.to_formatversion(result, ctx.formatversion)
+        if fmt == "none":
+            response = Response(b"", status_code=status, headers=headers, media_type="text/plain")
+        elif fmt == "jsonfm":
+            response = Response(_jsonfm(payload), status_code=status, headers=headers,
+                                media_type="text/html")
+        else:
+            body = formats.encode_json(payload, ascii_only=ascii_only)
+            response = Response(body, status_code=status, headers=headers,
+                                media_type="application/json; charset=utf-8")
+        self._write_cookies(ctx, response)
+        return response
+
+    def _write_cookies(self, ctx: ApiContext, response: Response) -> None:
+        settings = self.services.settings
+        secure = settings.cookie_secure == "always" or (
+            settings.cookie_secure == "detect" and ctx.request.scheme == "https")
+        samesite = settings.cookie_samesite.lower() or None
+        session = ctx.session
+        if session.set_cookie and session.persisted:
+            response.set_cookie(session.cookie_name, session.id, httponly=True, secure=secure,
+                                samesite=samesite)  # type: ignore[arg-type]
+            session.set_cookie = False
+        for name, value, options in ctx.cookies:
+            if options.get("expires_epoch"):
+                response.set_cookie(name, value, max_age=0, expires=1, httponly=True, secure=secure,
+                                    samesite=samesite)  # type: ignore[arg-type]
+            else:
+                response.set_cookie(name, value, max_age=options.get("max_age"), httponly=True,
+                                    secure=secure, samesite=samesite)  # type: ignore[arg-type]
+
+    def _fallback_error(self, error: ApiError, request_id: str) -> Response:
+        """An error found before the request could be read (body too large, bad type)."""
+        docref = render(Message("apihelp-docref", (self.services.settings.api_url,)), "plaintext")
+        body = formats.error_body(error.messages, errorformat="bc", formatversion=1, docref=docref,
+                                  module="main")
+        return Response(formats.encode_json(body, ascii_only=True), status_code=error.http_status,
+                        media_type="application/json; charset=utf-8",
+                        headers={"MediaWiki-API-Error": error.code, "X-Request-Id": request_id,
+                                 "X-Content-Type-Options": "nosniff",
+                                 "Cache-Control": "private, must-revalidate, max-age=0"})
+
+
+def _jsonfm(payload: Any) -> bytes:
+    import html
+    import json
+
+    pretty = html.escape(json.dumps(payload, indent=4, ensure_ascii=False))
+    page = (
+        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>wikigate API result</title></head>"
+        "<body><p>This is the HTML representation of the JSON format; add <code>format=json</code> "
+        "for the machine-readable form.</p><pre>" + pretty + "</pre></body></html>"
+    )
+    return page.encode("utf-8")

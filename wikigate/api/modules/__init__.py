@@ -1,0 +1,1 @@
+"""API modules: one file per module; the registry finds them."""

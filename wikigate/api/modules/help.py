@@ -1,0 +1,44 @@
+"""action=help: HTML help generated from the module declarations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wikigate.api.context import ApiContext
+from wikigate.api.docs import help_html
+from wikigate.api.errors import ApiError
+from wikigate.api.params import Param
+
+NAME = "help"
+READ = False
+DESCRIPTION = "Display help for the specified modules."
+PARAMS = (
+    Param("modules", "string", default="main", multi=True, help="Modules to display help for (values of action, or query+name)."),
+    Param("submodules", "boolean", help="Include help for submodules of the named module."),
+    Param("recursivesubmodules", "boolean", help="Include help for submodules recursively."),
+    Param("wrap", "boolean", help="Wrap the output in a standard API response structure."),
+    Param("toc", "boolean", help="Include a table of contents in the HTML output."),
+)
+EXAMPLES = (("action=help&modules=protect", "Help for the protect module."),)
+
+
+async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
+    registry = ctx.services.registry
+    sections: list[str] = []
+    for path in params["modules"]:
+        if path == "main":
+            actions = "".join(f"<li><b>{name}</b>: {spec.description}</li>" for name, spec in registry.actions.items())
+            sections.append("<h1>wikigate Action API</h1><p>Compatible with the MediaWiki 1.39 Action API.</p>"
+                            f"<h2>Actions</h2><ul>{actions}</ul>")
+            continue
+        spec = registry.by_path(path)
+        if spec is None:
+            raise ApiError("unrecognizedvalue", "modules", path, code="badvalue")
+        sections.append(help_html(spec, registry))
+        if params["submodules"] or params["recursivesubmodules"]:
+            if path == "query":
+                for group in ("prop", "list", "meta"):
+                    sections.extend(help_html(sub, registry) for sub in registry.query[group].values())
+    page = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>API help</title></head><body>" \
+        + "\n".join(sections) + "</body></html>"
+    return {"help": {"mime": "text/html", "help": page}}

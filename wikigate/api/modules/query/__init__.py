@@ -1,0 +1,118 @@
+"""action=query: runs the prop, list and meta submodules over one page set."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from wikigate.api.context import ApiContext
+from wikigate.api.params import Param, extract_params
+
+if TYPE_CHECKING:
+    from wikigate.api.registry import Registry
+
+NAME = "query"
+DESCRIPTION = "Fetch data from and about MediaWiki."
+EXAMPLES = (
+    ("action=query&meta=siteinfo|tokens", "Fetch site info and tokens."),
+    ("action=query&prop=info&inprop=protection&titles=Main%20Page", "Fetch a page's protection."),
+)
+
+
+def PARAMS(registry: "Registry") -> tuple[Param, ...]:
+    generators = tuple(
+        spec.name for group in ("prop", "list") for spec in registry.query[group].values() if spec.generator
+    )
+    return (
+        Param("prop", tuple(registry.query["prop"]), multi=True, submodules="prop", help="Which properties to get for the queried pages."),
+        Param("list", tuple(registry.query["list"]), multi=True, submodules="list", help="Which lists to get."),
+        Param("meta", tuple(registry.query["meta"]), multi=True, submodules="meta", help="Which metadata to get."),
+        Param("indexpageids", "boolean", help="Include an additional pageids section listing all returned page IDs."),
+        Param("export", "boolean", help="Export the current revisions of all given or generated pages."),
+        Param("exportnowrap", "boolean", help="Return the export XML without wrapping it in an XML result."),
+        Param("iwurl", "boolean", help="Whether to get the full URL if the title is an interwiki link."),
+        Param("continue", "string", help="When more results are available, use this to continue."),
+        Param("rawcontinue", "boolean", help="Return raw query-continue data for continuation."),
+        Param("titles", "string", multi=True, help="A list of titles to work on."),
+        Param("pageids", "integer", multi=True, help="A list of page IDs to work on."),
+        Param("revids", "integer", multi=True, help="A list of revision IDs to work on."),
+        Param("generator", generators, help="Get the list of pages to work on by executing the specified query module."),
+        Param("redirects", "boolean", help="Automatically resolve redirects."),
+        Param("converttitles", "boolean", help="Convert titles to other variants if necessary."),
+    )
+
+
+class QueryResult:
+    """What the submodules write into: `data` becomes `query`, `continue` the continuation."""
+
+    def __init__(self) -> None:
+        self.data: dict[str, Any] = {}
+        self.continuation: dict[str, str] = {}
+        self.pageset: Any = None
+        # Properties that prop modules add to each page of the set, by page id.
+        self.page_info: dict[int, dict[str, Any]] = {}
+
+    def set_continue(self, name: str, value: str) -> None:
+        self.continuation[name] = value
+
+
+async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
+    registry = ctx.services.registry
+    query = QueryResult()
+    if params["titles"] or params["pageids"]:
+        from wikigate.api.modules.query.pageset import build_pageset
+
+        query.pageset = await build_pageset(ctx, titles_given=params["titles"], page_ids=params["pageids"])
+    for group in ("prop", "list", "meta"):
+        for name in params[group]:
+            spec = registry.query[group][name]
+            if spec.read and not ctx.has_right("read"):
+                continue
+            ctx.module_path = spec.path
+            sub_params = extract_params(ctx, spec.params, spec.prefix)
+            await spec.execute(ctx, sub_params, query)
+            ctx.module_path = "query"
+    if query.pageset is not None:
+        _add_pages(ctx, query, params)
+    result: dict[str, Any] = {}
+    if query.continuation:
+        result["continue"] = {**query.continuation, "continue": "-||"}
+    else:
+        result["batchcomplete"] = True
+    if query.data:
+        result["query"] = query.data
+    return result
+
+
+def _add_pages(ctx: ApiContext, query: QueryResult, params: dict[str, Any]) -> None:
+    pageset = query.pageset
+    data = query.data
+    ordered: dict[str, Any] = {}
+    if pageset.normalized:
+        ordered["normalized"] = [
+            item if ctx.formatversion == 2 else {k: v for k, v in item.items() if k != "fromencoded"}
+            for item in pageset.normalized
+        ]
+    pages: list[tuple[int, dict[str, Any]]] = []
+    for entry in pageset.entries:
+        info = query.page_info.get(entry.page_id)
+        base: dict[str, Any]
+        if entry.invalid_reason is not None:
+            from wikigate.messages import Message, render
+
+            base = {"title": entry.text, "invalidreason": render(Message(entry.invalid_reason, (entry.text,)), "plaintext"), "invalid": True}
+        elif entry.row is None:
+            base = {"ns": entry.title.namespace, "title": entry.title.prefixed_text, "missing": True}
+        else:
+            base = {"pageid": entry.page_id, "ns": entry.title.namespace, "title": entry.title.prefixed_text}
+        if info:
+            base.update(info)
+        pages.append((entry.page_id, base))
+    for pid in pageset.bad_page_ids:
+        pages.append((pid, {"pageid": pid, "missing": True}))
+    if params["indexpageids"]:
+        ordered["pageids"] = [str(pid) for pid, _ in pages]
+    if ctx.formatversion == 2:
+        ordered["pages"] = [page for _, page in pages]
+    else:
+        ordered["pages"] = {str(pid): page for pid, page in pages}
+    query.data = {**ordered, **data}

@@ -1,0 +1,102 @@
+"""meta=userinfo: information about the current user."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from wikigate.api.context import ApiContext
+from wikigate.api.modules.query.siteinfo import DEFAULT_OPTIONS
+from wikigate.api.params import Param
+from wikigate.config import IMPLICIT_GROUPS
+from wikigate.services import rights as rights_service
+from wikigate.store.schema import revision
+from wikigate.timeutil import to_iso
+
+NAME = "userinfo"
+GROUP = "meta"
+PREFIX = "ui"
+DESCRIPTION = "Get information about the current user."
+PROPS = (
+    "blockinfo", "hasmsg", "groups", "groupmemberships", "implicitgroups", "rights", "changeablegroups",
+    "options", "editcount", "ratelimits", "theoreticalratelimits", "email", "realname", "acceptlang",
+    "registrationdate", "unreadcount", "centralids", "latestcontrib", "cancreateaccount",
+)
+PARAMS = (
+    Param("prop", PROPS, multi=True, allow_all=True, help="Which pieces of information to include."),
+    Param("attachedwiki", "string", help="With uiprop=centralids, whether the user is attached to this wiki."),
+)
+EXAMPLES = (("action=query&meta=userinfo&uiprop=blockinfo|groups|rights|hasmsg", "Get information about the current user."),)
+
+
+async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
+    user = ctx.user
+    record = user.record
+    props = set(params["prop"])
+    info: dict[str, Any] = {"id": user.id, "name": user.name}
+    if user.is_anon:
+        info["anon"] = True
+    if "hasmsg" in props:
+        info["messages"] = False
+    if "groups" in props:
+        info["groups"] = list(user.groups)
+    if "groupmemberships" in props:
+        info["groupmemberships"] = [
+            {"group": m.group, "expiry": to_iso(m.expiry) if m.expiry else "infinity"}
+            for m in sorted(user.memberships, key=lambda m: m.group)
+            if m.expiry is None or m.expiry > ctx.now
+        ]
+    if "implicitgroups" in props:
+        info["implicitgroups"] = [g for g in user.groups if g in IMPLICIT_GROUPS]
+    if "rights" in props:
+        info["rights"] = list(user.rights_order)
+    if "changeablegroups" in props:
+        info["changeablegroups"] = rights_service.changeable_groups(user, ctx.settings)
+    if "options" in props:
+        info["options"] = dict(DEFAULT_OPTIONS)
+    if "editcount" in props and not user.is_anon:
+        info["editcount"] = record.editcount if record else 0
+    if "ratelimits" in props:
+        info["ratelimits"] = {} if user.has_right("noratelimit") else rights_service.rate_limits_for(user, ctx.settings)
+    if "theoreticalratelimits" in props:
+        info["theoreticalratelimits"] = rights_service.rate_limits_for(user, ctx.settings)
+    if "email" in props and record is not None:
+        info["email"] = record.email
+        if record.email_authenticated:
+            info["emailauthenticated"] = to_iso(record.email_authenticated)
+    if "realname" in props and record is not None:
+        info["realname"] = record.real_name
+    if "acceptlang" in props:
+        info["acceptlang"] = _accept_language(ctx.request.headers.get("accept-language", ""), ctx.formatversion)
+    if "registrationdate" in props and record is not None:
+        info["registrationdate"] = to_iso(record.registration) if record.registration else None
+    if "unreadcount" in props:
+        info["unreadcount"] = 0
+    if "centralids" in props:
+        info["centralids"] = {"local": user.id}
+        info["attachedlocal"] = {"local": not user.is_anon}
+    if "latestcontrib" in props and not user.is_anon:
+        async with ctx.services.engine.connect() as connection:
+            latest = (await connection.execute(
+                select(func.max(revision.c.timestamp)).where(revision.c.user_id == user.id))).scalar_one()
+        if latest is not None:
+            info["latestcontrib"] = to_iso(latest)
+    if "cancreateaccount" in props:
+        info["cancreateaccount"] = user.has_right("createaccount")
+    query.data["userinfo"] = info
+
+
+def _accept_language(header: str, formatversion: int) -> list[dict[str, Any]]:
+    key = "code" if formatversion == 2 else "*"
+    entries = []
+    for part in header.split(","):
+        code, _, q = part.strip().partition(";q=")
+        if not code:
+            continue
+        try:
+            quality = float(q) if q else 1.0
+        except ValueError:
+            continue
+        entries.append({"q": quality, key: code.lower()})
+    return sorted(entries, key=lambda e: -e["q"])

@@ -1,0 +1,212 @@
+"""Parameter declarations and their validation.
+
+A module lists its parameters as `Param` data. The same list drives validation
+(`extract_params`), `action=help` and `action=paraminfo`, so the three cannot
+disagree. Types and error codes follow MediaWiki's ParamValidator.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from wikigate import timeutil, titles, usernames
+from wikigate.api.errors import ApiError, ApiMessage
+
+if TYPE_CHECKING:
+    from wikigate.api.context import ApiContext
+
+# Value-count limits for multi-value parameters (ApiBase::LIMIT_SML1 / LIMIT_SML2).
+MULTI_LIMIT = 50
+MULTI_HIGHLIMIT = 500
+_INTEGER = re.compile(r"^[+-]?\d+$")
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    """One declared parameter. `type` is a type name or a tuple of allowed values."""
+
+    name: str
+    type: str | tuple[str, ...] = "string"
+    default: Any = None
+    required: bool = False
+    multi: bool = False
+    allow_all: bool = False  # a multi-value enum that takes "*" for every value
+    sensitive: bool = False  # never logged; must arrive in the POST body
+    deprecated: bool = False
+    min: int | None = None
+    max: int | None = None
+    highmax: int | None = None  # `limit` and integer maximum with apihighlimits
+    help: str = ""
+    submodules: str | None = None  # names another module group (action, prop, list, meta)
+    token_type: str | None = None
+
+    @property
+    def is_enum(self) -> bool:
+        return isinstance(self.type, tuple)
+
+    @property
+    def type_name(self) -> str:
+        return "enum" if isinstance(self.type, tuple) else self.type
+
+
+def split_multi(value: str) -> list[str]:
+    """MediaWiki's multi-value syntax: `a|b|c`, or U+001F-separated when it starts with U+001F."""
+    if value == "":
+        return []
+    if value.startswith("\x1f"):
+        return value[1:].split("\x1f")
+    return value.split("|")
+
+
+def _dedupe(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+def validate_value(param: Param, full_name: str, raw: str | None, ctx: "ApiContext") -> Any:
+    """Turn the raw text of one parameter into its typed value (or raise ApiError)."""
+    if param.type == "boolean":
+        # Presence means true, whatever the value (`0`, `false` and `` included).
+        return raw is not None
+    if raw is None:
+        if param.required:
+            raise ApiError("missingparam", full_name)
+        if param.multi:
+            if param.default is None:
+                return []
+            raw = param.default if isinstance(param.default, str) else "|".join(param.default)
+        else:
+            return param.default
+    if param.multi:
+        values = _dedupe(split_multi(raw))
+        high = ctx.has_right("apihighlimits")
+        limit = MULTI_HIGHLIMIT if high else MULTI_LIMIT
+        if len(values) > limit:
+            raise ApiError(
+                "toomanyvalues", full_name, limit,
+                data={"limit": limit, "lowlimit": MULTI_LIMIT, "highlimit": MULTI_HIGHLIMIT},
+            )
+        if isinstance(param.type, tuple):
+            if param.allow_all and values == ["*"]:
+                return list(param.type)
+            unknown = [value for value in values if value not in param.type]
+            if unknown:
+                ctx.warn_module(ApiMessage.of(
+                    "unrecognizedvalues", full_name, ", ".join(unknown), len(unknown),
+                    kind="apiwarn", data={"values": unknown},
+                ))
+            return [value for value in values if value in param.type]
+        return [_single(param, full_name, value, ctx) for value in values]
+    return _single(param, full_name, raw, ctx)
+
+
+def extract_params(ctx: "ApiContext", params: tuple[Param, ...], prefix: str) -> dict[str, Any]:
+    """Validate every declared parameter of a module, in declaration order."""
+    values: dict[str, Any] = {}
+    request = ctx.request
+    for param in params:
+        full = prefix + param.name
+        raw = request.get(full)
+        if full in request.cleaned:
+            ctx.warn_module(ApiMessage.of("badutf8", full, kind="apiwarn"))
+        if raw is not None and param.deprecated:
+            ctx.warn_module(ApiMessage.of("deprecation-parameter", full, kind="apiwarn"))
+        values[param.name] = validate_value(param, full, raw, ctx)
+    return values
+
+
+def _single(param: Param, full_name: str, raw: str, ctx: "ApiContext") -> Any:
+    kind = param.type
+    if isinstance(kind, tuple):
+        if raw not in kind:
+            raise ApiError("unrecognizedvalue", full_name, raw, code="badvalue")
+        return raw
+    if kind in ("integer", "namespace"):
+        if not _INTEGER.match(raw.strip()):
+            raise ApiError("badinteger", full_name, raw)
+        value = int(raw.strip())
+        if kind == "namespace":
+            if value not in ctx.services.namespaces:
+                raise ApiError("unrecognizedvalue", full_name, raw, code="badvalue")
+            return value
+        return _clamp(param, full_name, raw, value, ctx)
+    if kind == "limit":
+        high = ctx.has_right("apihighlimits")
+        maximum = (param.highmax if high and param.highmax else param.max) or 0
+        if raw == "max":
+            ctx.limits_used[full_name] = maximum
+            return maximum
+        if not _INTEGER.match(raw.strip()):
+            raise ApiError("badinteger", full_name, raw)
+        value = int(raw.strip())
+        if value < 1 or value > maximum:
+            ctx.warn_module(ApiMessage.of("integeroutofrange", full_name, raw, 1, maximum, kind="apiwarn"))
+            value = min(max(value, 1), maximum)
+        return value
+    if kind == "timestamp":
+        if raw == "now":
+            return ctx.now
+        try:
+            return timeutil.parse_timestamp(raw)
+        except ValueError:
+            raise ApiError("badtimestamp", full_name, raw) from None
+    if kind == "user":
+        name = usernames.canonical_name(raw, ctx.services.namespaces, rigor="valid")
+        if name is None and titles.is_ip(raw.strip()):
+            name = raw.strip()
+        if name is None and raw.startswith("#") and raw[1:].isdigit():
+            name = raw  # `#123` names a user by id; the module resolves it
+        if name is None:
+            raise ApiError("baduser", full_name, raw)
+        return name
+    return raw
+
+
+def _clamp(param: Param, full_name: str, raw: str, value: int, ctx: "ApiContext") -> int:
+    low, high = param.min, param.max
+    if low is not None and high is not None and not low <= value <= high:
+        ctx.warn_module(ApiMessage.of("integeroutofrange", full_name, raw, low, high, kind="apiwarn"))
+        return min(max(value, low), high)
+    if low is not None and value < low:
+        ctx.warn_module(ApiMessage.of("integerbelowmin", full_name, raw, low, kind="apiwarn"))
+        return low
+    if high is not None and value > high:
+        ctx.warn_module(ApiMessage.of("integerabovemax", full_name, raw, high, kind="apiwarn"))
+        return high
+    return value
+
+
+def var_list(names: list[str], prefix: str = "") -> Any:
+    """`"a", "b" and "c"` as a message parameter, with each name marked as a parameter."""
+    from wikigate.messages import Message
+
+    marked = [f"<var>{prefix}{name}</var>" for name in names]
+    text = marked[0] if len(marked) == 1 else ", ".join(marked[:-1]) + " and " + marked[-1]
+    return Message("", (), fallback=text)
+
+
+def _given(params: dict[str, Any], names: tuple[str, ...]) -> list[str]:
+    return [name for name in names if params.get(name) not in (None, False)]
+
+
+def require_one_of(params: dict[str, Any], *names: str, prefix: str = "") -> None:
+    """Exactly one of the named parameters (MediaWiki's requireOnlyOneParameter)."""
+    given = _given(params, names)
+    if len(given) > 1:
+        raise ApiError("invalidparammix", var_list(given, prefix), len(given))
+    if not given:
+        raise ApiError("missingparam-one-of", var_list(list(names), prefix), len(names), code="missingparam")
+
+
+def require_at_least_one_of(params: dict[str, Any], *names: str, prefix: str = "") -> None:
+    if not _given(params, names):
+        raise ApiError(
+            "missingparam-at-least-one-of", var_list(list(names), prefix), len(names), code="missingparam"
+        )
+
+
+def require_max_one_of(params: dict[str, Any], *names: str, prefix: str = "") -> None:
+    given = _given(params, names)
+    if len(given) > 1:
+        raise ApiError("invalidparammix", var_list(given, prefix), len(given))

@@ -1,0 +1,167 @@
+"""The raw request as the API sees it: parameters with where each came from.
+
+PHP's rules apply: a repeated name keeps its last value, and a body value wins
+over a query-string value of the same name. Values are cleaned as MediaWiki's
+WebRequest cleans them (invalid UTF-8 and C0 controls become U+FFFD, text is
+NFC-normalised), and the names of cleaned values are kept for a warning.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from urllib.parse import unquote_to_bytes
+
+from starlette.datastructures import Headers, UploadFile
+from starlette.requests import Request
+
+from wikigate.api.errors import ApiError
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+FORM_URLENCODED = "application/x-www-form-urlencoded"
+MULTIPART = "multipart/form-data"
+
+
+def clean_text(raw: bytes) -> tuple[str, bool]:
+    """Decode and normalise one value; the flag says whether anything had to change.
+
+    A leading U+001F announces U+001F-separated multiple values, so there the
+    separators survive and each part is cleaned on its own.
+    """
+    if raw.startswith(b"\x1f"):
+        parts = [clean_text(part) for part in raw[1:].split(b"\x1f")]
+        return "\x1f" + "\x1f".join(text for text, _ in parts), any(changed for _, changed in parts)
+    text = raw.decode("utf-8", errors="replace")
+    changed = "\ufffd" in text and b"\xef\xbf\xbd" not in raw
+    if _CONTROL.search(text):
+        text, changed = _CONTROL.sub("\ufffd", text), True
+    if not text.isascii():
+        normal = unicodedata.normalize("NFC", text)
+        if normal != text:
+            text, changed = normal, True
+    return text, changed
+
+
+def parse_urlencoded(data: bytes) -> tuple[dict[str, str], set[str]]:
+    values: dict[str, str] = {}
+    cleaned: set[str] = set()
+    for pair in data.split(b"&"):
+        if not pair:
+            continue
+        name_raw, _, value_raw = pair.partition(b"=")
+        name, _ = clean_text(unquote_to_bytes(name_raw.replace(b"+", b" ")))
+        value, changed = clean_text(unquote_to_bytes(value_raw.replace(b"+", b" ")))
+        values[name] = value
+        if changed:
+            cleaned.add(name)
+    return values, cleaned
+
+
+@dataclass(slots=True)
+class ApiRequest:
+    method: str
+    query: dict[str, str]
+    body: dict[str, str]
+    headers: Headers
+    client_ip: str
+    scheme: str
+    cleaned: set[str] = field(default_factory=set)
+    used: set[str] = field(default_factory=set)
+    _cookies: dict[str, str] | None = None
+
+    @property
+    def was_posted(self) -> bool:
+        return self.method == "POST"
+
+    def get(self, name: str) -> str | None:
+        """A parameter's value, marking it as recognised."""
+        self.used.add(name)
+        value = self.body.get(name)
+        return self.query.get(name) if value is None else value
+
+    def peek(self, name: str) -> str | None:
+        """A parameter's value without marking it as recognised."""
+        value = self.body.get(name)
+        return self.query.get(name) if value is None else value
+
+    def has(self, name: str) -> bool:
+        return name in self.body or name in self.query
+
+    def in_query(self, name: str) -> bool:
+        """True when the value in force came from the query string."""
+        return name in self.query and name not in self.body
+
+    def unused(self) -> list[str]:
+        names = dict.fromkeys([*self.query, *self.body])
+        return [name for name in names if name not in self.used]
+
+    @property
+    def cookies(self) -> dict[str, str]:
+        if self._cookies is None:
+            jar: dict[str, str] = {}
+            for header in self.headers.getlist("cookie"):
+                for chunk in header.split(";"):
+                    name, sep, value = chunk.strip().partition("=")
+                    if sep and name not in jar:
+                        jar[name] = value.strip().strip('"')
+            self._cookies = jar
+        return self._cookies
+
+
+async def read_request(request: Request, *, max_body: int) -> ApiRequest:
+    """Build an ApiRequest from an HTTP request; errors here are API-shaped."""
+    query, cleaned = parse_urlencoded(request.scope.get("query_string", b""))
+    body: dict[str, str] = {}
+    method = request.method
+    if method == "POST":
+        content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        length = request.headers.get("content-length")
+        if length and length.isdigit() and int(length) > max_body:
+            raise ApiError("toolarge", max_body, http_status=413)
+        if content_type == MULTIPART:
+            body, body_cleaned = await _read_multipart(request, max_body)
+            cleaned |= body_cleaned
+        else:
+            data = bytearray()
+            async for chunk in request.stream():
+                data += chunk
+                if len(data) > max_body:
+                    raise ApiError("toolarge", max_body, http_status=413)
+            if content_type in (FORM_URLENCODED, "") or not data.strip():
+                body, body_cleaned = parse_urlencoded(bytes(data))
+                cleaned |= body_cleaned
+            else:
+                raise ApiError("unsupportedmediatype", http_status=415)
+    client = request.client.host if request.client else "127.0.0.1"
+    return ApiRequest(
+        method=method,
+        query=query,
+        body=body,
+        headers=request.headers,
+        client_ip=client,
+        scheme=request.url.scheme,
+        cleaned=cleaned,
+    )
+
+
+async def _read_multipart(request: Request, max_body: int) -> tuple[dict[str, str], set[str]]:
+    values: dict[str, str] = {}
+    cleaned: set[str] = set()
+    try:
+        form = await request.form(max_files=100, max_fields=10000, max_part_size=max_body)
+    except Exception as error:  # a malformed body is the client's mistake, not ours
+        raise ApiError("unsupportedmediatype", http_status=400) from error
+    try:
+        for name, item in form.multi_items():
+            raw = await item.read() if isinstance(item, UploadFile) else item.encode("utf-8", "surrogateescape")
+            text, changed = clean_text(raw)
+            values[name] = text
+            if changed:
+                cleaned.add(name)
+    finally:
+        await form.close()
+    return values, cleaned
+
+
+__all__ = ["ApiRequest", "read_request", "clean_text", "parse_urlencoded"]

@@ -1,0 +1,249 @@
+"""Settings: one frozen dataclass with MediaWiki 1.39's defaults.
+
+Every key can be set in `wikigate.toml` (all keys optional) and overridden by an
+environment variable `WIKIGATE_<KEY>` (upper case). Settings keep MediaWiki's
+names in snake case, so `$wgGroupPermissions` is `group_permissions`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+# $wgGroupPermissions as MediaWiki 1.39 reports it through siteinfo (OATHAuth enabled).
+DEFAULT_GROUP_PERMISSIONS: dict[str, list[str]] = {
+    "*": [
+        "createaccount", "read", "edit", "createpage", "createtalk", "writeapi",
+        "viewmywatchlist", "editmywatchlist", "viewmyprivateinfo", "editmyprivateinfo",
+        "editmyoptions",
+    ],
+    "user": [
+        "move", "move-subpages", "move-rootuserpages", "move-categorypages", "movefile",
+        "read", "edit", "createpage", "createtalk", "writeapi", "upload", "reupload",
+        "reupload-shared", "minoredit", "editmyusercss", "editmyuserjson", "editmyuserjs",
+        "editmyuserjsredirect", "purge", "sendemail", "applychangetags", "changetags",
+        "editcontentmodel", "oathauth-enable",
+    ],
+    "autoconfirmed": ["autoconfirmed", "editsemiprotected"],
+    "bot": [
+        "bot", "autoconfirmed", "editsemiprotected", "nominornewtalk", "autopatrol",
+        "suppressredirect", "apihighlimits", "writeapi",
+    ],
+    "sysop": [
+        "block", "createaccount", "delete", "bigdelete", "deletedhistory", "deletedtext",
+        "undelete", "editinterface", "editsitejson", "edituserjson", "import",
+        "importupload", "move", "move-subpages", "move-rootuserpages",
+        "move-categorypages", "patrol", "autopatrol", "protect", "editprotected",
+        "rollback", "upload", "reupload", "reupload-shared", "unwatchedpages",
+        "autoconfirmed", "editsemiprotected", "ipblock-exempt", "blockemail",
+        "markbotedits", "apihighlimits", "browsearchive", "noratelimit", "movefile",
+        "unblockself", "suppressredirect", "mergehistory", "managechangetags",
+        "deletechangetags", "oathauth-disable-for-user", "oathauth-verify-user",
+        "oathauth-view-log",
+    ],
+    "interface-admin": [
+        "editinterface", "editsitecss", "editsitejson", "editsitejs", "editusercss",
+        "edituserjson", "edituserjs",
+    ],
+    "bureaucrat": ["userrights", "noratelimit"],
+    "suppress": [
+        "hideuser", "suppressrevision", "viewsuppressed", "suppressionlog",
+        "deleterevision", "deletelogentry",
+    ],
+}
+
+# $wgAddGroups / $wgRemoveGroups: 1.39 lets nobody but holders of `userrights` change groups.
+DEFAULT_ADD_GROUPS: dict[str, list[str]] = {}
+DEFAULT_REMOVE_GROUPS: dict[str, list[str]] = {}
+
+# $wgImplicitGroups: groups a user is in by rule, never stored.
+IMPLICIT_GROUPS = ("*", "user", "autoconfirmed")
+
+# $wgRateLimits, the parts that touch modules in scope: action -> category -> (hits, seconds).
+DEFAULT_RATE_LIMITS: dict[str, dict[str, list[int]]] = {
+    "edit": {"ip": [8, 60], "newbie": [8, 60], "user": [90, 60]},
+    "mailpassword": {"ip": [5, 3600]},
+    "badoath": {"&can-bypass": [0, 0], "user": [10, 60]},
+}
+
+# $wgGrantPermissions for bot passwords (the grants of MediaWiki 1.39 that matter here).
+DEFAULT_GRANT_PERMISSIONS: dict[str, list[str]] = {
+    "basic": [
+        "autocreateaccount", "autoconfirmed", "autopatrol", "editsemiprotected",
+        "ipblock-exempt", "nominornewtalk", "patrolmarks", "read", "unwatchedpages",
+        "writeapi",
+    ],
+    "highvolume": ["bot", "apihighlimits", "noratelimit", "markbotedits"],
+    "editpage": ["edit", "minoredit", "applychangetags", "changetags", "editcontentmodel"],
+    "editprotected": [
+        "edit", "minoredit", "applychangetags", "changetags", "editcontentmodel",
+        "editprotected",
+    ],
+    "createeditmovepage": [
+        "edit", "minoredit", "applychangetags", "changetags", "editcontentmodel",
+        "createpage", "createtalk", "move", "move-rootuserpages", "move-subpages",
+        "move-categorypages",
+    ],
+    "protect": [
+        "edit", "minoredit", "applychangetags", "changetags", "editcontentmodel",
+        "editprotected", "protect",
+    ],
+    "createaccount": ["createaccount"],
+    "editmyoptions": ["editmyoptions"],
+    "editinterface": ["editinterface", "edituserjson", "editsitejson"],
+    "rollback": ["rollback"],
+    "patrol": ["patrol"],
+    "delete": ["delete", "bigdelete", "deletedhistory", "deletedtext", "undelete", "browsearchive"],
+    "privateinfo": ["viewmyprivateinfo"],
+    "viewmywatchlist": ["viewmywatchlist"],
+    "editmywatchlist": ["editmywatchlist"],
+    "sendemail": ["sendemail"],
+    "oversight": ["suppressrevision", "viewsuppressed", "hideuser", "deleterevision"],
+    "blockusers": ["block", "blockemail"],
+    "userrights": ["userrights"],
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    # Where and how to serve.
+    host: str = "127.0.0.1"
+    port: int = 8080
+    workers: int = 1
+    data_dir: Path = Path("data")
+    database_url: str = ""  # empty: SQLite file in data_dir
+    redis_url: str = ""  # empty: sessions and throttles in the database
+    redis_prefix: str = "wikigate:"
+    server: str = ""  # public base URL; empty: http://host:port
+    script_path: str = "/w"
+    sitename: str = "Wikigate"
+    secret_key: str = ""  # empty: generated once and kept in data_dir
+    admin_password: str = ""
+    max_body_bytes: int = 16 * 1024 * 1024
+
+    # Mail.
+    enable_email: bool = True
+    smtp_host: str = ""  # empty: write .eml files to data_dir/outbox
+    smtp_port: int = 25
+    smtp_tls: str = "none"  # none | starttls | tls
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_timeout: float = 10.0
+    password_sender: str = "wiki@localhost"
+
+    # Sessions and cookies ($wgCookie*, $wgObjectCacheSessionExpiry).
+    cookie_prefix: str = "wikigate"
+    cookie_secure: str = "detect"  # detect | always | never
+    cookie_samesite: str = ""  # MediaWiki sends none by default
+    session_expiry: int = 3600
+    cookie_expiration: int = 30 * 86400
+    extended_login_cookie_expiration: int = 180 * 86400
+    cors_allowed_origins: tuple[str, ...] = ()  # $wgCrossSiteAJAXdomains
+
+    # Users, groups and rights.
+    group_permissions: Mapping[str, list[str]] = field(default_factory=lambda: DEFAULT_GROUP_PERMISSIONS)
+    revoke_permissions: Mapping[str, list[str]] = field(default_factory=dict)
+    add_groups: Mapping[str, list[str]] = field(default_factory=lambda: DEFAULT_ADD_GROUPS)
+    remove_groups: Mapping[str, list[str]] = field(default_factory=lambda: DEFAULT_REMOVE_GROUPS)
+    groups_add_to_self: Mapping[str, list[str]] = field(default_factory=dict)
+    groups_remove_from_self: Mapping[str, list[str]] = field(default_factory=dict)
+    autoconfirm_age: int = 0
+    autoconfirm_count: int = 0
+    max_name_chars: int = 255
+    invalid_username_characters: str = "@:>"
+    rate_limits: Mapping[str, Mapping[str, list[int]]] = field(default_factory=lambda: DEFAULT_RATE_LIMITS)
+    grant_permissions: Mapping[str, list[str]] = field(default_factory=lambda: DEFAULT_GRANT_PERMISSIONS)
+
+    # Protection.
+    restriction_types: tuple[str, ...] = ("create", "edit", "move", "upload")
+    restriction_levels: tuple[str, ...] = ("", "autoconfirmed", "sysop")
+    cascading_restriction_levels: tuple[str, ...] = ("sysop",)
+    semiprotected_restriction_levels: tuple[str, ...] = ("autoconfirmed",)
+
+    # Passwords and authentication.
+    password_default: str = "pbkdf2"
+    pbkdf2_cost: int = 30000
+    password_policy: Mapping[str, Any] | None = None  # None: MediaWiki 1.39's $wgPasswordPolicy
+    password_attempt_throttle: tuple[Mapping[str, int], ...] = (
+        {"count": 5, "seconds": 300},
+        {"count": 150, "seconds": 172800},
+    )
+    account_creation_throttle: tuple[Mapping[str, int], ...] = ({"count": 0, "seconds": 86400},)
+    password_reset_routes: Mapping[str, bool] = field(default_factory=lambda: {"username": True, "email": True})
+    new_password_expiry: int = 7 * 86400
+    password_reminder_resend_time: int = 24  # hours
+    enable_bot_passwords: bool = True
+    remember_me: str = "choose"
+
+    @property
+    def public_server(self) -> str:
+        return self.server.rstrip("/") or f"http://{self.host}:{self.port}"
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.public_server}{self.script_path}/api.php"
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.data_dir / "wikigate.sqlite"
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite+aiosqlite:///{self.sqlite_path}"
+
+    @property
+    def wiki_id(self) -> str:
+        return self.cookie_prefix
+
+
+def _coerce(kind: Any, raw: str) -> Any:
+    """Turn an environment variable's text into the field's type."""
+    text = str(kind)
+    if kind is bool or text == "bool":
+        return raw.strip().lower() in ("1", "true", "yes", "on")
+    if kind is int or text == "int":
+        return int(raw)
+    if kind is float or text == "float":
+        return float(raw)
+    if kind is Path or text == "Path":
+        return Path(raw)
+    if text.startswith("tuple[str"):
+        return tuple(part.strip() for part in raw.split(",") if part.strip())
+    if text.startswith(("Mapping", "tuple[Mapping", "dict")):
+        return json.loads(raw)  # structured settings come as JSON in the environment
+    return raw
+
+
+def load_settings(
+    path: str | Path | None = None,
+    *,
+    env: Mapping[str, str] | None = None,
+    **overrides: Any,
+) -> Settings:
+    """Read `wikigate.toml` (if present), then `WIKIGATE_*` variables, then overrides."""
+    env = os.environ if env is None else env
+    path = Path(path or env.get("WIKIGATE_CONFIG", "wikigate.toml"))
+    values: dict[str, Any] = {}
+    if path.is_file():
+        with path.open("rb") as handle:
+            values.update(tomllib.load(handle))
+    fields = {f.name: f for f in dataclasses.fields(Settings)}
+    unknown = set(values) - set(fields)
+    if unknown:
+        raise ValueError(f"unknown setting(s) in {path}: {', '.join(sorted(unknown))}")
+    for name, spec in fields.items():
+        raw = env.get(f"WIKIGATE_{name.upper()}")
+        if raw is not None:
+            values[name] = _coerce(spec.type, raw)
+    values.update(overrides)
+    for name, value in list(values.items()):
+        if name == "data_dir":
+            values[name] = Path(value)
+        elif isinstance(value, list) and str(fields[name].type).startswith("tuple"):
+            values[name] = tuple(value)
+    return Settings(**values)

@@ -1,0 +1,95 @@
+"""The message catalogue: message key -> English text in MediaWiki's markup.
+
+Texts are written for this project; keys, parameters and meaning follow
+MediaWiki so that clients keyed on `code` or `messagecode` behave the same.
+Each area keeps its messages in its own file of this package.
+
+Markup understood by `render`: `$1`..`$9` parameters, `{{PLURAL:$1|one|more}}`,
+`<var>name</var>` (a parameter name), `<code>x</code>`, `[[Target|label]]`
+and `[[Target]]`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from wikigate.messages import auth, core, pages, passwords
+
+CATALOGUE: dict[str, str] = {**core.MESSAGES, **auth.MESSAGES, **passwords.MESSAGES, **pages.MESSAGES}
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A message key with its parameters; parameters may themselves be messages."""
+
+    key: str
+    params: tuple[Any, ...] = ()
+    # Message texts used when the key is not in the catalogue (e.g. joined lists).
+    fallback: str | None = None
+
+    def text(self, fmt: str = "plaintext") -> str:
+        return render(self, fmt)
+
+
+@dataclass(frozen=True, slots=True)
+class RawText:
+    """Literal text passed as a message parameter; never parsed."""
+
+    value: str
+
+
+_PLURAL = re.compile(r"\{\{PLURAL:\$(\d)\|([^{}]*)\}\}")
+_PARAM = re.compile(r"\$(\d)")
+_LINK = re.compile(r"\[\[([^\[\]|]+)(?:\|([^\[\]]*))?\]\]")
+_TAG = re.compile(r"</?(var|code|kbd|strong|em|b|i)>")
+
+
+def template(key: str) -> str:
+    return CATALOGUE.get(key, f"⧼{key}⧽")
+
+
+def _param_text(value: Any, fmt: str) -> str:
+    if isinstance(value, Message):
+        return render(value, fmt)
+    if isinstance(value, RawText):
+        return value.value
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_param_text(item, fmt) for item in value)
+    return str(value)
+
+
+def _plural(match: re.Match[str], params: tuple[Any, ...]) -> str:
+    index = int(match.group(1)) - 1
+    forms = match.group(2).split("|")
+    try:
+        number = float(str(params[index]).replace(",", ""))
+    except (IndexError, ValueError):
+        number = 2
+    return forms[0] if number == 1 or len(forms) == 1 else forms[1]
+
+
+def render(message: Message, fmt: str = "plaintext") -> str:
+    """Render for an errorformat: plaintext, wikitext or html."""
+    text = message.fallback if message.key not in CATALOGUE and message.fallback else template(message.key)
+    text = _PLURAL.sub(lambda m: _plural(m, message.params), text)
+
+    def substitute(match: re.Match[str]) -> str:
+        index = int(match.group(1)) - 1
+        if index >= len(message.params):
+            return match.group(0)
+        value = _param_text(message.params[index], fmt)
+        return html.escape(value, quote=False) if fmt == "html" else value
+
+    if fmt == "html":
+        text = _LINK.sub(lambda m: f'<a href="/w/index.php/{m.group(1).replace(" ", "_")}">{m.group(2) or m.group(1)}</a>', text)
+        return _PARAM.sub(substitute, text)
+    text = _PARAM.sub(substitute, text)
+    if fmt == "wikitext":
+        return text
+    # Like MediaWiki's bc error text, plain text keeps wiki links as written.
+    return _TAG.sub(lambda m: '"' if m.group(1) == "var" else "", text)

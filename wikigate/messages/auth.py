@@ -1,0 +1,3 @@
+"""Messages of the auth area."""
+
+MESSAGES: dict[str, str] = {}

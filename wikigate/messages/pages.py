@@ -1,0 +1,3 @@
+"""Messages of the pages area."""
+
+MESSAGES: dict[str, str] = {}

@@ -1,0 +1,3 @@
+"""Messages of the passwords area."""
+
+MESSAGES: dict[str, str] = {}

@@ -1,0 +1,45 @@
+"""Group changes and rate limits as a user's groups and rights allow them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wikigate.config import IMPLICIT_GROUPS, Settings
+from wikigate.services.users import User
+
+
+def changeable_groups(user: User, settings: Settings) -> dict[str, list[str]]:
+    """Which groups this user may add or remove ($wgAddGroups & co., or everything with `userrights`)."""
+    all_groups = [g for g in settings.group_permissions if g not in IMPLICIT_GROUPS]
+    if user.has_right("userrights"):
+        return {"add": all_groups, "remove": all_groups, "add-self": [], "remove-self": []}
+    result: dict[str, list[str]] = {"add": [], "remove": [], "add-self": [], "remove-self": []}
+    for key, table in (("add", settings.add_groups), ("remove", settings.remove_groups),
+                       ("add-self", settings.groups_add_to_self),
+                       ("remove-self", settings.groups_remove_from_self)):
+        for group in user.groups:
+            for target in table.get(group, ()):
+                if target not in result[key]:
+                    result[key].append(target)
+    return result
+
+
+def rate_limit_categories(user: User) -> list[str]:
+    """The $wgRateLimits categories that apply to a user."""
+    if user.is_anon:
+        return ["ip", "subnet", "anon"]
+    categories = ["ip", "subnet", "user"]
+    if "autoconfirmed" not in user.groups:
+        categories.append("newbie")
+    categories.extend(user.groups)
+    return categories
+
+
+def rate_limits_for(user: User, settings: Settings) -> dict[str, Any]:
+    limits: dict[str, Any] = {}
+    categories = rate_limit_categories(user)
+    for action, by_category in settings.rate_limits.items():
+        for category, (hits, seconds) in by_category.items():
+            if category in categories:
+                limits.setdefault(action, {})[category] = {"hits": hits, "seconds": seconds}
+    return limits

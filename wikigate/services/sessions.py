@@ -1,0 +1,127 @@
+"""Server-side sessions behind a cookie, stored in the key-value store.
+
+The cookie holds only a random id; the data lives in the store (database or
+Redis), so every server process sees the same session. A session is written
+back only when it changed, and its id is rotated when the user changes, which
+defeats session fixation.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import string
+from dataclasses import dataclass, field
+from typing import Any
+
+from wikigate.clock import Clock
+from wikigate.config import Settings
+from wikigate.store.kv import KeyValueStore
+
+_ID_ALPHABET = string.ascii_lowercase + string.digits
+KEY_PREFIX = "session:"
+
+
+def new_session_id() -> str:
+    return "".join(secrets.choice(_ID_ALPHABET) for _ in range(32))
+
+
+@dataclass(slots=True)
+class Session:
+    """One client's session. `data` is JSON-serialisable."""
+
+    id: str
+    data: dict[str, Any] = field(default_factory=dict)
+    cookie_name: str = ""
+    persisted: bool = False  # stored, and the client holds its cookie
+    dirty: bool = False
+    destroyed_ids: list[str] = field(default_factory=list)
+    set_cookie: bool = False
+
+    @property
+    def user_id(self) -> int:
+        return int(self.data.get("user_id", 0))
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.data.get(key, default)
+
+    def set(self, key: str, value: Any) -> None:
+        if self.data.get(key) != value:
+            self.data[key] = value
+            self.dirty = True
+
+    def pop(self, key: str) -> Any:
+        if key in self.data:
+            self.dirty = True
+            return self.data.pop(key)
+        return None
+
+    def persist(self) -> None:
+        """Make sure the session is stored and its cookie sent (MediaWiki's persist())."""
+        if not self.persisted:
+            self.persisted = True
+            self.dirty = True
+            self.set_cookie = True
+
+    def token_secret(self, key: str) -> tuple[str, bool]:
+        """The secret for a token family, created on first use; True when new."""
+        secrets_by_key: dict[str, str] = self.data.setdefault("token_secrets", {})
+        secret = secrets_by_key.get(key)
+        if secret is not None:
+            return secret, False
+        secret = secrets.token_hex(16)
+        secrets_by_key[key] = secret
+        self.dirty = True
+        return secret, True
+
+    def renew(self, *, keep: tuple[str, ...] = ()) -> None:
+        """A new id and fresh data (login, logout): old tokens and state stop working."""
+        if self.persisted:
+            self.destroyed_ids.append(self.id)
+        self.id = new_session_id()
+        self.data = {key: self.data[key] for key in keep if key in self.data}
+        self.persisted = True
+        self.dirty = True
+        self.set_cookie = True
+
+
+class SessionStore:
+    def __init__(self, kv: KeyValueStore, settings: Settings, clock: Clock) -> None:
+        self._kv = kv
+        self._settings = settings
+        self._clock = clock
+        self.cookie_name = f"{settings.cookie_prefix}_session"
+        self.bot_cookie_name = f"{settings.cookie_prefix}_BPsession"
+
+    async def load(self, cookies: dict[str, str]) -> Session:
+        """The session named by the request's cookies, or a new unsaved one."""
+        for name in (self.bot_cookie_name, self.cookie_name):
+            session_id = cookies.get(name, "")
+            if not _valid_id(session_id):
+                continue
+            raw = await self._kv.get(KEY_PREFIX + session_id)
+            if raw is None:
+                continue
+            data = json.loads(raw)
+            session = Session(id=session_id, data=data, cookie_name=name, persisted=True)
+            # Slide the expiry once half of it has passed, not on every request.
+            if data.get("expires", 0) - self._clock.now() < self._settings.session_expiry / 2:
+                session.dirty = True
+            return session
+        return Session(id=new_session_id(), cookie_name=self.cookie_name)
+
+    async def save(self, session: Session) -> None:
+        if session.destroyed_ids:
+            await self._kv.delete(*(KEY_PREFIX + old for old in session.destroyed_ids))
+            session.destroyed_ids.clear()
+        if session.persisted and session.dirty:
+            session.data["expires"] = self._clock.now() + self._settings.session_expiry
+            await self._kv.set(KEY_PREFIX + session.id, json.dumps(session.data), self._settings.session_expiry)
+            session.dirty = False
+
+    async def delete(self, session_id: str) -> None:
+        await self._kv.delete(KEY_PREFIX + session_id)
+
+
+def _valid_id(session_id: str) -> bool:
+    return 16 <= len(session_id) <= 64 and session_id.isalnum() and session_id.isascii()

@@ -1,0 +1,1 @@
+"""Storage: one schema, Alembic migrations, repositories and the key-value store."""

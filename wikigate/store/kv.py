@@ -1,0 +1,131 @@
+"""A small key-value store with expiry: sessions, throttles and rate limits.
+
+Two implementations behind one protocol. The database one is the default and is
+shared by every worker process that uses the same database; the Redis one is
+for deployments that already run Redis. Values are strings (JSON by convention).
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from sqlalchemy import Integer, String, case, cast, delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from wikigate.clock import Clock
+from wikigate.store.schema import objectcache
+
+
+class KeyValueStore(Protocol):
+    async def get(self, key: str) -> str | None: ...
+
+    async def set(self, key: str, value: str, ttl: float) -> None: ...
+
+    async def delete(self, *keys: str) -> None: ...
+
+    async def incr(self, key: str, ttl: float) -> int:
+        """Add one to a counter and return it; a new counter lives `ttl` seconds."""
+        ...
+
+    async def close(self) -> None: ...
+
+
+class DatabaseStore:
+    """Rows in the `objectcache` table; expired rows read as missing and are purged lazily."""
+
+    def __init__(self, engine: AsyncEngine, clock: Clock) -> None:
+        self._engine = engine
+        self._clock = clock
+        self._dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+        self._writes = 0
+
+    async def get(self, key: str) -> str | None:
+        query = select(objectcache.c.value, objectcache.c.expires).where(objectcache.c.key == key)
+        async with self._engine.connect() as connection:
+            row = (await connection.execute(query)).first()
+        if row is None or (row.expires is not None and row.expires <= self._clock.now()):
+            return None
+        return row.value
+
+    async def set(self, key: str, value: str, ttl: float) -> None:
+        expires = self._clock.now() + ttl
+        insert = self._dialect.insert(objectcache).values(key=key, value=value, expires=expires)
+        upsert = insert.on_conflict_do_update(
+            index_elements=[objectcache.c.key], set_={"value": value, "expires": expires}
+        )
+        async with self._engine.begin() as connection:
+            await connection.execute(upsert)
+        await self._maybe_purge()
+
+    async def delete(self, *keys: str) -> None:
+        if keys:
+            async with self._engine.begin() as connection:
+                await connection.execute(delete(objectcache).where(objectcache.c.key.in_(keys)))
+
+    async def incr(self, key: str, ttl: float) -> int:
+        now = self._clock.now()
+        expired = objectcache.c.expires <= now
+        # One atomic upsert, so concurrent processes never lose a count.
+        statement = (
+            self._dialect.insert(objectcache)
+            .values(key=key, value="1", expires=now + ttl)
+            .on_conflict_do_update(
+                index_elements=[objectcache.c.key],
+                set_={
+                    "value": case(
+                        (expired, "1"),
+                        else_=cast(cast(objectcache.c.value, Integer) + 1, String),
+                    ),
+                    "expires": case((expired, now + ttl), else_=objectcache.c.expires),
+                },
+            )
+            .returning(objectcache.c.value)
+        )
+        async with self._engine.begin() as connection:
+            value = (await connection.execute(statement)).scalar_one()
+        return int(value)
+
+    async def close(self) -> None:
+        return None
+
+    async def _maybe_purge(self) -> None:
+        # Every thousandth write sweeps expired rows, so the table stays bounded
+        # without a background job.
+        self._writes += 1
+        if self._writes % 1000 == 0:
+            async with self._engine.begin() as connection:
+                await connection.execute(
+                    delete(objectcache).where(objectcache.c.expires <= self._clock.now())
+                )
+
+
+class RedisStore:
+    """Keys under a prefix in Redis; Redis expires them itself."""
+
+    def __init__(self, url: str, prefix: str) -> None:
+        import redis.asyncio as redis
+
+        self._redis = redis.from_url(url, decode_responses=True)
+        self._prefix = prefix
+
+    async def get(self, key: str) -> str | None:
+        return await self._redis.get(self._prefix + key)
+
+    async def set(self, key: str, value: str, ttl: float) -> None:
+        await self._redis.set(self._prefix + key, value, px=max(1, int(ttl * 1000)))
+
+    async def delete(self, *keys: str) -> None:
+        if keys:
+            await self._redis.delete(*(self._prefix + key for key in keys))
+
+    async def incr(self, key: str, ttl: float) -> int:
+        full = self._prefix + key
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.incr(full)
+            pipe.pexpire(full, max(1, int(ttl * 1000)), nx=True)
+            count, _ = await pipe.execute()
+        return int(count)
+
+    async def close(self) -> None:
+        await self._redis.aclose()

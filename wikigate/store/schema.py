@@ -1,0 +1,169 @@
+"""The database schema, one SQLAlchemy table per MediaWiki table we need.
+
+Names follow MediaWiki's tables without their column prefixes. Times are Unix
+seconds (floats): every comparison is numeric and no time zone can creep in.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+user = Table(
+    "user",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(255), nullable=False, unique=True),
+    Column("real_name", String(255), nullable=False, default=""),
+    Column("password", Text, nullable=False, default=""),
+    # A temporary password from a reset mail, valid until newpass_time + expiry.
+    Column("newpassword", Text, nullable=False, default=""),
+    Column("newpass_time", Float, nullable=True),
+    Column("email", String(255), nullable=False, default=""),
+    Column("email_authenticated", Float, nullable=True),
+    # Secret behind the remember-me cookie; changing it logs out every device.
+    Column("token", String(64), nullable=False, default=""),
+    Column("registration", Float, nullable=True),
+    Column("editcount", Integer, nullable=False, default=0),
+    Column("touched", Float, nullable=False, default=0),
+)
+Index("ix_user_email", user.c.email)
+
+user_groups = Table(
+    "user_groups",
+    metadata,
+    Column("user_id", Integer, ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+    Column("group", String(255), primary_key=True),
+    Column("expiry", Float, nullable=True),  # NULL: never expires
+)
+
+bot_passwords = Table(
+    "bot_passwords",
+    metadata,
+    Column("user_id", Integer, ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+    Column("app_id", String(32), primary_key=True),
+    Column("password", Text, nullable=False),
+    Column("grants", JSON, nullable=False),
+    # IP ranges (CIDR) from which the bot password may log in.
+    Column("restrictions", JSON, nullable=False),
+    Column("created", Float, nullable=False),
+)
+
+oath_users = Table(
+    "oath_users",
+    metadata,
+    Column("user_id", Integer, ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+    Column("secret", String(128), nullable=False),
+    Column("recovery_codes", JSON, nullable=False),  # hashes of unused codes
+    Column("last_step", Integer, nullable=True),  # newest accepted TOTP step: no replays
+)
+
+page = Table(
+    "page",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("namespace", Integer, nullable=False),
+    Column("title", String(255), nullable=False),
+    Column("latest", Integer, nullable=False, default=0),
+    Column("len", Integer, nullable=False, default=0),
+    Column("touched", Float, nullable=False),
+    Column("is_new", Boolean, nullable=False, default=True),
+    UniqueConstraint("namespace", "title"),
+)
+
+revision = Table(
+    "revision",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("page_id", Integer, ForeignKey("page.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("parent_id", Integer, nullable=True),
+    Column("text", Text, nullable=False),
+    Column("comment", Text, nullable=False, default=""),
+    Column("user_id", Integer, nullable=False, default=0),
+    Column("user_text", String(255), nullable=False),
+    Column("timestamp", Float, nullable=False),
+    Column("minor", Boolean, nullable=False, default=False),
+    Column("len", Integer, nullable=False),
+    Column("sha1", String(40), nullable=False),
+)
+
+page_restrictions = Table(
+    "page_restrictions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("page_id", Integer, ForeignKey("page.id", ondelete="CASCADE"), nullable=False),
+    Column("type", String(60), nullable=False),
+    Column("level", String(60), nullable=False),
+    Column("cascade", Boolean, nullable=False, default=False),
+    Column("expiry", Float, nullable=True),  # NULL: infinite
+    UniqueConstraint("page_id", "type"),
+)
+
+protected_titles = Table(
+    "protected_titles",
+    metadata,
+    Column("namespace", Integer, primary_key=True),
+    Column("title", String(255), primary_key=True),
+    Column("user_id", Integer, nullable=False),
+    Column("reason", Text, nullable=False, default=""),
+    Column("timestamp", Float, nullable=False),
+    Column("expiry", Float, nullable=True),
+    Column("level", String(60), nullable=False),
+)
+
+logging = Table(
+    "logging",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("type", String(32), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("timestamp", Float, nullable=False),
+    Column("user_id", Integer, nullable=False, default=0),
+    Column("user_text", String(255), nullable=False),
+    Column("namespace", Integer, nullable=False),
+    Column("title", String(255), nullable=False),
+    Column("page_id", Integer, nullable=True),
+    Column("comment", Text, nullable=False, default=""),
+    Column("params", JSON, nullable=False),
+)
+Index("ix_logging_type_time", logging.c.type, logging.c.timestamp)
+
+watchlist = Table(
+    "watchlist",
+    metadata,
+    Column("user_id", Integer, ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+    Column("namespace", Integer, primary_key=True),
+    Column("title", String(255), primary_key=True),
+    Column("expiry", Float, nullable=True),
+)
+
+# Sessions, tokens' secrets, throttles and rate limits when Redis is not configured.
+objectcache = Table(
+    "objectcache",
+    metadata,
+    Column("key", String(255), primary_key=True),
+    Column("value", Text, nullable=False),
+    Column("expires", Float, nullable=True),
+)
+Index("ix_objectcache_expires", objectcache.c.expires)
