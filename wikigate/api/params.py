@@ -110,6 +110,9 @@ def extract_params(ctx: "ApiContext", params: tuple[Param, ...], prefix: str) ->
         raw = request.get(full)
         if full in request.cleaned:
             ctx.warn_module(ApiMessage.of("badutf8", full, kind="apiwarn"))
+        if raw is not None and param.sensitive and request.in_query(full):
+            # Secrets in a URL end up in logs and browser history.
+            raise ApiError("mustpostparams", full, 1)
         if raw is not None and param.deprecated:
             ctx.warn_module(ApiMessage.of("deprecation-parameter", full, kind="apiwarn"))
         values[param.name] = validate_value(param, full, raw, ctx)

@@ -44,7 +44,7 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
-async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
+async def upgrade(engine: AsyncEngine, revision: str = "heads") -> None:
     """Bring the schema up to `revision`; safe to run from several processes at once."""
 
     def run(connection: Connection) -> None:
