@@ -34,8 +34,10 @@ async def limit_exceeded(services: "Services", user: User, action: str, ip: str,
         if not limit:
             continue
         hits, seconds = limit
-        if category in ("ip", "anon"):
+        if category == "ip":
             key = f"ratelimit:{action}:ip:{ip}"
+        elif category == "anon":
+            key = f"ratelimit:{action}:anon"  # one counter shared by all anonymous users
         elif category == "subnet":
             key = f"ratelimit:{action}:subnet:{_subnet(ip)}"
         else:
