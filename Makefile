@@ -33,5 +33,13 @@ test: $(TEST_STAMP)
 test-postgres: $(TEST_STAMP)
 	WIKIGATE_TEST_BACKEND=postgresql WIKIGATE_REQUIRE_POSTGRES=1 $(BIN)/python -m pytest -q -m "not e2e"
 
+# A side-by-side benchmark against MediaWiki 1.39 (when installed); prints ratios.
+bench: $(TEST_STAMP)
+	$(BIN)/python tools/bench.py
+
+# Per-module agreement with MediaWiki 1.39's recorded answers.
+conformance: $(TEST_STAMP)
+	$(BIN)/python tools/conformance.py report
+
 clean:
 	rm -rf $(VENV) .pytest_cache
