@@ -20,6 +20,13 @@ def submodule_map(param: Param, registry: "Registry") -> dict[str, str]:
     return {}
 
 
+def default_value(default: Any) -> Any:
+    """Multi-value defaults are shown joined with "|"; scalars (e.g. integers) as they are."""
+    if isinstance(default, (tuple, list, frozenset, set)):
+        return "|".join(map(str, default))
+    return default
+
+
 def param_info(param: Param, index: int, prefix: str, registry: "Registry", *, with_help: bool) -> dict[str, Any]:
     entry: dict[str, Any] = {"index": index, "name": prefix + param.name}
     if with_help:
@@ -28,7 +35,7 @@ def param_info(param: Param, index: int, prefix: str, registry: "Registry", *, w
     if param.type == "boolean":
         entry["default"] = False
     elif param.default is not None:
-        entry["default"] = param.default if isinstance(param.default, str) else "|".join(map(str, param.default))
+        entry["default"] = default_value(param.default)
     entry["multi"] = param.multi
     if param.multi:
         entry["limit"] = MULTI_LIMIT
@@ -50,9 +57,9 @@ def param_info(param: Param, index: int, prefix: str, registry: "Registry", *, w
             entry["max"] = param.max
     if param.token_type:
         entry["tokentype"] = param.token_type
-    submodules = submodule_map(param, registry)
-    if submodules:
-        entry["submodules"] = submodules
+    if param.submodules:
+        # Present even when the group is empty: pywikibot reads it for every query group.
+        entry["submodules"] = submodule_map(param, registry)
         if param.submodules in ("prop", "list"):
             entry["submoduleparamprefix"] = "g"
     entry["__bc_bools__"] = ["default"] if param.type == "boolean" else []
