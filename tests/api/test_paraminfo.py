@@ -1,35 +1,62 @@
-"""action=paraminfo in the shape pywikibot's ParamInfo insists on."""
+"""action=paraminfo and action=help come from the module declarations."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from tests.conftest import Api
 
 
-async def _modules(api: Api, names: str) -> dict[str, Any]:
-    body = (await api.post(action="paraminfo", modules=names)).json()
-    return {module["path"]: module for module in body["paraminfo"]["modules"]}
-
-
-def _param(module: dict[str, Any], name: str) -> dict[str, Any]:
-    return next(p for p in module["parameters"] if p["name"] == name)
-
-
-async def test_integer_defaults_are_shown_as_numbers(api: Api) -> None:
-    main = (await _modules(api, "main"))["main"]
-    assert _param(main, "smaxage")["default"] == 0
-    assert _param(main, "action")["default"] == "help"
-
-
-async def test_every_query_group_lists_its_submodules(api: Api) -> None:
-    modules = await _modules(api, "main|query")
-    action = _param(modules["main"], "action")
+async def test_main_action_lists_every_module_as_submodules(api: Api) -> None:
+    main = (await api.get(action="paraminfo", modules="main")).json()["paraminfo"]["modules"][0]
+    action = next(p for p in main["parameters"] if p["name"] == "action")
     assert set(action["type"]) == set(action["submodules"])
+    assert action["submodules"]["query"] == "query"
+
+
+async def test_query_groups_carry_limits_and_submodules(api: Api) -> None:
+    query = (await api.get(action="paraminfo", modules="query")).json()["paraminfo"]["modules"][0]
+    params = {p["name"]: p for p in query["parameters"]}
     for group in ("prop", "list", "meta"):
-        param = _param(modules["query"], group)
-        assert isinstance(param["submodules"], dict), group
-        assert set(param["submodules"]) == set(param["type"]), group
-        assert all(path == f"query+{name}" for name, path in param["submodules"].items())
-        assert param["limit"] == 50
-    assert "tokens" in _param(modules["query"], "meta")["submodules"]
+        assert params[group]["limit"] == 50 and params[group]["highlimit"] == 500
+        assert params[group]["submodules"]
+    assert params["meta"]["submodules"]["tokens"] == "query+tokens"
+    assert set(params["generator"]["type"]) <= set(params["prop"]["submodules"]) | set(params["list"]["submodules"])
+
+
+async def test_tokens_module_types(api: Api) -> None:
+    info = (await api.get(action="paraminfo", modules="query+tokens", formatversion="2")).json()
+    tokens = info["paraminfo"]["modules"][0]
+    assert tokens["group"] == "meta" and tokens["prefix"] == ""
+    type_param = tokens["parameters"][0]
+    assert type_param["name"] == "type" and type_param["default"] == "csrf" and type_param["multi"] is True
+    assert set(type_param["type"]) == {"createaccount", "csrf", "login", "patrol", "rollback", "userrights", "watch"}
+
+
+async def test_token_modules_declare_tokentype_and_mustbeposted(api: Api) -> None:
+    logout = (await api.get(action="paraminfo", modules="logout", formatversion="2")).json()["paraminfo"]["modules"][0]
+    token = next(p for p in logout["parameters"] if p["name"] == "token")
+    assert token["tokentype"] == "csrf" and token["required"] is True
+    assert logout["mustbeposted"] is True and logout["writerights"] is True
+
+
+async def test_unknown_module_is_missing(api: Api) -> None:
+    modules = (await api.get(action="paraminfo", modules="nosuch|query+nosuch")).json()["paraminfo"]["modules"]
+    assert modules == [{"name": "nosuch", "path": "nosuch", "missing": ""},
+                       {"name": "nosuch", "path": "query+nosuch", "missing": ""}]
+
+
+async def test_query_star_expands(api: Api) -> None:
+    modules = (await api.get(action="paraminfo", modules="query+*")).json()["paraminfo"]["modules"]
+    assert {"query+tokens", "query+siteinfo", "query+userinfo"} <= {m["path"] for m in modules}
+
+
+async def test_helpformat_adds_descriptions(api: Api) -> None:
+    module = (await api.get(action="paraminfo", modules="query+siteinfo", helpformat="wikitext")).json()
+    entry = module["paraminfo"]["modules"][0]
+    assert entry["description"] and entry["parameters"][0]["description"]
+
+
+async def test_help_is_generated(api: Api) -> None:
+    body = (await api.get(action="help", modules="logout")).json()
+    assert body["help"]["mime"] == "text/html"
+    assert "logout" in body["help"]["help"] and "csrf" in body["help"]["help"]
+    assert (await api.get(action="help", modules="nosuch")).json()["error"]["code"] == "badvalue"
