@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 from wikigate.clock import Clock
 from wikigate.mail.transports import OutboxTransport, SmtpTransport, Transport
@@ -59,6 +60,23 @@ class Mailer:
         task = asyncio.get_running_loop().create_task(self._deliver(message))
         self._pending.add(task)
         task.add_done_callback(self._pending.discard)
+
+    def run_later(self, work: Coroutine[Any, Any, None], *, label: str) -> None:
+        """Run `work`, which prepares and queues mail, in the background.
+
+        The caller's answer then cannot depend on how long the work takes
+        (password resets must not reveal which accounts exist), and `drain`
+        waits for it as for any queued mail. A failure is logged under `label`.
+        """
+        task = asyncio.get_running_loop().create_task(self._run_logged(work, label))
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+
+    async def _run_logged(self, work: Coroutine[Any, Any, None], label: str) -> None:
+        try:
+            await work
+        except Exception:
+            self._logger.exception("background mail work %s failed", label)
 
     async def drain(self) -> None:
         """Wait until every queued message is delivered or given up on."""
