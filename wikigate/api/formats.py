@@ -19,22 +19,42 @@ BC_BOOLS = "__bc_bools__"
 ERROR_FORMATS = ("bc", "plaintext", "wikitext", "html", "raw", "none")
 
 
+class Preformatted(dict):  # type: ignore[type-arg]
+    """A result part already shaped for the request's formatversion: passed through as is.
+
+    For large, mostly constant parts (siteinfo's `general`) that a module can
+    shape once per process instead of on every request.
+    """
+
+
 def to_formatversion(value: Any, formatversion: int) -> Any:
-    if isinstance(value, dict):
+    """A copy of `value` shaped for the formatversion (see the module docstring)."""
+    kind = type(value)
+    if kind is dict:
         keep = value.get(BC_BOOLS, ())
         out: dict[str, Any] = {}
         for key, item in value.items():
-            if key == BC_BOOLS:
-                continue
-            if formatversion == 1 and isinstance(item, bool) and key not in keep:
-                if item:
-                    out[key] = ""
-                continue
-            out[key] = to_formatversion(item, formatversion)
+            item_kind = type(item)
+            if item_kind is bool:
+                if formatversion == 1 and key not in keep:
+                    if item:
+                        out[key] = ""
+                    continue
+                out[key] = item
+            elif item_kind is dict or item_kind is list or item_kind is tuple:
+                out[key] = to_formatversion(item, formatversion)
+            elif key != BC_BOOLS:
+                out[key] = item
+        out.pop(BC_BOOLS, None)
         return out
-    if isinstance(value, (list, tuple)):
+    if kind is list or kind is tuple:
+        if all(type(item) in _SCALARS for item in value):
+            return list(value)
         return [to_formatversion(item, formatversion) for item in value]
     return value
+
+
+_SCALARS = frozenset({str, int, float, type(None)})
 
 
 def encode_json(result: Any, *, ascii_only: bool) -> bytes:

@@ -8,7 +8,7 @@ disagree. Types and error codes follow MediaWiki's ParamValidator.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from wikigate import timeutil, titles, usernames
@@ -41,6 +41,19 @@ class Param:
     help: str = ""
     submodules: str | None = None  # names another module group (action, prop, list, meta)
     token_type: str | None = None
+    # The value when the request does not mention the parameter, computed once.
+    absent: Any = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.type == "boolean":
+            absent: Any = False
+        elif self.multi:
+            default = self.default
+            absent = [] if default is None else (
+                _dedupe(split_multi(default)) if isinstance(default, str) else list(default))
+        else:
+            absent = self.default
+        object.__setattr__(self, "absent", absent)
 
     @property
     def is_enum(self) -> bool:
@@ -105,8 +118,15 @@ def extract_params(ctx: "ApiContext", params: tuple[Param, ...], prefix: str) ->
     """Validate every declared parameter of a module, in declaration order."""
     values: dict[str, Any] = {}
     request = ctx.request
+    given = request.names
     for param in params:
         full = prefix + param.name
+        if full not in given:
+            if param.required:
+                raise ApiError("missingparam", full)
+            absent = param.absent
+            values[param.name] = list(absent) if type(absent) is list else absent
+            continue
         raw = request.get(full)
         if full in request.cleaned:
             ctx.warn_module(ApiMessage.of("badutf8", full, kind="apiwarn"))

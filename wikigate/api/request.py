@@ -69,6 +69,10 @@ class ApiRequest:
     cleaned: set[str] = field(default_factory=set)
     used: set[str] = field(default_factory=set)
     _cookies: dict[str, str] | None = None
+    names: set[str] = field(default_factory=set)  # every parameter name given, body or query
+
+    def __post_init__(self) -> None:
+        self.names = set(self.query) | set(self.body)
 
     @property
     def was_posted(self) -> bool:

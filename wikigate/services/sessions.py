@@ -8,9 +8,9 @@ defeats session fixation.
 
 from __future__ import annotations
 
+import base64
 import json
 import secrets
-import string
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,12 +18,12 @@ from wikigate.clock import Clock
 from wikigate.config import Settings
 from wikigate.store.kv import KeyValueStore
 
-_ID_ALPHABET = string.ascii_lowercase + string.digits
 KEY_PREFIX = "session:"
 
 
 def new_session_id() -> str:
-    return "".join(secrets.choice(_ID_ALPHABET) for _ in range(32))
+    """32 characters of [a-z2-7] carrying 160 random bits."""
+    return base64.b32encode(secrets.token_bytes(20)).decode("ascii").lower()
 
 
 @dataclass(slots=True)
@@ -58,6 +58,9 @@ class Session:
 
     def persist(self) -> None:
         """Make sure the session is stored and its cookie sent (MediaWiki's persist())."""
+        if not self.id:
+            # Ids are drawn only for sessions that will be kept.
+            self.id = new_session_id()
         if not self.persisted:
             self.persisted = True
             self.dirty = True
@@ -108,7 +111,7 @@ class SessionStore:
             if data.get("expires", 0) - self._clock.now() < self._settings.session_expiry / 2:
                 session.dirty = True
             return session
-        return Session(id=new_session_id(), cookie_name=self.cookie_name)
+        return Session(id="", cookie_name=self.cookie_name)
 
     async def save(self, session: Session) -> None:
         if session.destroyed_ids:

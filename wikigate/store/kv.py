@@ -7,6 +7,7 @@ for deployments that already run Redis. Values are strings (JSON by convention).
 
 from __future__ import annotations
 
+import asyncio
 from typing import Protocol
 
 from sqlalchemy import Integer, String, case, cast, delete, select
@@ -32,13 +33,26 @@ class KeyValueStore(Protocol):
 
 
 class DatabaseStore:
-    """Rows in the `objectcache` table; expired rows read as missing and are purged lazily."""
+    """Rows in the `objectcache` table; expired rows read as missing and are purged lazily.
+
+    Writes are group-committed: the sets that arrive while a transaction is in
+    flight are written together by the next one, and each caller returns only
+    once its own row is committed. Under load one commit serves many requests.
+    """
 
     def __init__(self, engine: AsyncEngine, clock: Clock) -> None:
         self._engine = engine
         self._clock = clock
         self._dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
         self._writes = 0
+        self._pending: dict[str, tuple[str, float]] = {}
+        self._waiters: list[asyncio.Future[None]] = []
+        self._flusher: asyncio.Task[None] | None = None
+        insert = self._dialect.insert(objectcache)
+        self._upsert = insert.on_conflict_do_update(
+            index_elements=[objectcache.c.key],
+            set_={"value": insert.excluded.value, "expires": insert.excluded.expires},
+        )
 
     async def get(self, key: str) -> str | None:
         query = select(objectcache.c.value, objectcache.c.expires).where(objectcache.c.key == key)
@@ -49,14 +63,33 @@ class DatabaseStore:
         return row.value
 
     async def set(self, key: str, value: str, ttl: float) -> None:
-        expires = self._clock.now() + ttl
-        insert = self._dialect.insert(objectcache).values(key=key, value=value, expires=expires)
-        upsert = insert.on_conflict_do_update(
-            index_elements=[objectcache.c.key], set_={"value": value, "expires": expires}
-        )
-        async with self._engine.begin() as connection:
-            await connection.execute(upsert)
-        await self._maybe_purge()
+        self._pending[key] = (value, self._clock.now() + ttl)
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        if self._flusher is None:
+            self._flusher = asyncio.ensure_future(self._flush())
+        await waiter
+
+    async def _flush(self) -> None:
+        try:
+            while self._pending:
+                batch, waiters = self._pending, self._waiters
+                self._pending, self._waiters = {}, []
+                rows = [{"key": key, "value": value, "expires": expires} for key, (value, expires) in batch.items()]
+                try:
+                    async with self._engine.begin() as connection:
+                        await connection.execute(self._upsert, rows)
+                except Exception as error:  # every caller of this batch sees the failure
+                    for waiter in waiters:
+                        if not waiter.done():
+                            waiter.set_exception(error)
+                    continue
+                for waiter in waiters:
+                    if not waiter.done():
+                        waiter.set_result(None)
+                await self._maybe_purge(len(rows))
+        finally:
+            self._flusher = None
 
     async def delete(self, *keys: str) -> None:
         if keys:
@@ -89,11 +122,12 @@ class DatabaseStore:
     async def close(self) -> None:
         return None
 
-    async def _maybe_purge(self) -> None:
-        # Every thousandth write sweeps expired rows, so the table stays bounded
-        # without a background job.
-        self._writes += 1
-        if self._writes % 1000 == 0:
+    async def _maybe_purge(self, count: int) -> None:
+        # About every thousandth write sweeps expired rows, so the table stays
+        # bounded without a background job.
+        before = self._writes
+        self._writes += count
+        if before // 1000 != self._writes // 1000:
             async with self._engine.begin() as connection:
                 await connection.execute(
                     delete(objectcache).where(objectcache.c.expires <= self._clock.now())

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from wikigate import MEDIAWIKI_VERSION, __version__
 from wikigate.api.context import ApiContext
+from wikigate.api.formats import Preformatted, to_formatversion
 from wikigate.api.params import Param
 from wikigate.store.schema import page, revision, user, user_groups
 from wikigate.timeutil import to_iso
@@ -55,6 +56,17 @@ async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
 
 
 async def _general(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
+    # Everything but the time is fixed for the life of the process: shape it once.
+    cache = ctx.services.extras.setdefault("siteinfo.general", {})
+    static = cache.get(ctx.formatversion)
+    if static is None:
+        static = cache[ctx.formatversion] = to_formatversion(_general_static(ctx), ctx.formatversion)
+    general = Preformatted(static)
+    general["time"] = to_iso(ctx.now)
+    return general
+
+
+def _general_static(ctx: ApiContext) -> dict[str, Any]:
     settings = ctx.settings
     server = settings.public_server
     script = settings.script_path
@@ -102,7 +114,7 @@ async def _general(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
         "server": server,
         "servername": urlsplit(server).hostname or "",
         "wikiid": settings.wiki_id,
-        "time": to_iso(ctx.now),
+        "time": "",
         "misermode": False,
         "uploadsenabled": False,
         "maxuploadsize": 104857600,
