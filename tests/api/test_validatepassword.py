@@ -129,8 +129,6 @@ async def test_errors(api: Any, params: dict[str, str], code: str, info: str | N
         assert error["info"] == info
 
 
-@pytest.mark.xfail(strict=True, reason="the pipeline refuses the password in the query string "
-                   "(mustpostparams) before it checks MUST_POST; MediaWiki 1.39 answers mustbeposted")
 async def test_must_be_posted(api: Any) -> None:
     body = (await api.get(action="validatepassword", password="foobar")).json()
     assert body["error"]["code"] == "mustbeposted"

@@ -130,8 +130,9 @@ def extract_params(ctx: "ApiContext", params: tuple[Param, ...], prefix: str) ->
         raw = request.get(full)
         if full in request.cleaned:
             ctx.warn_module(ApiMessage.of("badutf8", full, kind="apiwarn"))
-        if raw is not None and param.sensitive and request.in_query(full):
-            # Secrets in a URL end up in logs and browser history.
+        if param.sensitive and request.was_posted and request.in_query(full):
+            # Secrets in a URL end up in logs and browser history. (A GET of a
+            # POST-only module is refused later, as mustbeposted.)
             raise ApiError("mustpostparams", full, 1)
         if raw is not None and param.deprecated:
             ctx.warn_module(ApiMessage.of("deprecation-parameter", full, kind="apiwarn"))
