@@ -50,9 +50,16 @@ class QueryResult:
         self.pageset: Any = None
         # Properties that prop modules add to each page of the set, by page id.
         self.page_info: dict[int, dict[str, Any]] = {}
+        # In generator mode a module lists titles here instead of writing data.
+        self.generating = False
+        self.generated: list[Any] = []
 
     def set_continue(self, name: str, value: str) -> None:
         self.continuation[name] = value
+
+    def continue_key(self, prefix: str) -> str:
+        """A module's continuation parameter; generator parameters carry a "g" in front."""
+        return f"{'g' if self.generating else ''}{prefix}continue"
 
 
 async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -62,6 +69,8 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
         from wikigate.api.modules.query.pageset import build_pageset
 
         query.pageset = await build_pageset(ctx, titles_given=params["titles"], page_ids=params["pageids"])
+    if params["generator"]:
+        query.pageset = await _generate(ctx, params["generator"], query)
     for group in ("prop", "list", "meta"):
         for name in params[group]:
             spec = registry.query[group][name]
@@ -71,7 +80,7 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
             sub_params = extract_params(ctx, spec.params, spec.prefix)
             await spec.execute(ctx, sub_params, query)
             ctx.module_path = "query"
-    if query.pageset is not None:
+    if query.pageset is not None and (query.pageset.entries or query.pageset.bad_page_ids):
         _add_pages(ctx, query, params)
     result: dict[str, Any] = {}
     if query.continuation:
@@ -81,6 +90,24 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
     if query.data:
         result["query"] = query.data
     return result
+
+
+async def _generate(ctx: ApiContext, name: str, query: QueryResult) -> Any:
+    """Run a prop or list module as a generator: the titles it lists become the page set."""
+    from wikigate.api.modules.query.pageset import build_pageset
+
+    registry = ctx.services.registry
+    spec = registry.query["prop"].get(name) or registry.query["list"][name]
+    source = QueryResult()
+    source.pageset = query.pageset
+    source.generating = True
+    ctx.module_path = spec.path
+    sub_params = extract_params(ctx, spec.params, "g" + spec.prefix)
+    await spec.execute(ctx, sub_params, source)
+    ctx.module_path = "query"
+    query.continuation.update(source.continuation)
+    titles = [title.prefixed_text for title in source.generated]
+    return await build_pageset(ctx, titles_given=titles, page_ids=[])
 
 
 def _add_pages(ctx: ApiContext, query: QueryResult, params: dict[str, Any]) -> None:

@@ -1,0 +1,97 @@
+"""action=edit: create and edit pages, obeying their protection."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wikigate.api.context import ApiContext
+from wikigate.api.errors import ApiError
+from wikigate.api.modules.protect import WATCHLIST, api_error
+from wikigate.api.params import Param, require_at_least_one_of, require_one_of
+from wikigate.services import pages
+from wikigate.services.pages import EditRequest, PageError
+from wikigate.timeutil import to_iso
+
+NAME = "edit"
+WRITE = True
+TOKEN = "csrf"
+DESCRIPTION = "Create and edit pages."
+CONTENT_MODEL = "wikitext"
+PARAMS = (
+    Param("title", "string", help="Title of the page to edit. Cannot be used together with pageid."),
+    Param("pageid", "integer", help="Page ID of the page to edit. Cannot be used together with title."),
+    Param("section", "string", help="Section identifier (not supported: whole pages only)."),
+    Param("sectiontitle", "string", help="The title for a new section."),
+    Param("text", "text", help="Page content."),
+    Param("summary", "string", help="Edit summary."),
+    Param("tags", (), multi=True, help="Change tags to apply to the revision."),
+    Param("minor", "boolean", help="Mark this edit as a minor edit."),
+    Param("notminor", "boolean", help="Do not mark this edit as a minor edit."),
+    Param("bot", "boolean", help="Mark this edit as a bot edit (needs the bot right)."),
+    Param("baserevid", "integer", help="ID of the base revision, used to detect edit conflicts."),
+    Param("basetimestamp", "timestamp", help="Timestamp of the base revision, used to detect edit conflicts."),
+    Param("starttimestamp", "timestamp", help="Timestamp when the editing process began."),
+    Param("recreate", "boolean", help="Override any errors about the page having been deleted."),
+    Param("createonly", "boolean", help="Don't edit the page if it exists already."),
+    Param("nocreate", "boolean", help="Throw an error if the page doesn't exist."),
+    Param("watch", "boolean", deprecated=True, help="Add the page to the watchlist."),
+    Param("unwatch", "boolean", deprecated=True, help="Remove the page from the watchlist."),
+    Param("watchlist", WATCHLIST, default="preferences",
+          help="Add or remove the page from the watchlist, or follow the preferences."),
+    Param("md5", "string", help="MD5 hash of the text (or of prependtext and appendtext concatenated)."),
+    Param("prependtext", "text", help="Add this text to the beginning of the page."),
+    Param("appendtext", "text", help="Add this text to the end of the page."),
+    Param("undo", "integer", help="Undo this revision (not supported)."),
+    Param("undoafter", "integer", help="Undo all revisions from undo to this one (not supported)."),
+    Param("redirect", "boolean", help="Automatically resolve redirects."),
+    Param("contentformat", ("text/x-wiki",), help="Content serialization format used for the input text."),
+    Param("contentmodel", (CONTENT_MODEL,), help="Content model of the new content."),
+)
+EXAMPLES = (
+    ("action=edit&title=Test&summary=test%20summary&text=article%20content&baserevid=1234567&token=123ABC",
+     "Edit a page."),
+    ("action=edit&title=Test&summary=NOTOC&minor=&prependtext=__NOTOC__%0A&basetimestamp=2007-08-24T12:34:54Z&token=123ABC",
+     "Prepend __NOTOC__ to a page."),
+)
+
+
+def _watchlist(params: dict[str, Any]) -> str:
+    if params["watch"]:
+        return "watch"
+    if params["unwatch"]:
+        return "unwatch"
+    return str(params["watchlist"])
+
+
+async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
+    require_at_least_one_of(params, "text", "appendtext", "prependtext", "undo")
+    require_one_of(params, "title", "pageid")
+    if params["undo"] is not None:
+        raise ApiError("undo-unsupported")
+    if params["section"] not in (None, "", "0"):
+        raise ApiError("sections-unsupported")
+    request = EditRequest(
+        text=params["text"], appendtext=params["appendtext"], prependtext=params["prependtext"],
+        summary=params["summary"] or "", minor=params["minor"], notminor=params["notminor"],
+        createonly=params["createonly"], nocreate=params["nocreate"],
+        # MediaWiki ignores an empty or zero base timestamp, as PHP reads both as false.
+        basetimestamp=params["basetimestamp"] if ctx.request.peek("basetimestamp") not in ("", "0") else None,
+        md5=params["md5"], watchlist=_watchlist(params))
+    try:
+        title = await pages.resolve_title(ctx.services, params["title"], params["pageid"])
+        outcome = await pages.edit(ctx.services, ctx.user, title, request, now=ctx.now, ip=ctx.ip)
+    except PageError as error:
+        raise api_error(error) from None
+    result: dict[str, Any] = {}
+    if outcome.created:
+        result["new"] = True
+    result.update({"result": "Success", "pageid": outcome.page_id, "title": outcome.title.prefixed_text,
+                   "contentmodel": CONTENT_MODEL})
+    if outcome.revision is None:
+        result["nochange"] = True
+    else:
+        result.update({"oldrevid": outcome.old_rev_id, "newrevid": outcome.revision.id,
+                       "newtimestamp": to_iso(outcome.revision.timestamp)})
+    if outcome.watched:
+        result["watched"] = True
+    return {"edit": result}

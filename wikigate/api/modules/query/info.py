@@ -1,0 +1,147 @@
+"""prop=info: basic page information, and with inprop=protection the protections in force."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from wikigate.api.context import ApiContext
+from wikigate.api.params import Param
+from wikigate.services import pages
+from wikigate.services.permissions import PageState, applicable_types
+from wikigate.timeutil import format_expiry, to_iso
+from wikigate.titles import Title
+
+NAME = "info"
+GROUP = "prop"
+PREFIX = "in"
+DESCRIPTION = "Get basic page information."
+PROPS = ("associatedpage", "displaytitle", "notificationtimestamp", "preload", "protection", "subjectid",
+         "talkid", "url", "watched")
+PARAMS = (
+    Param("prop", PROPS, multi=True, help="Which additional properties to get."),
+    Param("linkcontext", "string", default="Main Page", help="The context title to use when determining extra CSS classes."),
+    Param("testactions", "string", multi=True, help="Test whether the current user can perform certain actions on the page."),
+    Param("testactionsdetail", ("boolean", "full", "quick"), default="boolean", help="Detail level for testactions."),
+    Param("continue", "string", help="When more results are available, use this to continue."),
+)
+EXAMPLES = (
+    ("action=query&prop=info&titles=Main%20Page", "Get information about the page Main Page."),
+    ("action=query&prop=info&inprop=protection&titles=Main%20Page", "Get general and protection information about the page Main Page."),
+)
+LANGUAGE = {"pagelanguage": "en", "pagelanguagehtmlcode": "en", "pagelanguagedir": "ltr"}
+
+
+def _protection(state: PageState) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    if state.exists:
+        for r in state.restrictions:
+            item: dict[str, Any] = {"type": r.type, "level": r.level, "expiry": format_expiry(r.expiry)}
+            if r.cascade:
+                item["cascade"] = True
+            items.append(item)
+    elif state.title_protection is not None:
+        found = state.title_protection
+        items.append({"type": "create", "level": found.level, "expiry": format_expiry(found.expiry)})
+    for source in state.cascade_sources:
+        r = source.restriction
+        items.append({"type": r.type, "level": r.level, "expiry": format_expiry(r.expiry),
+                      "source": source.title.prefixed_text})
+    return items
+
+
+def _urls(ctx: ApiContext, title: Title) -> dict[str, str]:
+    settings = ctx.settings
+    script = f"{settings.public_server}{settings.script_path}/index.php"
+    key = quote(title.prefixed_dbkey, safe=":/()!*,;@$'")
+    return {"fullurl": f"{script}/{key}", "editurl": f"{script}?title={key}&action=edit",
+            "canonicalurl": f"{script}/{key}"}
+
+
+async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
+    pageset = query.pageset
+    if pageset is None:
+        return
+    props = set(params["prop"])
+    services = ctx.services
+    entries = [e for e in pageset.entries if e.invalid_reason is None and e.title is not None]
+    keys = [pages.subject_key(e.title) for e in entries]
+    async with services.engine.connect() as connection:
+        states = {e.page_id: await pages.load_state(connection, services, e.title, ctx.now)
+                  for e in entries if "protection" in props and e.title.can_exist}
+        watched = (await pages.REPOSITORY.watched(connection, ctx.user.id, keys, ctx.now)
+                   if props & {"watched", "notificationtimestamp"} else set())
+        talk_rows = await _related_pages(connection, entries, props)
+    for entry in entries:
+        title = entry.title
+        info: dict[str, Any] = {}
+        if title.can_exist:
+            info.update({"contentmodel": "wikitext", **LANGUAGE})
+            if entry.row is not None:
+                record = entry.row
+                info.update({"touched": to_iso(record.touched), "lastrevid": record.latest, "length": record.len})
+                if record.is_new:
+                    info["new"] = True
+        else:
+            info["special"] = True
+        query.page_info.setdefault(entry.page_id, {}).update(info)
+        if not title.can_exist:
+            continue
+        _add_props(ctx, info, props, entry, states, watched, talk_rows)
+        query.page_info[entry.page_id].update(info)
+
+
+def _add_props(ctx: ApiContext, info: dict[str, Any], props: set[str], entry: Any,
+               states: dict[int, PageState], watched: set[tuple[int, str]],
+               related: dict[tuple[int, str], int]) -> None:
+    title: Title = entry.title
+    if "protection" in props:
+        state = states[entry.page_id]
+        info["protection"] = _protection(state)
+        info["restrictiontypes"] = applicable_types(title, state.exists, ctx.settings)
+    if "watched" in props and not ctx.user.is_anon:
+        info["watched"] = pages.subject_key(title) in watched
+    if "notificationtimestamp" in props and not ctx.user.is_anon:
+        info["notificationtimestamp"] = ""
+    other = _associated(ctx, title)
+    if other is not None:
+        other_id = related.get((other.namespace, other.dbkey))
+        if "talkid" in props and not title.is_talk and other_id:
+            info["talkid"] = other_id
+        if "subjectid" in props and title.is_talk and other_id:
+            info["subjectid"] = other_id
+        if "associatedpage" in props:
+            info["associatedpage"] = other.prefixed_text
+    if "url" in props:
+        info.update(_urls(ctx, title))
+    if "preload" in props:
+        info["preload"] = "" if entry.row is not None else None
+    if "displaytitle" in props:
+        info["displaytitle"] = title.prefixed_text
+
+
+def _associated(ctx: ApiContext, title: Title) -> Title | None:
+    """The talk page of a subject page, or the subject page of a talk page."""
+    namespace = title.subject_namespace if title.is_talk else title.talk_namespace
+    if namespace is None or namespace not in ctx.services.namespaces:
+        return None
+    return ctx.services.namespaces.title(namespace, title.dbkey)
+
+
+async def _related_pages(connection: Any, entries: list[Any], props: set[str]) -> dict[tuple[int, str], int]:
+    """Page ids of the associated (talk or subject) pages, when asked for."""
+    if not props & {"talkid", "subjectid"}:
+        return {}
+    found: dict[tuple[int, str], int] = {}
+    for entry in entries:
+        title: Title = entry.title
+        if not title.can_exist:
+            continue
+        namespace = title.subject_namespace if title.is_talk else title.talk_namespace
+        if namespace is None:
+            continue
+        record = await pages.REPOSITORY.page_by_title(connection, namespace, title.dbkey)
+        if record is not None:
+            found[(namespace, title.dbkey)] = record.id
+    return found
+

@@ -1,0 +1,143 @@
+"""list=logevents: entries of the protection and rights logs (and any other log written here)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select, tuple_
+
+from wikigate.api.context import ApiContext
+from wikigate.api.errors import ApiError
+from wikigate.api.params import Param
+from wikigate.services.pages import REPOSITORY
+from wikigate.store.pages import LogEntry
+from wikigate.store.schema import page
+from wikigate.timeutil import format_expiry, parse_timestamp, to_iso, to_mw
+from wikigate.titles import InvalidTitle, parse_title
+
+NAME = "logevents"
+GROUP = "list"
+PREFIX = "le"
+DESCRIPTION = "Get events from logs."
+PROPS = ("comment", "details", "ids", "parsedcomment", "tags", "timestamp", "title", "type", "user", "userid")
+LOG_TYPES = ("", "block", "contentmodel", "create", "delete", "import", "managetags", "merge", "move", "newusers",
+             "oath", "patrol", "protect", "rights", "suppress", "tag", "upload")
+LOG_ACTIONS = (
+    "block/block", "block/reblock", "block/unblock", "contentmodel/change", "contentmodel/new", "create/create",
+    "delete/delete", "delete/delete_redir", "delete/delete_redir2", "delete/event", "delete/restore",
+    "delete/revision", "import/interwiki", "import/upload", "managetags/activate", "managetags/create",
+    "managetags/deactivate", "managetags/delete", "merge/merge", "move/move", "move/move_redir",
+    "newusers/autocreate", "newusers/byemail", "newusers/create", "newusers/create2", "newusers/newusers",
+    "oath/*", "patrol/autopatrol", "patrol/patrol", "protect/modify", "protect/move_prot", "protect/protect",
+    "protect/unprotect", "rights/autopromote", "rights/rights", "suppress/block", "suppress/delete",
+    "suppress/event", "suppress/reblock", "suppress/revision", "tag/update", "upload/overwrite",
+    "upload/revert", "upload/upload",
+)
+PARAMS = (
+    Param("prop", PROPS, multi=True, default="ids|title|type|user|timestamp|comment|details", help="Which properties to get."),
+    Param("type", LOG_TYPES, help="Filter log entries to only this type."),
+    Param("action", LOG_ACTIONS, help="Filter log actions to only this action (overrides type)."),
+    Param("start", "timestamp", help="The timestamp to start enumerating from."),
+    Param("end", "timestamp", help="The timestamp to end enumerating."),
+    Param("dir", ("newer", "older"), default="older", help="In which direction to enumerate."),
+    Param("user", "user", help="Filter entries to those made by the given user."),
+    Param("title", "string", help="Filter entries to those related to a page."),
+    Param("namespace", "namespace", help="Filter entries to those in the given namespace."),
+    Param("prefix", "string", help="Filter entries that start with this prefix."),
+    Param("tag", "string", help="Only list event entries tagged with this tag."),
+    Param("limit", "limit", default=10, max=500, highmax=5000, help="How many total event entries to return."),
+    Param("continue", "string", help="When more results are available, use this to continue."),
+)
+EXAMPLES = (("action=query&list=logevents", "List recent log events."),)
+
+
+def _parse_continue(value: str) -> tuple[float, int]:
+    stamp, _, log_id = value.partition("|")
+    try:
+        return parse_timestamp(stamp), int(log_id)
+    except ValueError:
+        raise ApiError("badcontinue") from None
+
+
+def _details(entry: LogEntry) -> dict[str, Any]:
+    """Log parameters as the API shows them: expiries in words or ISO 8601."""
+    params = dict(entry.params)
+    if entry.type == "protect" and "details" in params:
+        params["details"] = [{**item, "expiry": format_expiry(item.get("expiry"), infinity="infinite")}
+                             for item in params["details"]]
+    if entry.type == "rights":
+        for key in ("oldmetadata", "newmetadata"):
+            if key in params:
+                params[key] = [{**item, "expiry": format_expiry(item.get("expiry"))} for item in params[key]]
+    return params
+
+
+async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
+    log_type, action = params["type"] or None, None
+    if params["action"] is not None:
+        log_type, _, action = params["action"].partition("/")
+        action = None if action == "*" else action
+    target = None
+    if params["title"] is not None:
+        try:
+            title = parse_title(params["title"], ctx.services.namespaces)
+        except InvalidTitle:
+            raise ApiError("invalidtitle", params["title"]) from None
+        target = (title.namespace, title.dbkey)
+    after = _parse_continue(params["continue"]) if params["continue"] is not None else None
+    limit = params["limit"]
+    if params["tag"] is not None or params["prefix"] is not None:
+        entries: list[LogEntry] = []  # no change tags, and prefix search is off (as in miser mode)
+        current_ids: dict[tuple[int, str], int] = {}
+    else:
+        async with ctx.services.engine.connect() as connection:
+            entries = await REPOSITORY.log_entries(
+                connection, types=[log_type] if log_type else [], action=action, user_text=params["user"],
+                target=target, namespace=params["namespace"], newest_first=params["dir"] == "older",
+                limit=limit + 1, start=params["start"], end=params["end"], after=after)
+            current_ids = await _current_page_ids(connection, entries)
+    if len(entries) > limit:
+        following = entries[limit]
+        query.set_continue("lecontinue", f"{to_mw(following.timestamp)}|{following.id}")
+        entries = entries[:limit]
+    props = set(params["prop"])
+    query.data["logevents"] = [_item(ctx, entry, props, current_ids) for entry in entries]
+
+
+async def _current_page_ids(connection: Any, entries: list[LogEntry]) -> dict[tuple[int, str], int]:
+    keys = list({(e.namespace, e.title) for e in entries})
+    if not keys:
+        return {}
+    rows = await connection.execute(
+        select(page.c.id, page.c.namespace, page.c.title).where(tuple_(page.c.namespace, page.c.title).in_(keys)))
+    return {(row.namespace, row.title): row.id for row in rows}
+
+
+def _item(ctx: ApiContext, entry: LogEntry, props: set[str], current_ids: dict[tuple[int, str], int]) -> dict[str, Any]:
+    item: dict[str, Any] = {}
+    if "ids" in props:
+        item["logid"] = entry.id
+    if "title" in props:
+        title = ctx.services.namespaces.title(entry.namespace, entry.title)
+        item.update({"ns": entry.namespace, "title": title.prefixed_text})
+    if "ids" in props:
+        item.update({"pageid": current_ids.get((entry.namespace, entry.title), 0), "logpage": entry.page_id or 0})
+    if "details" in props:
+        item["params"] = _details(entry)
+    if "type" in props:
+        item.update({"type": entry.type, "action": entry.action})
+    if "user" in props:
+        item["user"] = entry.user_text
+        if not entry.user_id:
+            item["anon"] = True
+    if "userid" in props:
+        item["userid"] = entry.user_id
+    if "timestamp" in props:
+        item["timestamp"] = to_iso(entry.timestamp)
+    if "comment" in props:
+        item["comment"] = entry.comment
+    if "parsedcomment" in props:
+        item["parsedcomment"] = entry.comment
+    if "tags" in props:
+        item["tags"] = []
+    return item

@@ -1,0 +1,188 @@
+"""Who may edit, create or protect a page: MediaWiki's permission checks.
+
+`permission_errors` runs the checks in MediaWiki's order and returns every
+error found (the API reports the first, and lists all codes in its header):
+
+1. the right for the action itself (`edit`, `protect`; for `create`,
+   `createpage` or `createtalk`);
+2. special pages and the MediaWiki namespace (which needs `editinterface`);
+3. the page's own restrictions for the action, where a level names a right
+   (`autoconfirmed` means `editsemiprotected`, `sysop` means `editprotected`)
+   and a cascading protection also needs `protect`;
+4. restrictions cascading from pages that transclude this one;
+5. per action: protecting needs being able to edit, editing a missing page
+   needs being able to create it, and creating needs clearing the title's
+   create protection.
+
+The checks read a `PageState` loaded beforehand with only unexpired
+protections in it, so they are pure and cheap to test.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from wikigate.config import Settings
+from wikigate.messages import Message
+from wikigate.services.users import User
+from wikigate.store.pages import PageRecord, Restriction, TitleProtection
+from wikigate.titles import NS, Title
+
+# Old level names that stand for rights (MediaWiki keeps them for compatibility).
+_LEVEL_RIGHTS = {"sysop": "editprotected", "autoconfirmed": "editsemiprotected"}
+# How badaccess-groups names a group: its member page and plural label.
+GROUP_LABELS = {
+    "sysop": "Administrators", "bureaucrat": "Bureaucrats", "bot": "Bots",
+    "interface-admin": "Interface administrators", "suppress": "Suppressors", "user": "Users",
+    "autoconfirmed": "Autoconfirmed users", "*": "All users",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Denial:
+    """One reason for refusing: a message key (MediaWiki's) and its parameters."""
+
+    key: str
+    params: tuple[object, ...] = ()
+    code: str | None = None  # when the API code is not derived from the key
+
+
+def level_right(level: str) -> str:
+    """The right a protection level requires."""
+    return _LEVEL_RIGHTS.get(level, level)
+
+
+@dataclass(frozen=True, slots=True)
+class CascadeSource:
+    """A cascade-protected page that transcludes the checked page."""
+
+    title: Title
+    restriction: Restriction
+
+
+@dataclass(frozen=True, slots=True)
+class PageState:
+    """What the checks need to know about one title, as of one instant."""
+
+    title: Title
+    page: PageRecord | None
+    restrictions: tuple[Restriction, ...] = ()
+    title_protection: TitleProtection | None = None
+    cascade_sources: tuple[CascadeSource, ...] = ()
+
+    @property
+    def exists(self) -> bool:
+        return self.page is not None
+
+    def levels(self, action: str) -> list[str]:
+        """The levels guarding an action; a missing title's create protection counts as `create`."""
+        if action == "create" and not self.exists and self.title_protection is not None:
+            return [self.title_protection.level]
+        return [r.level for r in self.restrictions if r.type == action and r.level]
+
+    @property
+    def cascading(self) -> bool:
+        return any(r.cascade for r in self.restrictions)
+
+
+def usable_levels(user: User | None, settings: Settings) -> list[str]:
+    """Protection levels a user may set: those whose right they hold ('' always)."""
+    return [level for level in settings.restriction_levels
+            if level == "" or user is None or user.has_right(level_right(level))]
+
+
+def applicable_types(title: Title, exists: bool, settings: Settings) -> list[str]:
+    """Restriction types that make sense for a title (MediaWiki's listApplicableRestrictionTypes)."""
+    if not title.can_exist:
+        return []
+    if exists:
+        types = [t for t in settings.restriction_types if t != "create"]
+    else:
+        types = [t for t in settings.restriction_types if t in ("create", "upload")]
+    if title.namespace != NS.FILE:
+        types = [t for t in types if t != "upload"]
+    return types
+
+
+def missing_right_error(right: str, settings: Settings) -> Denial:
+    groups = [g for g, rights in settings.group_permissions.items() if right in rights]
+    if not groups:
+        return Denial("badaccess-group0")
+    sitename = settings.sitename
+    links = [Message("", (), fallback=f"[[{sitename}:{GROUP_LABELS.get(g, g)}|{GROUP_LABELS.get(g, g)}]]")
+             for g in groups]
+    return Denial("badaccess-groups", (tuple(links), len(groups)))
+
+
+def permission_errors(action: str, user: User, state: PageState, settings: Settings, *,
+                      short: bool = False) -> list[Denial]:
+    """Every reason the user may not do `action` (edit, create, protect) to the title."""
+    errors: list[Denial] = []
+    steps = [_quick, _namespace, _page_restrictions, _cascading, _per_action]
+    if action == "create":
+        steps.remove(_namespace)
+    for step in steps:
+        for error in step(action, user, state, settings):
+            if error not in errors:
+                errors.append(error)
+        if short and errors:
+            return errors[:1]
+    return errors
+
+
+def _quick(action: str, user: User, state: PageState, settings: Settings) -> list[Denial]:
+    if action == "create":
+        right = "createtalk" if state.title.is_talk else "createpage"
+        if not user.has_right(right):
+            return [Denial("nocreatetext" if user.is_anon else "nocreate-loggedin")]
+        return []
+    if not user.has_right(action):
+        return [missing_right_error(action, settings)]
+    return []
+
+
+def _namespace(action: str, user: User, state: PageState, settings: Settings) -> list[Denial]:
+    title = state.title
+    if title.is_special:
+        return [Denial("ns-specialprotected", code="unsupportednamespace")]
+    if title.namespace == NS.MEDIAWIKI and not user.has_right("editinterface"):
+        return [Denial("protectedinterface", (action,), code="protectednamespace-interface")]
+    return []
+
+
+def _page_restrictions(action: str, user: User, state: PageState, settings: Settings) -> list[Denial]:
+    errors = []
+    for level in state.levels(action):
+        right = level_right(level)
+        if not user.has_right(right):
+            errors.append(Denial("protectedpagetext", (right, action)))
+        elif state.cascading and not user.has_right("protect"):
+            errors.append(Denial("protectedpagetext", ("protect", action)))
+    return errors
+
+
+def _cascading(action: str, user: User, state: PageState, settings: Settings) -> list[Denial]:
+    sources = state.cascade_sources
+    levels = list(dict.fromkeys(s.restriction.level for s in sources if s.restriction.type == action))
+    errors = []
+    for level in levels:
+        right = level_right(level)
+        if right and not (user.has_right("protect") and user.has_right(right)):
+            pages = "".join(f"* [[:{s.title.prefixed_text}]]\n" for s in sources)
+            errors.append(Denial("cascadeprotected", (len(sources), pages, action)))
+    return errors
+
+
+def _per_action(action: str, user: User, state: PageState, settings: Settings) -> list[Denial]:
+    if action == "protect":
+        if permission_errors("edit", user, state, settings, short=True):
+            return [Denial("protect-cantedit")]
+        return []
+    if action == "create":
+        protection = state.title_protection
+        if protection is not None and (not protection.level or not user.has_right(level_right(protection.level))):
+            return [Denial("titleprotected", (protection.user_name, protection.reason))]
+        return []
+    if action == "edit" and not state.exists:
+        return permission_errors("create", user, state, settings, short=True)
+    return []

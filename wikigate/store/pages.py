@@ -1,0 +1,354 @@
+"""Pages, revisions, protections, the log and the watchlist.
+
+Every method takes the connection to run on, so a caller can put several of
+them into one transaction (an edit writes a page, a revision and a user's
+edit count together; a protect changes restrictions, a null revision and the
+log together). Expiries are compared with the caller's `now` in each query:
+an expired protection is ignored from its expiry instant on, with no job
+needed to delete it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import struct
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, delete, func, or_, select, tuple_, update
+from sqlalchemy import text as sql_text
+from sqlalchemy.engine import Row
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from wikigate.store.schema import logging as log_table
+from wikigate.store.schema import page, page_restrictions, protected_titles, revision, user, watchlist
+
+
+@dataclass(frozen=True, slots=True)
+class PageRecord:
+    id: int
+    namespace: int
+    title: str  # the dbkey
+    latest: int
+    len: int
+    touched: float
+    is_new: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RevisionRecord:
+    id: int
+    page_id: int
+    parent_id: int | None
+    text: str
+    comment: str
+    user_id: int
+    user_text: str
+    timestamp: float
+    minor: bool
+    len: int
+    sha1: str
+
+
+@dataclass(frozen=True, slots=True)
+class Restriction:
+    page_id: int
+    type: str
+    level: str
+    cascade: bool
+    expiry: float | None  # None: infinite
+
+
+@dataclass(frozen=True, slots=True)
+class TitleProtection:
+    namespace: int
+    title: str
+    user_id: int
+    user_name: str
+    reason: str
+    timestamp: float
+    expiry: float | None
+    level: str
+
+
+@dataclass(frozen=True, slots=True)
+class LogEntry:
+    id: int
+    type: str
+    action: str
+    timestamp: float
+    user_id: int
+    user_text: str
+    namespace: int
+    title: str
+    page_id: int | None
+    comment: str
+    params: dict[str, Any]
+
+
+def sha1_hex(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def _active(expiry_column: Any, now: float) -> Any:
+    return or_(expiry_column.is_(None), expiry_column > now)
+
+
+def _record(cls: Any, row: Row) -> Any:
+    return cls(**{name: row._mapping[name] for name in cls.__slots__})
+
+
+class PageRepository:
+    """Queries over the page tables; stateless, so one instance may be shared."""
+
+    # -- locking ---------------------------------------------------------------
+
+    async def lock_title(self, connection: AsyncConnection, namespace: int, dbkey: str) -> None:
+        """Serialise writers of one title until the transaction ends.
+
+        PostgreSQL takes a transaction-scoped advisory lock keyed by the title,
+        which also covers a title that has no page row yet. SQLite has one
+        writer at a time: a no-op write takes that lock now, before anything
+        is read, so the reads that follow cannot go stale.
+        """
+        if connection.dialect.name == "postgresql":
+            digest = hashlib.sha256(f"{namespace}:{dbkey}".encode()).digest()
+            key = struct.unpack(">q", digest[:8])[0]
+            await connection.execute(sql_text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+        else:
+            await connection.execute(update(page).where(page.c.id == -1).values(touched=0))
+
+    # -- pages and revisions ---------------------------------------------------
+
+    async def page_by_title(self, connection: AsyncConnection, namespace: int, dbkey: str) -> PageRecord | None:
+        row = (await connection.execute(
+            select(page).where(page.c.namespace == namespace, page.c.title == dbkey))).first()
+        return None if row is None else _record(PageRecord, row)
+
+    async def page_by_id(self, connection: AsyncConnection, page_id: int) -> PageRecord | None:
+        row = (await connection.execute(select(page).where(page.c.id == page_id))).first()
+        return None if row is None else _record(PageRecord, row)
+
+    async def pages_by_ids(self, connection: AsyncConnection, page_ids: list[int]) -> dict[int, PageRecord]:
+        if not page_ids:
+            return {}
+        rows = await connection.execute(select(page).where(page.c.id.in_(page_ids)))
+        return {row.id: _record(PageRecord, row) for row in rows}
+
+    async def revision(self, connection: AsyncConnection, rev_id: int) -> RevisionRecord | None:
+        row = (await connection.execute(select(revision).where(revision.c.id == rev_id))).first()
+        return None if row is None else _record(RevisionRecord, row)
+
+    async def revisions_by_ids(self, connection: AsyncConnection, rev_ids: list[int]) -> list[RevisionRecord]:
+        if not rev_ids:
+            return []
+        rows = await connection.execute(select(revision).where(revision.c.id.in_(rev_ids)))
+        return [_record(RevisionRecord, row) for row in rows]
+
+    async def revision_before(self, connection: AsyncConnection, page_id: int, before: float) -> RevisionRecord | None:
+        """The page's newest revision saved before `before`."""
+        row = (await connection.execute(
+            select(revision).where(revision.c.page_id == page_id, revision.c.timestamp < before)
+            .order_by(revision.c.timestamp.desc(), revision.c.id.desc()).limit(1))).first()
+        return None if row is None else _record(RevisionRecord, row)
+
+    async def revision_authors_since(self, connection: AsyncConnection, page_id: int, since: float) -> set[int]:
+        """Ids of the users who saved revisions of the page at or after `since`."""
+        rows = await connection.execute(
+            select(revision.c.user_id).where(revision.c.page_id == page_id, revision.c.timestamp >= since).distinct())
+        return {row.user_id for row in rows}
+
+    async def page_revisions(self, connection: AsyncConnection, page_id: int, *, newest_first: bool,
+                             limit: int, start_id: int | None = None, start: float | None = None,
+                             end: float | None = None) -> list[RevisionRecord]:
+        """A page's revisions in history order, from `start_id` (a continuation) on."""
+        order = (revision.c.timestamp.desc(), revision.c.id.desc()) if newest_first else (
+            revision.c.timestamp.asc(), revision.c.id.asc())
+        conditions = [revision.c.page_id == page_id]
+        if start_id is not None:
+            conditions.append(revision.c.id <= start_id if newest_first else revision.c.id >= start_id)
+        if start is not None:
+            conditions.append(revision.c.timestamp <= start if newest_first else revision.c.timestamp >= start)
+        if end is not None:
+            conditions.append(revision.c.timestamp >= end if newest_first else revision.c.timestamp <= end)
+        rows = await connection.execute(select(revision).where(*conditions).order_by(*order).limit(limit))
+        return [_record(RevisionRecord, row) for row in rows]
+
+    async def create_page(self, connection: AsyncConnection, namespace: int, dbkey: str, now: float) -> int:
+        result = await connection.execute(page.insert().values(
+            namespace=namespace, title=dbkey, latest=0, len=0, touched=now, is_new=True))
+        return int(result.inserted_primary_key[0])
+
+    async def add_revision(self, connection: AsyncConnection, *, page_id: int, parent_id: int | None,
+                           text: str, comment: str, user_id: int, user_text: str, now: float,
+                           minor: bool, is_new: bool) -> RevisionRecord:
+        """Store a revision and make it the page's latest."""
+        length = len(text.encode("utf-8"))
+        values = {"page_id": page_id, "parent_id": parent_id, "text": text, "comment": comment,
+                  "user_id": user_id, "user_text": user_text, "timestamp": now, "minor": minor,
+                  "len": length, "sha1": sha1_hex(text)}
+        result = await connection.execute(revision.insert().values(**values))
+        rev_id = int(result.inserted_primary_key[0])
+        await connection.execute(update(page).where(page.c.id == page_id).values(
+            latest=rev_id, len=length, touched=now, is_new=is_new))
+        return RevisionRecord(id=rev_id, **values)  # type: ignore[arg-type]
+
+    async def count_edit(self, connection: AsyncConnection, user_id: int) -> None:
+        if user_id:
+            await connection.execute(update(user).where(user.c.id == user_id).values(editcount=user.c.editcount + 1))
+
+    # -- protection ------------------------------------------------------------
+
+    async def restrictions(self, connection: AsyncConnection, page_ids: list[int], now: float) -> list[Restriction]:
+        """Unexpired restrictions of the pages, ordered by page and type."""
+        if not page_ids:
+            return []
+        rows = await connection.execute(
+            select(page_restrictions).where(page_restrictions.c.page_id.in_(page_ids),
+                                            _active(page_restrictions.c.expiry, now))
+            .order_by(page_restrictions.c.page_id, page_restrictions.c.id))
+        return [_record(Restriction, row) for row in rows]
+
+    async def replace_restrictions(self, connection: AsyncConnection, page_id: int,
+                                   restrictions: list[Restriction]) -> None:
+        await connection.execute(delete(page_restrictions).where(page_restrictions.c.page_id == page_id))
+        for item in restrictions:
+            await connection.execute(page_restrictions.insert().values(
+                page_id=page_id, type=item.type, level=item.level, cascade=item.cascade, expiry=item.expiry))
+
+    async def cascading_sources(self, connection: AsyncConnection, now: float) -> list[tuple[PageRecord, str, Restriction]]:
+        """Pages whose unexpired protection cascades, with their current text."""
+        rows = await connection.execute(
+            select(page, revision.c.text, page_restrictions.c.type.label("r_type"),
+                   page_restrictions.c.level.label("r_level"), page_restrictions.c.expiry.label("r_expiry"))
+            .select_from(page_restrictions.join(page, page.c.id == page_restrictions.c.page_id)
+                         .join(revision, revision.c.id == page.c.latest))
+            .where(page_restrictions.c.cascade.is_(True), _active(page_restrictions.c.expiry, now)))
+        return [(_record(PageRecord, row), row.text,
+                 Restriction(row.id, row.r_type, row.r_level, True, row.r_expiry)) for row in rows]
+
+    async def title_protection(self, connection: AsyncConnection, namespace: int, dbkey: str,
+                               now: float) -> TitleProtection | None:
+        found = await self.title_protections(connection, [(namespace, dbkey)], now)
+        return found.get((namespace, dbkey))
+
+    async def title_protections(self, connection: AsyncConnection, keys: list[tuple[int, str]],
+                                now: float) -> dict[tuple[int, str], TitleProtection]:
+        if not keys:
+            return {}
+        query = self._protected_titles_query().where(
+            tuple_(protected_titles.c.namespace, protected_titles.c.title).in_(keys),
+            _active(protected_titles.c.expiry, now))
+        return {(row.namespace, row.title): _title_protection(row) for row in await connection.execute(query)}
+
+    @staticmethod
+    def _protected_titles_query() -> Any:
+        return select(protected_titles, func.coalesce(user.c.name, "").label("user_name")).select_from(
+            protected_titles.outerjoin(user, user.c.id == protected_titles.c.user_id))
+
+    async def set_title_protection(self, connection: AsyncConnection, protection: TitleProtection) -> None:
+        await self.delete_title_protection(connection, protection.namespace, protection.title)
+        await connection.execute(protected_titles.insert().values(
+            namespace=protection.namespace, title=protection.title, user_id=protection.user_id,
+            reason=protection.reason, timestamp=protection.timestamp, expiry=protection.expiry,
+            level=protection.level))
+
+    async def delete_title_protection(self, connection: AsyncConnection, namespace: int, dbkey: str) -> None:
+        await connection.execute(delete(protected_titles).where(
+            protected_titles.c.namespace == namespace, protected_titles.c.title == dbkey))
+
+    async def list_protected_titles(self, connection: AsyncConnection, *, now: float, namespaces: list[int],
+                                    levels: list[str], newest_first: bool, limit: int,
+                                    start: float | None, end: float | None,
+                                    after: tuple[float, int, str] | None) -> list[TitleProtection]:
+        """Unexpired create protections in time order; `after` is a (time, ns, title) continuation."""
+        p = protected_titles
+        conditions = [_active(p.c.expiry, now)]
+        if namespaces:
+            conditions.append(p.c.namespace.in_(namespaces))
+        if levels:
+            conditions.append(p.c.level.in_(levels))
+        if start is not None:
+            conditions.append(p.c.timestamp <= start if newest_first else p.c.timestamp >= start)
+        if end is not None:
+            conditions.append(p.c.timestamp >= end if newest_first else p.c.timestamp <= end)
+        if after is not None:
+            when, namespace, title = after
+            if newest_first:
+                conditions.append(or_(p.c.timestamp < when, and_(p.c.timestamp == when, or_(
+                    p.c.namespace < namespace, and_(p.c.namespace == namespace, p.c.title <= title)))))
+            else:
+                conditions.append(or_(p.c.timestamp > when, and_(p.c.timestamp == when, or_(
+                    p.c.namespace > namespace, and_(p.c.namespace == namespace, p.c.title >= title)))))
+        columns = (p.c.timestamp, p.c.namespace, p.c.title)
+        order = [c.desc() for c in columns] if newest_first else [c.asc() for c in columns]
+        rows = await connection.execute(self._protected_titles_query().where(*conditions).order_by(*order).limit(limit))
+        return [_title_protection(row) for row in rows]
+
+    # -- log -------------------------------------------------------------------
+
+    async def add_log(self, connection: AsyncConnection, *, type: str, action: str, now: float, user_id: int,
+                      user_text: str, namespace: int, title: str, page_id: int | None, comment: str,
+                      params: dict[str, Any]) -> int:
+        result = await connection.execute(log_table.insert().values(
+            type=type, action=action, timestamp=now, user_id=user_id, user_text=user_text,
+            namespace=namespace, title=title, page_id=page_id, comment=comment, params=params))
+        return int(result.inserted_primary_key[0])
+
+    async def log_entries(self, connection: AsyncConnection, *, types: list[str], action: str | None,
+                          user_text: str | None, target: tuple[int, str] | None, namespace: int | None,
+                          newest_first: bool, limit: int, start: float | None, end: float | None,
+                          after: tuple[float, int] | None) -> list[LogEntry]:
+        """Log entries in time order; `after` is a (time, id) continuation."""
+        t = log_table
+        conditions: list[Any] = []
+        if types:
+            conditions.append(t.c.type.in_(types))
+        if action is not None:
+            conditions.append(t.c.action == action)
+        if user_text is not None:
+            conditions.append(t.c.user_text == user_text)
+        if target is not None:
+            conditions.extend([t.c.namespace == target[0], t.c.title == target[1]])
+        if namespace is not None:
+            conditions.append(t.c.namespace == namespace)
+        if start is not None:
+            conditions.append(t.c.timestamp <= start if newest_first else t.c.timestamp >= start)
+        if end is not None:
+            conditions.append(t.c.timestamp >= end if newest_first else t.c.timestamp <= end)
+        if after is not None:
+            when, log_id = after
+            if newest_first:
+                conditions.append(or_(t.c.timestamp < when, and_(t.c.timestamp == when, t.c.id <= log_id)))
+            else:
+                conditions.append(or_(t.c.timestamp > when, and_(t.c.timestamp == when, t.c.id >= log_id)))
+        order = (t.c.timestamp.desc(), t.c.id.desc()) if newest_first else (t.c.timestamp.asc(), t.c.id.asc())
+        rows = await connection.execute(select(t).where(*conditions).order_by(*order).limit(limit))
+        return [_record(LogEntry, row) for row in rows]
+
+    # -- watchlist -------------------------------------------------------------
+
+    async def watched(self, connection: AsyncConnection, user_id: int, keys: list[tuple[int, str]],
+                      now: float) -> set[tuple[int, str]]:
+        """Which of the subject titles the user watches (talk pages share their subject's entry)."""
+        if not user_id or not keys:
+            return set()
+        rows = await connection.execute(select(watchlist.c.namespace, watchlist.c.title).where(
+            watchlist.c.user_id == user_id, _active(watchlist.c.expiry, now),
+            or_(*(and_(watchlist.c.namespace == ns, watchlist.c.title == dbkey) for ns, dbkey in keys))))
+        return {(row.namespace, row.title) for row in rows}
+
+    async def watch(self, connection: AsyncConnection, user_id: int, namespace: int, dbkey: str,
+                    expiry: float | None) -> None:
+        await self.unwatch(connection, user_id, namespace, dbkey)
+        await connection.execute(watchlist.insert().values(
+            user_id=user_id, namespace=namespace, title=dbkey, expiry=expiry))
+
+    async def unwatch(self, connection: AsyncConnection, user_id: int, namespace: int, dbkey: str) -> None:
+        await connection.execute(delete(watchlist).where(
+            watchlist.c.user_id == user_id, watchlist.c.namespace == namespace, watchlist.c.title == dbkey))
+
+
+def _title_protection(row: Row) -> TitleProtection:
+    return TitleProtection(namespace=row.namespace, title=row.title, user_id=row.user_id, user_name=row.user_name,
+                           reason=row.reason, timestamp=row.timestamp, expiry=row.expiry, level=row.level)
