@@ -13,6 +13,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -21,6 +22,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -42,9 +44,15 @@ IN_CI = os.environ.get("CI") == "true"
 USERS: dict[str, tuple[str, str, str]] = {
     "Alice": ("AlicePassword-1234", "", ""),
     "Mindy": ("MindyPassword-1234", "sysop", ""),
-    "Otto": ("OttoPassword-1234", "", ""),  # two-factor login
     "Resetme": ("ResetmePassword-1234", "", "user@mediawiki.org"),  # the seed programs' reset address
+    # Two-factor users, one per client: a TOTP code is accepted only once.
+    "Otto": ("OttoPassword-1234", "", ""),
+    "Tina": ("TinaPassword-1234", "", ""),
+    "Kurt": ("KurtPassword-1234", "", ""),
 }
+TWO_FACTOR_USERS = ("Otto", "Tina", "Kurt")
+# (user, application id, grants) of the bot passwords the clients log in with.
+BOT_PASSWORDS = (("Mindy", "e2e", "editpage,protect,editprotected"),)
 ADMIN_PASSWORD = "AdminPassword-1234"
 
 
@@ -69,6 +77,8 @@ class WikiServer:
     env: dict[str, str]
     process: subprocess.Popen[bytes] | None = None
     users: dict[str, str] = field(default_factory=dict)  # name -> password
+    totp_secrets: dict[str, str] = field(default_factory=dict)  # name -> base32 secret
+    bot_passwords: dict[str, str] = field(default_factory=dict)  # "User@app" -> password
 
     @property
     def base(self) -> str:
@@ -90,6 +100,10 @@ class WikiServer:
         if not self.log_path.exists():
             return ""
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+    def password_of(self, login_name: str) -> str:
+        """The password of an account, or of a bot password named "User@app"."""
+        return self.bot_passwords[login_name] if "@" in login_name else self.users[login_name]
 
     def cli(self, *args: str, stdin: str = "") -> str:
         """Run the `wikigate` command against this server's data directory."""
@@ -175,6 +189,40 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
         process.wait(timeout=10)
 
 
+def _create_user(server: WikiServer, name: str) -> None:
+    password, groups, email = USERS[name]
+    args = ["user", "create", name, "--password-stdin"]
+    if groups:
+        args += ["--groups", groups]
+    if email:
+        args += ["--email", email]
+    server.cli(*args, stdin=password + "\n")
+    if name in TWO_FACTOR_USERS:
+        output = server.cli("user", "2fa", "enable", name)
+        secret = re.search(r"^secret: (\S+)$", output, re.MULTILINE)
+        if secret is None:
+            fail("wikigate CLI", f"`wikigate user 2fa enable {name}` printed no secret", output)
+        server.totp_secrets[name] = secret.group(1)
+
+
+def _create_bot_password(server: WikiServer, user: str, app: str, grants: str) -> None:
+    output = server.cli("botpassword", "create", user, app, "--grants", grants)
+    password = re.search(r"\(shown once\): (\S+)$", output, re.MULTILINE)
+    if password is None:
+        fail("wikigate CLI", f"`wikigate botpassword create {user} {app}` printed no password", output)
+    server.bot_passwords[f"{user}@{app}"] = password.group(1)
+
+
+def _create_accounts(server: WikiServer) -> None:
+    # In parallel: each CLI run spends most of its time starting Python.
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        for future in [pool.submit(_create_user, server, name) for name in USERS]:
+            future.result()
+    server.users.update({name: password for name, (password, _, _) in USERS.items()})
+    for user, app, grants in BOT_PASSWORDS:
+        _create_bot_password(server, user, app, grants)
+
+
 @pytest.fixture(scope="session")
 def wiki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WikiServer]:
     root = tmp_path_factory.mktemp("wikigate-e2e")
@@ -193,14 +241,7 @@ def wiki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WikiServer]:
     server = WikiServer(port=port, root=root, env=env)
     server.cli("bootstrap")
     server.users["Admin"] = ADMIN_PASSWORD
-    for name, (password, groups, email) in USERS.items():
-        args = ["user", "create", name, "--password-stdin"]
-        if groups:
-            args += ["--groups", groups]
-        if email:
-            args += ["--email", email]
-        server.cli(*args, stdin=password + "\n")
-        server.users[name] = password
+    _create_accounts(server)
     with server.log_path.open("wb") as log:
         server.process = subprocess.Popen(
             [str(BIN / "wikigate"), "serve", "--port", str(port)], cwd=root, env=env,

@@ -18,8 +18,9 @@ from e2e_support import PYTHON, WikiServer, fail, node_env, run_program
 PROGRAMS = Path(__file__).resolve().parent / "seed_programs"
 LANGUAGES = ("py", "php", "js")
 TOKEN = re.compile(r"^[0-9a-f]{40}\+\\$")
-# Who the programs that log in (action=login with lgname/lgpassword) log in as.
-CREDENTIALS = {"reset_password": "Alice", "protect": "Mindy"}
+# Who the programs that log in (action=login with lgname/lgpassword) log in as: a main account,
+# or a bot password as the protect programs' comments recommend (Mindy is a sysop).
+CREDENTIALS = {"reset_password": "Alice", "protect": "Mindy@e2e"}
 PROTECT_PAGES = {"py": "User:SSethi (WMF)/common.js", "php": "Sandbox", "js": "Sandbox"}
 
 
@@ -27,7 +28,7 @@ def _run(wiki: WikiServer, program: str, language: str, workdir: Path, request: 
     user = CREDENTIALS.get(program, "Alice")
     source = (PROGRAMS / f"{program}.{language}").read_text()
     source = (source.replace("{{API_URL}}", wiki.api_url)
-              .replace("{{LOGIN_NAME}}", user).replace("{{LOGIN_PASSWORD}}", wiki.users[user]))
+              .replace("{{LOGIN_NAME}}", user).replace("{{LOGIN_PASSWORD}}", wiki.password_of(user)))
     path = workdir / f"{program}.{language}"
     path.write_text(source)
     client = f"seed program {program}.{language}"

@@ -1,0 +1,169 @@
+"""Drive wikigate with pywikibot, as a bot operator would, one flow per run.
+
+    E2E_API_URL=... E2E_USER=... E2E_PASSWORD=... python pywikibot_flow.py FLOW
+
+Run in a fresh working directory with PYWIKIBOT_NO_USER_CONFIG=2: pywikibot
+keeps its cookie jar, API cache and throttle file there. Prints one
+`ok: ...` line per check; on failure prints `[pywikibot] <step> failed`
+with the last request sent and exits 1.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from typing import Any, Callable
+from urllib.parse import parse_qsl, urlsplit
+
+import pywikibot
+from pywikibot import config
+from pywikibot.comms import http
+from pywikibot.login import BotPassword
+
+API_URL = os.environ["E2E_API_URL"]
+USER = os.environ.get("E2E_USER", "")
+PASSWORD = os.environ.get("E2E_PASSWORD", "")
+FAMILY = "wikigate"
+
+config.put_throttle = 0  # the default waits 10 s between writes
+config.max_retries = 1
+config.retry_wait = 1
+config.maxlag = 5
+config.family = FAMILY
+
+sent: list[str] = []
+
+
+def _record(response: Any, *args: Any, **kwargs: Any) -> None:
+    request = response.request
+    params = parse_qsl(urlsplit(request.url).query, keep_blank_values=True)
+    body = request.body.decode(errors="replace") if isinstance(request.body, bytes) else (request.body or "")
+    params += parse_qsl(body, keep_blank_values=True)
+    shown = " ".join(f"{k}={'***' if 'password' in k.lower() or 'token' in k.lower() else v[:60]}"
+                     for k, v in params if k != "format")
+    sent.append(f"{request.method} {shown} -> HTTP {response.status_code}")
+
+
+http.session.hooks["response"].append(_record)
+
+
+def step(what: str, action: Callable[[], Any]) -> Any:
+    before = len(sent)
+    try:
+        return action()
+    except Exception as error:  # report any client exception with the request that caused it
+        last = sent[-1] if len(sent) > before else "(no request was sent)"
+        print(f"[pywikibot] {what} failed: {type(error).__name__}: {error}\n  last request: {last}", file=sys.stderr)
+        traceback.print_exc()
+        sys.exit(1)
+
+
+def check(condition: bool, what: str, detail: Any = "") -> None:
+    if not condition:
+        last = sent[-1] if sent else "(no request was sent)"
+        print(f"[pywikibot] check failed: {what} {detail}\n  last request: {last}", file=sys.stderr)
+        sys.exit(1)
+    print(f"ok: {what}")
+
+
+def site_for(user: str | None, secret: str | BotPassword | None = None) -> pywikibot.site.APISite:
+    if user and secret is not None:
+        with open("passwordfile", "w") as handle:
+            handle.write(f"({user!r}, {secret!r})\n" if isinstance(secret, str)
+                         else f"({user!r}, BotPassword({secret.suffix!r}, {secret.password!r}))\n")
+        config.password_file = os.path.abspath("passwordfile")
+    return step("Site()", lambda: pywikibot.Site(url=API_URL, fam=FAMILY, user=user or None))
+
+
+def login(site: pywikibot.site.APISite, name: str) -> None:
+    step("site.login()", site.login)
+    check(site.logged_in(), f"logged in as {name}")
+    check(site.user() == name, "userinfo names the configured user", site.user())
+    csrf = step("site.tokens['csrf']", lambda: site.tokens["csrf"])
+    check(csrf.endswith("+\\") and len(csrf) > 2, "a real csrf token")
+
+
+def flow_init() -> None:
+    site = site_for(None)
+    check(step("site.mw_version", lambda: site.mw_version) >= "1.39", "MediaWiki version 1.39")
+    check(site.namespaces[2].custom_name == "User", "namespace 2 is User")
+    check(site.namespaces[4].custom_name == site.siteinfo["sitename"], "the project namespace is the site name")
+    check(site.siteinfo["case"] == "first-letter", "first-letter case")
+    check(site.userinfo["name"] and "anon" in site.userinfo, "anonymous userinfo")
+    restrictions = step("site.restrictions", lambda: site.restrictions)
+    check({"edit", "move", "create"} <= set(restrictions["types"]), "restriction types", restrictions)
+    check({"autoconfirmed", "sysop"} <= set(restrictions["levels"]), "restriction levels", restrictions)
+    login_token = step("site.tokens['login']", lambda: site.tokens["login"])
+    check(login_token.endswith("+\\") and len(login_token) == 42, "a login token", login_token)
+
+
+def flow_login_main() -> None:
+    site = site_for(USER, PASSWORD)
+    login(site, USER)
+    page = pywikibot.Page(site, os.environ["E2E_PAGE"])
+    page.text = f"Edited by pywikibot as {USER}."
+    step(f"Page({page.title()!r}).save()", lambda: page.save(summary="e2e pywikibot edit"))
+    fresh = pywikibot.Page(site, page.title())
+    check(step("page.text", lambda: fresh.text) == f"Edited by pywikibot as {USER}.", "the edit is stored")
+    step("site.logout()", site.logout)
+    check(not site.logged_in(), "logged out")
+
+
+def flow_login_bot() -> None:
+    suffix = os.environ["E2E_BOT_SUFFIX"]
+    site = site_for(USER, BotPassword(suffix, PASSWORD))
+    login(site, USER)
+    check(step("userinfo", lambda: site.userinfo["name"]) == USER, "a bot password acts as its user")
+
+
+def flow_login_2fa() -> None:
+    import pyotp
+
+    totp = pyotp.TOTP(os.environ["E2E_TOTP_SECRET"])
+    prompts: list[str] = []
+
+    def answer(question: str, *args: Any, **kwargs: Any) -> str:
+        prompts.append(question)
+        return totp.now()
+
+    pywikibot.input = answer  # pywikibot asks for the OATHToken field through pywikibot.input()
+    site = site_for(USER, PASSWORD)
+    login(site, USER)
+    check(len(prompts) == 1, "pywikibot asked once for the two-factor code", prompts)
+
+
+def flow_protect() -> None:
+    site = site_for(USER, PASSWORD)
+    login(site, USER)
+    page = pywikibot.Page(site, os.environ["E2E_PAGE"])
+    if not page.exists():
+        page.text = "A page to protect."
+        step("page.save()", lambda: page.save(summary="e2e page to protect"))
+
+    step("page.protect(edit=sysop, move=sysop)",
+         lambda: page.protect(summary="e2e page.protect", protections={"edit": "sysop", "move": "sysop"}))
+    protection = step("page.protection()", lambda: pywikibot.Page(site, page.title()).protection())
+    check(protection == {"edit": ("sysop", "infinity"), "move": ("sysop", "infinity")},
+          "page.protect() set edit and move to sysop", protection)
+
+    step("site.protect(edit=autoconfirmed, expiry=1 week)",
+         lambda: site.protect(page, {"edit": "autoconfirmed", "move": ""}, "e2e site.protect", expiry="1 week"))
+    protection = step("page.protection()", lambda: pywikibot.Page(site, page.title()).protection())
+    check(set(protection) == {"edit"} and protection["edit"][0] == "autoconfirmed"
+          and protection["edit"][1] != "infinity", "site.protect() set a week of semi-protection", protection)
+
+    request = site.simple_request(action="protect", title=page.title(), protections="edit=sysop",
+                                  expiry="infinite", reason="e2e API", token=site.tokens["csrf"])
+    result = step("action=protect (simple_request)", request.submit)
+    check(result["protect"]["protections"] == [{"edit": "sysop", "expiry": "infinite"}],
+          "action=protect through the API", result)
+    check(page.title() == result["protect"]["title"], "the answer names the page", result)
+
+
+FLOWS = {"init": flow_init, "login-main": flow_login_main, "login-bot": flow_login_bot,
+         "login-2fa": flow_login_2fa, "protect": flow_protect}
+
+if __name__ == "__main__":
+    FLOWS[sys.argv[1]]()
+    print("done")

@@ -1,0 +1,51 @@
+"""pywikibot against the real server: site initialisation, the three ways to log in, tokens,
+editing and protecting (page.protect, site.protect and action=protect).
+
+Each flow runs drivers/pywikibot_flow.py in its own process and directory, as a bot would.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from e2e_support import PYTHON, WikiServer, run_program
+
+DRIVER = Path(__file__).resolve().parent / "drivers" / "pywikibot_flow.py"
+
+
+def _run(wiki: WikiServer, workdir: Path, flow: str, **env: str) -> str:
+    environment = {"PYWIKIBOT_NO_USER_CONFIG": "2", "PYWIKIBOT_DIR": str(workdir),
+                   "E2E_API_URL": wiki.api_url, **env}
+    output = run_program(f"pywikibot ({flow})", [PYTHON, str(DRIVER), flow], cwd=workdir, env=environment,
+                         server=wiki)
+    assert output.rstrip().endswith("done"), output
+    return output
+
+
+def test_site_initialisation_and_tokens(wiki: WikiServer, workdir: Path) -> None:
+    output = _run(wiki, workdir, "init")
+    assert "ok: a login token" in output
+
+
+def test_login_with_main_account_edit_and_logout(wiki: WikiServer, workdir: Path) -> None:
+    output = _run(wiki, workdir, "login-main", E2E_USER="Alice", E2E_PASSWORD=wiki.users["Alice"],
+                  E2E_PAGE="E2E pywikibot edit")
+    assert "ok: the edit is stored" in output and "ok: logged out" in output
+
+
+def test_login_with_a_bot_password(wiki: WikiServer, workdir: Path) -> None:
+    output = _run(wiki, workdir, "login-bot", E2E_USER="Mindy", E2E_BOT_SUFFIX="e2e",
+                  E2E_PASSWORD=wiki.bot_passwords["Mindy@e2e"])
+    assert "ok: a bot password acts as its user" in output
+
+
+def test_two_factor_login(wiki: WikiServer, workdir: Path) -> None:
+    output = _run(wiki, workdir, "login-2fa", E2E_USER="Otto", E2E_PASSWORD=wiki.users["Otto"],
+                  E2E_TOTP_SECRET=wiki.totp_secrets["Otto"])
+    assert "ok: pywikibot asked once for the two-factor code" in output
+
+
+def test_protect_three_ways(wiki: WikiServer, workdir: Path) -> None:
+    output = _run(wiki, workdir, "protect", E2E_USER="Mindy", E2E_PASSWORD=wiki.users["Mindy"],
+                  E2E_PAGE="E2E pywikibot protect")
+    assert "ok: action=protect through the API" in output
