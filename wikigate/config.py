@@ -177,7 +177,7 @@ class Settings:
     password_reset_routes: Mapping[str, bool] = field(default_factory=lambda: {"username": True, "email": True})
     new_password_expiry: int = 7 * 86400
     password_reminder_resend_time: int = 24  # hours
-    reauthenticate_time: int = 300  # $wgReauthenticateTime: seconds a login counts as recent
+    reauthenticate_time: int = 3600  # $wgReauthenticateTime: seconds a login counts as recent
     enable_bot_passwords: bool = True
     remember_me: str = "choose"
 

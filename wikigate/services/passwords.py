@@ -231,4 +231,4 @@ async def _void_bot_passwords(connection: AsyncConnection, user_id: int) -> None
 
 def recently_authenticated(settings: Settings, auth_time: float | None, now: float) -> bool:
     """Whether a login at ``auth_time`` is recent enough for a security-sensitive change."""
-    return auth_time is not None and now - auth_time < settings.reauthenticate_time
+    return auth_time is not None and now - auth_time <= settings.reauthenticate_time
