@@ -230,5 +230,7 @@ def bootstrap(ctx: click.Context) -> None:
     _run(settings, work)
 
 
+from wikigate import cli_auth  # noqa: E402,F401  (attaches `botpassword` and `user 2fa`)
+
 if __name__ == "__main__":
     main()

@@ -71,41 +71,53 @@ DEFAULT_RATE_LIMITS: dict[str, dict[str, list[int]]] = {
     "badoath": {"&can-bypass": [0, 0], "user": [10, 60]},
 }
 
-# $wgGrantPermissions for bot passwords (the grants of MediaWiki 1.39 that matter here).
+# $wgGrantPermissions of MediaWiki 1.39 core plus OATHAuth's `oath` grant, for bot passwords.
+# `basic` is implied by every bot password; there is no grant for `userrights`.
+_EDIT = ["edit", "minoredit", "applychangetags", "changetags", "editcontentmodel"]
 DEFAULT_GRANT_PERMISSIONS: dict[str, list[str]] = {
     "basic": [
         "autocreateaccount", "autoconfirmed", "autopatrol", "editsemiprotected",
-        "ipblock-exempt", "nominornewtalk", "patrolmarks", "read", "unwatchedpages",
-        "writeapi",
+        "ipblock-exempt", "nominornewtalk", "patrolmarks", "purge", "read", "writeapi",
+        "unwatchedpages",
     ],
     "highvolume": ["bot", "apihighlimits", "noratelimit", "markbotedits"],
-    "editpage": ["edit", "minoredit", "applychangetags", "changetags", "editcontentmodel"],
-    "editprotected": [
-        "edit", "minoredit", "applychangetags", "changetags", "editcontentmodel",
-        "editprotected",
+    "import": ["import", "importupload"],
+    "editpage": [*_EDIT],
+    "editprotected": [*_EDIT, "editprotected"],
+    "editmycssjs": [*_EDIT, "editmyusercss", "editmyuserjson", "editmyuserjs"],
+    "editmyoptions": ["editmyoptions", "editmyuserjson"],
+    "editinterface": [*_EDIT, "editinterface", "edituserjson", "editsitejson"],
+    "editsiteconfig": [
+        *_EDIT, "editinterface", "edituserjson", "editsitejson", "editusercss", "edituserjs",
+        "editsitecss", "editsitejs",
     ],
     "createeditmovepage": [
-        "edit", "minoredit", "applychangetags", "changetags", "editcontentmodel",
-        "createpage", "createtalk", "move", "move-rootuserpages", "move-subpages",
-        "move-categorypages",
+        *_EDIT, "createpage", "createtalk", "delete-redirect", "move", "move-rootuserpages",
+        "move-subpages", "move-categorypages", "suppressredirect",
     ],
-    "protect": [
-        "edit", "minoredit", "applychangetags", "changetags", "editcontentmodel",
-        "editprotected", "protect",
+    "uploadfile": ["upload", "reupload-own"],
+    "uploadeditmovefile": [
+        "upload", "reupload-own", "reupload", "reupload-shared", "upload_by_url", "movefile",
+        "suppressredirect",
     ],
-    "createaccount": ["createaccount"],
-    "editmyoptions": ["editmyoptions"],
-    "editinterface": ["editinterface", "edituserjson", "editsitejson"],
-    "rollback": ["rollback"],
     "patrol": ["patrol"],
-    "delete": ["delete", "bigdelete", "deletedhistory", "deletedtext", "undelete", "browsearchive"],
-    "privateinfo": ["viewmyprivateinfo"],
+    "rollback": ["rollback"],
+    "blockusers": ["block", "blockemail"],
+    "viewdeleted": ["browsearchive", "deletedhistory", "deletedtext"],
+    "viewrestrictedlogs": ["suppressionlog"],
+    "delete": [
+        *_EDIT, "browsearchive", "deletedhistory", "deletedtext", "delete", "bigdelete",
+        "deletelogentry", "deleterevision", "undelete",
+    ],
+    "oversight": ["suppressrevision", "viewsuppressed"],
+    "protect": [*_EDIT, "editprotected", "protect"],
     "viewmywatchlist": ["viewmywatchlist"],
     "editmywatchlist": ["editmywatchlist"],
     "sendemail": ["sendemail"],
-    "oversight": ["suppressrevision", "viewsuppressed", "hideuser", "deleterevision"],
-    "blockusers": ["block", "blockemail"],
-    "userrights": ["userrights"],
+    "createaccount": ["createaccount"],
+    "privateinfo": ["viewmyprivateinfo"],
+    "mergehistory": ["mergehistory"],
+    "oath": ["oathauth-api-all", "oathauth-verify-user"],
 }
 
 

@@ -66,6 +66,8 @@ class ApiContext:
         settings = self.services.settings
         start_login_session(self.session, user_id, user_token, remember=remember,
                             bot_app_id=bot_app_id, bot_grants=bot_grants)
+        # When the user last proved who they are: security-sensitive changes need a recent login.
+        self.session.set("auth_time", self.now)
         if bot_app_id is not None:
             # Bot-password sessions live under their own cookie, like MediaWiki's provider.
             self.session.cookie_name = self.services.sessions.bot_cookie_name
@@ -80,14 +82,17 @@ class ApiContext:
                             max_age=lifetime)
 
     def log_out(self) -> None:
-        """End the login: new empty session, login cookies expired."""
+        """End the login: the server-side session is destroyed and its cookies expired.
+
+        A bot-password session only loses its own cookie; the browser-style
+        session beside it, if any, is untouched.
+        """
         prefix = self.services.settings.cookie_prefix
-        if self.session.cookie_name == self.services.sessions.bot_cookie_name:
-            self.clear_cookie(self.session.cookie_name)
-            self.session.renew()
-            self.session.persisted = False
-            self.session.set_cookie = False
-            return
+        is_bot = self.session.cookie_name == self.services.sessions.bot_cookie_name
+        self.clear_cookie(self.session.cookie_name)
         self.session.renew()
-        for suffix in ("UserID", "Token"):
-            self.clear_cookie(prefix + suffix)
+        self.session.persisted = False
+        self.session.set_cookie = False
+        if not is_bot:
+            for suffix in ("UserID", "Token"):
+                self.clear_cookie(prefix + suffix)

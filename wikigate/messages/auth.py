@@ -1,3 +1,78 @@
-"""Messages of the auth area."""
+"""Messages of the auth area: login, account creation, two-factor, bot passwords.
 
-MESSAGES: dict[str, str] = {}
+Where clients read a text (pywikibot looks for "wait" and a duration in a
+throttled login's reason) the shape follows MediaWiki's.
+"""
+
+MESSAGES: dict[str, str] = {
+    # Fields and the providers that ask for them.
+    "authmanager-provider-password": "Password-based authentication",
+    "authmanager-provider-temporarypassword": "Temporary password",
+    "authmanager-username-label": "Username",
+    "authmanager-username-help": "Username for authentication.",
+    "authmanager-password-label": "Password",
+    "authmanager-password-help": "Password for authentication.",
+    "authmanager-retype-create-label": "Retype password:",
+    "authmanager-retype-help": "Password again to confirm.",
+    "newpassword": "New password:",
+    "retypenew": "Retype new password:",
+    "userlogin-remembermypassword": "Keep me logged in",
+    "authmanager-userlogin-remembermypassword-help": "Whether the password should be remembered for longer than the length of the session.",
+    "authmanager-email-label": "Email",
+    "authmanager-email-help": "Email address",
+    "authmanager-realname-label": "Real name",
+    "authmanager-realname-help": "Real name of the user",
+    "createacct-reason": "Reason (publicly logged)",
+    "createacct-reason-help": "Message shown in the account creation log",
+    "createaccountmail": "Use a temporary random password and send it to the specified email address",
+    "createaccountmail-help": "Can be used to create account for another person without learning the password.",
+    "authprovider-resetpass-skip-label": "Skip",
+    "authprovider-resetpass-skip-help": "Skip resetting the password.",
+    "oathauth-describe-provider": "Two-factor authentication (OATH).",
+    "oathauth-auth-token-label": "Two-factor token or recovery code",
+    "oathauth-auth-token-help": "The one-time password used as the second factor of two-factor authentication.",
+    # Login outcomes.
+    "wrongpassword": "Incorrect username or password entered.\nPlease try again.",
+    "wrongpasswordempty": "The password entered was empty.\nPlease try again.",
+    "login-throttled": "You have made too many recent login attempts.\nPlease wait $1 before trying again.",
+    "authmanager-authn-not-in-progress": "Authentication is not in progress or session data has been lost. Please start again from the beginning.",
+    "authmanager-authn-no-primary": "The supplied credentials could not be authenticated.",
+    "authpage-cannot-login-continue": "Unable to continue login. Your session most likely timed out.",
+    "userlogin-cannot-login": "Login is not possible at this time.",
+    "resetpass-temp-emailed": "You logged in with a temporary emailed code.\nTo finish logging in, you must set a new password here:",
+    "resetpass-validity": "Your password is not valid: $1\n\nPlease choose a new password now.",
+    "resetpass-validity-soft": "Your password is not valid: $1\n\nPlease choose a new password now, or click \"Skip\" to change it later.",
+    "oathauth-auth-ui": "Please enter a code from your two-factor authentication application (such as Google Authenticator).",
+    "oathauth-login-failed": "Verification failed.",
+    "oathauth-throttled": "Too many verification attempts! Please wait $1.",
+    # action=login.
+    "api-login-fail-aborted": "Authentication requires user interaction, which is not supported by <var>action=login</var>. To be able to login with <var>action=login</var>, see [[Special:BotPasswords]]. To continue using main-account login, see <var>[[Special:ApiHelp/clientlogin|action=clientlogin]]</var>.",
+    "api-login-fail-aborted-nobotpw": "Authentication requires user interaction, which is not supported by <var>action=login</var>. To log in, see <var>[[Special:ApiHelp/clientlogin|action=clientlogin]]</var>.",
+    "api-login-fail-sameorigin": "Cannot log in when the same-origin policy is not applied.",
+    "api-login-fail-badsessionprovider": "Cannot log in when using $1.",
+    "apiwarn-deprecation-login-botpw": "Main-account login via <var>action=login</var> is deprecated and may stop working without warning. To continue login with <var>action=login</var>, see [[Special:BotPasswords]]. To safely continue using main-account login, see <var>action=clientlogin</var>.",
+    "apiwarn-deprecation-login-nobotpw": "Main-account login via <var>action=login</var> is deprecated and may stop working without warning. To safely log in, see <var>action=clientlogin</var>.",
+    "api-usage-mailinglist-ref": "Subscribe to the mediawiki-api-announce mailing list at <https://lists.wikimedia.org/postorius/lists/mediawiki-api-announce.lists.wikimedia.org/> for notice of API deprecations and breaking changes.",
+    "apierror-badurl": "Invalid value \"$2\" for URL parameter <var>$1</var>.",
+    "botpasswords-session-provider": "bot password sessions",
+    "botpasswords-disabled": "Bot passwords are not enabled.",
+    "botpasswords-needs-reset": "The bot password for bot name \"$2\" of user \"$1\" must be reset.",
+    "botpasswords-locked": "You cannot login with a bot password as your account is locked.",
+    "botpasswords-restriction-failed": "Bot password restrictions prevent this login.",
+    "botpasswords-not-exist": "User \"$1\" does not have a bot password named \"$2\".",
+    "nosuchuser": "There is no user by the name \"$1\".",
+    # Account creation.
+    "noname": "You have not specified a valid username.",
+    "acct_creation_throttle_hit": "Visitors to this wiki using your IP address have created {{PLURAL:$1|1 account|$1 accounts}} in the last $2, which is the maximum allowed in this time period.\nAs a result, visitors using this IP address cannot create any more accounts at the moment.",
+    "authmanager-create-not-in-progress": "Account creation is not in progress or session data has been lost. Please start again from the beginning.",
+    "authmanager-create-no-primary": "The supplied credentials could not be used for account creation.",
+    "userlogin-cannot-createaccount": "Account creation is not possible at this time.",
+    "badaccess-groups": "The action you have requested is limited to users in {{PLURAL:$2|the group|one of the groups}}: $1.",
+    "apierror-cannotcreateaccount": "You do not have permission to create accounts.",
+    # Durations, as login-throttled and acct_creation_throttle_hit show them.
+    "duration-seconds": "$1 {{PLURAL:$1|second|seconds}}",
+    "duration-minutes": "$1 {{PLURAL:$1|minute|minutes}}",
+    "duration-hours": "$1 {{PLURAL:$1|hour|hours}}",
+    "duration-days": "$1 {{PLURAL:$1|day|days}}",
+    "duration-years": "$1 {{PLURAL:$1|year|years}}",
+}

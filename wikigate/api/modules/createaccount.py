@@ -1,0 +1,52 @@
+"""action=createaccount: register a new account through the authentication manager.
+
+Anonymous visitors may register (the `*` group has `createaccount`), and so may
+logged-in users with the right. As in MediaWiki 1.39, the API does not log the
+creator in as the new account: the client logs in afterwards.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from wikigate.api.context import ApiContext
+from wikigate.api.modules.clientlogin import (
+    check_return_url,
+    format_response,
+    helper_params,
+    read_submission,
+    wanted_requests,
+)
+from wikigate.api.params import require_at_least_one_of
+from wikigate.auth.manager import Action, Creator
+from wikigate.services.login import auth_manager, create_user
+
+NAME = "createaccount"
+PREFIX = "create"
+READ = False
+WRITE = True
+TOKEN = "createaccount"
+DESCRIPTION = "Create a new user account."
+PARAMS = helper_params("create")
+EXAMPLES = (
+    ("action=createaccount&username=Example&password=ExamplePassword&retype=ExamplePassword"
+     "&createreturnurl=http://example.org/&createtoken=123ABC",
+     "Start the process of creating user Example with the password ExamplePassword."),
+)
+
+
+async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
+    require_at_least_one_of(params, "continue", "returnurl", prefix=PREFIX)
+    check_return_url(params, PREFIX)
+    manager = auth_manager(ctx.services, ctx.session, ip=ctx.ip, now=ctx.now)
+    if params["continue"]:
+        response = await manager.continue_account_creation()
+        return {"createaccount": format_response(response, params)}
+    user = ctx.user
+    creator = Creator(id=user.id, name=user.name, rights=user.rights)
+    requests = wanted_requests(await manager.requests_for(Action.CREATE, creator_is_anon=user.is_anon), params)
+    submission = read_submission(ctx, requests)
+    response = await manager.begin_account_creation(creator, submission,
+                                                    create_user=partial(create_user, ctx.services))
+    return {"createaccount": format_response(response, params)}

@@ -1,0 +1,102 @@
+"""Authentication providers, in MediaWiki's three stages.
+
+* pre-authentication checks run before any credential is looked at (throttles);
+* primary providers decide who the user is (a password, a temporary password);
+  one that does not recognise the submission answers ABSTAIN;
+* secondary providers run after a primary PASS and may ask for more (a second
+  factor, a new password) before they PASS in turn.
+
+Providers get everything through an `AuthEnvironment` and keep their state in
+the flow dict, which the manager stores in the session between steps, so a
+continuation can reach any server process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from wikigate.auth.hashing import PasswordFactory
+from wikigate.auth.policy import DEFAULT_PASSWORD_POLICY, PolicyIssue, check_password, effective_policy
+from wikigate.auth.responses import AuthRequest, AuthResponse
+from wikigate.auth.throttle import Counter
+from wikigate.config import Settings
+from wikigate.messages import Message
+from wikigate.store.botpasswords import BotPasswordRepository
+from wikigate.store.oath import OathRepository
+from wikigate.store.users import UserRecord, UserRepository
+from wikigate.titles import Namespaces
+
+Flow = dict[str, Any]
+"""JSON-serialisable state of one login, kept in the session between steps."""
+
+
+@dataclass(frozen=True, slots=True)
+class AuthEnvironment:
+    """What providers may use. The callables come from the services layer above."""
+
+    settings: Settings
+    users: UserRepository
+    oath: OathRepository
+    bot_passwords: BotPasswordRepository
+    kv: Counter
+    hasher: PasswordFactory
+    namespaces: Namespaces
+    ip: str
+    now: float
+    groups_of: Callable[[UserRecord], Awaitable[tuple[str, ...]]]
+    change_password: Callable[[UserRecord, str], Awaitable[None]]
+
+    async def verify(self, password: str, stored: str, *, user_id: int | None = None) -> bool:
+        # Key stretching is deliberately slow: keep it off the event loop.
+        return await asyncio.to_thread(self.hasher.verify, password, stored, user_id=user_id)
+
+    async def policy_issues(self, password: str, username: str, groups: Iterable[str]) -> list[PolicyIssue]:
+        policy = effective_policy(groups, self.settings.password_policy or DEFAULT_PASSWORD_POLICY)
+        return check_password(password, username=username, policy=policy)
+
+
+def issue_message(issue: PolicyIssue) -> Message:
+    return Message(issue.code, issue.params)
+
+
+def status_message(issues: Sequence[PolicyIssue], context: str | None = None) -> Message:
+    """Several issues as one message, the way MediaWiki's Status shows them.
+
+    One issue is its own message, inside `context` when given; several become a
+    bulleted list (without the context, as MediaWiki does it).
+    """
+    if len(issues) == 1:
+        single = issue_message(issues[0])
+        return Message(context, (single,)) if context else single
+    template = "\n".join(f"* ${index}" for index in range(1, len(issues) + 1))
+    return Message("", tuple(issue_message(issue) for issue in issues), fallback=template)
+
+
+class PrimaryProvider:
+    """Decides who the user is from the login submission; ABSTAIN when it cannot tell."""
+
+    name = "primary"
+
+    async def begin(self, env: AuthEnvironment, credentials: dict[str, Any] | None, flow: Flow) -> AuthResponse:
+        return AuthResponse.abstain()
+
+
+class SecondaryProvider:
+    """Runs after a primary PASS; may ask for more through UI before it passes."""
+
+    name = "secondary"
+
+    async def begin(self, env: AuthEnvironment, user: UserRecord, flow: Flow) -> AuthResponse:
+        return AuthResponse.abstain()
+
+    async def proceed(self, env: AuthEnvironment, user: UserRecord, flow: Flow,
+                      submission: dict[str, str]) -> AuthResponse:
+        # Only a provider that answered UI is continued, and such a provider overrides this.
+        raise NotImplementedError(f"{self.name} never asked for more input")
+
+    def requests(self, user: UserRecord, flow: Flow) -> list[AuthRequest]:
+        """What a continuation may submit to this provider (while it waits for input)."""
+        return []

@@ -1,0 +1,40 @@
+"""Pre-authentication: the password-attempt and account-creation throttles."""
+
+from __future__ import annotations
+
+from wikigate import usernames
+from wikigate.auth.providers import AuthEnvironment
+from wikigate.auth.throttle import account_creation_throttle, duration, password_attempt_throttle
+from wikigate.messages import Message
+
+
+def _throttle_name(env: AuthEnvironment, username: str | None) -> str:
+    # Every spelling of a name counts against the same account.
+    if not username:
+        return ""
+    return usernames.canonical_name(username, env.namespaces, rigor="usable") or username
+
+
+class ThrottlePreAuthentication:
+    """Counts each login per (account, IP) and each account creation per IP."""
+
+    async def test_for_authentication(self, env: AuthEnvironment, username: str | None) -> Message | None:
+        throttle = password_attempt_throttle(env.kv, env.settings.password_attempt_throttle)
+        hit = await throttle.hit(_throttle_name(env, username), env.ip)
+        if hit is None:
+            return None
+        return Message("login-throttled", (duration(hit.seconds),))
+
+    async def post_authentication(self, env: AuthEnvironment, username: str | None) -> None:
+        """A successful login wipes the slate for its account and IP."""
+        throttle = password_attempt_throttle(env.kv, env.settings.password_attempt_throttle)
+        await throttle.clear(_throttle_name(env, username), env.ip)
+
+    async def test_for_account_creation(self, env: AuthEnvironment, *, exempt: bool) -> Message | None:
+        if exempt:  # creators with `noratelimit`
+            return None
+        throttle = account_creation_throttle(env.kv, env.settings.account_creation_throttle)
+        hit = await throttle.hit(None, env.ip)
+        if hit is None:
+            return None
+        return Message("acct_creation_throttle_hit", (hit.count, duration(hit.seconds)))

@@ -1,0 +1,169 @@
+"""CLI commands for bot passwords and two-factor enrolment.
+
+MediaWiki enrols two-factor and creates bot passwords through special pages;
+this server has none, so the administrator does it here:
+
+    wikigate botpassword create USER APPID --grants basic,editpage [--restrictions 10.0.0.0/8]
+    wikigate botpassword list USER
+    wikigate botpassword delete USER APPID
+    wikigate user 2fa enable NAME | disable NAME | recovery-codes NAME
+
+Secrets (bot passwords, TOTP secrets, recovery codes) are printed once and
+stored only as hashes, except the TOTP secret the server must keep to check codes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from wikigate.cli import _fail, _run, _settings, main, user
+from wikigate.services.accounts import AccountError
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+@main.group("botpassword")
+def botpassword() -> None:
+    """Bot passwords (log in with action=login as USER@APPID)."""
+
+
+@botpassword.command("create")
+@click.argument("user_name", metavar="USER")
+@click.argument("app_id", metavar="APPID")
+@click.option("--grants", default="", help="Comma-separated grants, e.g. editpage,protect (basic is implied).")
+@click.option("--restrictions", default="", help="Comma-separated IP ranges (CIDR) allowed to log in.")
+@click.pass_context
+def botpassword_create(ctx: click.Context, user_name: str, app_id: str, grants: str, restrictions: str) -> None:
+    """Create a bot password and print it once."""
+    from wikigate.services.login import create_bot_password
+
+    async def work(services: Any) -> None:
+        try:
+            bot, plain = await create_bot_password(services, user_name, app_id, grants=_split(grants),
+                                                   restrictions=_split(restrictions))
+        except AccountError as error:
+            _fail(f"cannot create bot password: {error.code} {' '.join(map(str, error.params))}".rstrip())
+            return
+        except ValueError as error:
+            _fail(f"bad IP range: {error}")
+            return
+        record = await services.users.by_id(bot.user_id)
+        click.echo(f"created bot password {record.name}@{bot.app_id} (grants: {', '.join(bot.grants) or 'basic'})")
+        click.echo(f"log in with lgname={record.name}@{bot.app_id} and this password (shown once): {plain}")
+
+    _run(_settings(ctx), work)
+
+
+@botpassword.command("list")
+@click.argument("user_name", metavar="USER")
+@click.pass_context
+def botpassword_list(ctx: click.Context, user_name: str) -> None:
+    """List a user's bot passwords."""
+    from wikigate.services.login import list_bot_passwords
+
+    async def work(services: Any) -> None:
+        try:
+            bots = await list_bot_passwords(services, user_name)
+        except AccountError as error:
+            _fail(f"{error.code}: {user_name}")
+            return
+        if not bots:
+            click.echo("(no bot passwords)")
+        for bot in bots:
+            state = "" if bot.password else " [must be reset]"
+            click.echo(f"{bot.app_id}: grants {', '.join(bot.grants) or 'basic'}; "
+                       f"from {', '.join(bot.restrictions) or 'anywhere'}{state}")
+
+    _run(_settings(ctx), work)
+
+
+@botpassword.command("delete")
+@click.argument("user_name", metavar="USER")
+@click.argument("app_id", metavar="APPID")
+@click.pass_context
+def botpassword_delete(ctx: click.Context, user_name: str, app_id: str) -> None:
+    """Delete a bot password."""
+    from wikigate.services.login import delete_bot_password
+
+    async def work(services: Any) -> None:
+        try:
+            deleted = await delete_bot_password(services, user_name, app_id)
+        except AccountError as error:
+            _fail(f"{error.code}: {user_name}")
+            return
+        if not deleted:
+            _fail(f"no bot password {app_id!r} for {user_name}")
+        click.echo(f"deleted bot password {app_id}")
+
+    _run(_settings(ctx), work)
+
+
+@user.group("2fa")
+def two_factor() -> None:
+    """Two-factor authentication (TOTP, as OATHAuth)."""
+
+
+@two_factor.command("enable")
+@click.argument("name")
+@click.pass_context
+def two_factor_enable(ctx: click.Context, name: str) -> None:
+    """Enrol a user; prints the secret, an otpauth:// URI and recovery codes once."""
+    from wikigate.services.login import enable_two_factor
+
+    async def work(services: Any) -> None:
+        try:
+            enrolment = await enable_two_factor(services, name)
+        except AccountError as error:
+            _fail(f"{error.code}: {name}")
+            return
+        click.echo(f"secret: {enrolment.secret}")
+        click.echo(f"uri: {enrolment.uri}")
+        click.echo("recovery codes (each works once):")
+        for code in enrolment.recovery_codes:
+            click.echo(f"  {code}")
+
+    _run(_settings(ctx), work)
+
+
+@two_factor.command("disable")
+@click.argument("name")
+@click.pass_context
+def two_factor_disable(ctx: click.Context, name: str) -> None:
+    """Switch two-factor off for a user."""
+    from wikigate.services.login import disable_two_factor
+
+    async def work(services: Any) -> None:
+        try:
+            disabled = await disable_two_factor(services, name)
+        except AccountError as error:
+            _fail(f"{error.code}: {name}")
+            return
+        if not disabled:
+            _fail(f"two-factor is not enabled for {name}")
+        click.echo(f"two-factor disabled for {name}")
+
+    _run(_settings(ctx), work)
+
+
+@two_factor.command("recovery-codes")
+@click.argument("name")
+@click.pass_context
+def two_factor_recovery_codes(ctx: click.Context, name: str) -> None:
+    """Replace a user's recovery codes and print the new ones once."""
+    from wikigate.services.login import new_recovery_codes
+
+    async def work(services: Any) -> None:
+        try:
+            codes = await new_recovery_codes(services, name)
+        except AccountError as error:
+            _fail(f"{error.code}: {name}")
+            return
+        click.echo("recovery codes (each works once; the old ones no longer do):")
+        for code in codes:
+            click.echo(f"  {code}")
+
+    _run(_settings(ctx), work)
