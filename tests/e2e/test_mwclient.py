@@ -1,0 +1,76 @@
+"""mwclient against the real server: initialisation, login (action=login), clientlogin (also with
+two-factor), page edits and protection through site.api('protect', ...)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import mwclient
+import pyotp
+import requests
+
+from e2e_support import RequestTrace, WikiServer
+
+
+def _site(wiki: WikiServer, trace: RequestTrace) -> Any:
+    session = trace.attach(requests.Session())
+    with trace.step("mwclient.Site() initialisation"):
+        return mwclient.Site(f"127.0.0.1:{wiki.port}", path="/w/", scheme="http", pool=session,
+                             max_retries=1, retry_timeout=1)
+
+
+def test_initialisation(wiki: WikiServer) -> None:
+    trace = RequestTrace("mwclient")
+    site = _site(wiki, trace)
+    assert site.version[:2] == (1, 39)
+    assert site.namespaces[2] == "User" and site.namespaces[4] == site.site["sitename"]
+    assert not site.logged_in
+    with trace.step("site.get_token('login')"):
+        assert site.get_token("login").endswith("+\\")
+
+
+def test_login_and_edit(wiki: WikiServer) -> None:
+    trace = RequestTrace("mwclient")
+    site = _site(wiki, trace)
+    with trace.step("site.login('Alice')"):
+        site.login("Alice", wiki.users["Alice"])
+    assert site.logged_in and site.username == "Alice"
+    assert "autoconfirmed" in site.rights  # mwclient checks semi-protection against these
+    page = site.pages["E2E mwclient edit"]
+    with trace.step("page.edit()"):
+        result = page.edit("Written by mwclient.", summary="e2e mwclient")
+    assert result["result"] == "Success", result
+    with trace.step("page.text()"):
+        assert site.pages["E2E mwclient edit"].text(cache=False) == "Written by mwclient."
+
+
+def test_clientlogin_and_protect(wiki: WikiServer) -> None:
+    trace = RequestTrace("mwclient")
+    site = _site(wiki, trace)
+    with trace.step("site.clientlogin(username='Mindy')"):
+        assert site.clientlogin(username="Mindy", password=wiki.users["Mindy"]) is True
+    title = "E2E mwclient protect"
+    with trace.step("page.edit()"):
+        site.pages[title].edit("A page to protect.", summary="e2e mwclient")
+    with trace.step("site.api('protect', protections='edit=sysop|move=sysop')"):
+        result = site.api("protect", title=title, protections="edit=sysop|move=sysop", expiry="infinite",
+                          reason="e2e mwclient", token=site.get_token("protect"))
+    assert result["protect"] == {"title": title, "reason": "e2e mwclient", "protections": [
+        {"edit": "sysop", "expiry": "infinite"}, {"move": "sysop", "expiry": "infinite"}]}
+    with trace.step("site.pages[title].protection"):
+        protection = site.pages[title].protection
+    assert protection == {"edit": ("sysop", "infinity"), "move": ("sysop", "infinity")}
+
+
+def test_two_factor_clientlogin(wiki: WikiServer) -> None:
+    trace = RequestTrace("mwclient")
+    site = _site(wiki, trace)
+    with trace.step("site.clientlogin(username='Kurt')"):
+        first = site.clientlogin(username="Kurt", password=wiki.users["Kurt"])
+    assert isinstance(first, dict) and first["status"] == "UI", first
+    assert any("OATHToken" in request.get("fields", {}) for request in first["requests"]), first
+    with trace.step("site.clientlogin(OATHToken=..., logincontinue=True)"):
+        assert site.clientlogin(OATHToken=pyotp.TOTP(wiki.totp_secrets["Kurt"]).now(), logincontinue=True) is True
+    with trace.step("site.site_init()"):
+        site.site_init()
+    assert site.logged_in and site.username == "Kurt"
