@@ -52,7 +52,7 @@ USERS: dict[str, tuple[str, str, str]] = {
 }
 TWO_FACTOR_USERS = ("Otto", "Tina", "Kurt")
 # (user, application id, grants) of the bot passwords the clients log in with.
-BOT_PASSWORDS = (("Mindy", "e2e", "editpage,protect,editprotected"),)
+BOT_PASSWORDS = (("Mindy", "e2e", "editpage,createeditmovepage,protect,editprotected"),)
 ADMIN_PASSWORD = "AdminPassword-1234"
 
 
