@@ -262,3 +262,39 @@ class TestConfiguration:
     }}], indirect=True)
     async def test_needs_editmyprivateinfo(self, api: Any) -> None:
         assert (await error(api, token="+\\", user="Alice"))[0] == "badaccess"
+
+
+async def clientlogin(api: Any, **params: Any) -> dict[str, Any]:
+    if "logincontinue" not in params:
+        params["loginreturnurl"] = "http://wiki.test/"
+    params["logintoken"] = await api.token("login")
+    return dict((await api.post(action="clientlogin", **params)).json()["clientlogin"])
+
+
+async def test_mailed_temporary_password_completes_clientlogin(
+    api: Any, new_api: Any, services: Any, smtp_server: Any, alice: Any
+) -> None:
+    pytest.importorskip("wikigate.api.modules.clientlogin")
+    await reset(api, user="Alice")
+    await services.mailer.drain()
+    temporary = temporary_password(smtp_server.messages[0])
+    # Until the temporary password is used, the old one still logs in.
+    assert (await clientlogin(new_api(), username="Alice", password=OLD_PASSWORD))["status"] == "PASS"
+
+    ui = await clientlogin(api, username="Alice", password=temporary)
+    assert ui["status"] == "UI"
+    assert set(ui["requests"][0]["fields"]) == {"password", "retype"}
+    new = "Chosen-after-reset-42"
+    done = await clientlogin(api, logincontinue="1", password=new, retype=new)
+    assert done == {"status": "PASS", "username": "Alice"}
+
+    # The chosen password now logs in; the temporary and the old one do not.
+    assert (await clientlogin(new_api(), username="Alice", password=new))["status"] == "PASS"
+    for stale in (temporary, OLD_PASSWORD):
+        assert (await clientlogin(new_api(), username="Alice", password=stale))["status"] == "FAIL"
+    # A fresh login counts as recent: the session may change the password right away.
+    token = await api.token()
+    changed = (await api.post(action="changeauthenticationdata", changeauthtoken=token,
+                              changeauthrequest="MediaWiki\\Auth\\PasswordAuthenticationRequest",
+                              password="Second-choice-pw-43", retype="Second-choice-pw-43")).json()
+    assert changed == {"changeauthenticationdata": {"status": "success"}}
