@@ -25,12 +25,16 @@ def changeable_groups(user: User, settings: Settings) -> dict[str, list[str]]:
 
 
 def rate_limit_categories(user: User) -> list[str]:
-    """The $wgRateLimits categories that apply to a user."""
+    """The $wgRateLimits categories that apply to a user.
+
+    Address-based limits (`ip`, `subnet`) bind only newcomers: anonymous users
+    and accounts without `autoconfirmed`, as in MediaWiki's pingLimiter.
+    """
     if user.is_anon:
         return ["ip", "subnet", "anon"]
-    categories = ["ip", "subnet", "user"]
-    if "autoconfirmed" not in user.groups:
-        categories.append("newbie")
+    categories = ["user"]
+    if not user.has_right("autoconfirmed"):
+        categories = ["ip", "subnet", "user", "newbie"]
     categories.extend(user.groups)
     return categories
 
