@@ -35,8 +35,8 @@ def rate_limit_categories(user: User) -> list[str]:
     categories = ["user"]
     if not user.has_right("autoconfirmed"):
         categories = ["ip", "subnet", "user", "newbie"]
-    categories.extend(user.groups)
-    return categories
+    # Group names double as categories; `user` is both, and must count once.
+    return list(dict.fromkeys([*categories, *user.groups]))
 
 
 def rate_limits_for(user: User, settings: Settings) -> dict[str, Any]:
