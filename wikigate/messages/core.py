@@ -2,7 +2,7 @@
 
 MESSAGES: dict[str, str] = {
     "apierror-missingparam": "The <var>$1</var> parameter must be set.",
-    "apierror-missingparam-at-least-one-of": "{{PLURAL:$2|The parameter|At least one of the parameters}} $1 {{PLURAL:$2|is|are}} required.",
+    "apierror-missingparam-at-least-one-of": "{{PLURAL:$2|The parameter|At least one of the parameters}} $1 is required.",
     "apierror-missingparam-one-of": "{{PLURAL:$2|The parameter|One of the parameters}} $1 is required.",
     "apierror-invalidparammix": "{{PLURAL:$2|The parameters}} $1 can not be used together.",
     "apierror-invalidparammix-mustusewith": "The parameter <var>$1</var> can only be used with <var>$2</var>.",
@@ -44,7 +44,7 @@ MESSAGES: dict[str, str] = {
     "apiwarn-integerbelowmin": "The value \"$2\" for parameter <var>$1</var> must be no less than $3.",
     "apiwarn-integerabovemax": "The value \"$2\" for parameter <var>$1</var> must be no greater than $3.",
     "apiwarn-deprecation-parameter": "The parameter <var>$1</var> has been deprecated.",
-    "apiwarn-deprecation-login-token": "Fetching a token via <kbd>action=login</kbd> is deprecated. Use <kbd>action=query&meta=tokens&type=login</kbd> instead.",
+    "apiwarn-deprecation-login-token": "Fetching a token via <var>action=login</var> is deprecated. Use <var>action=query&meta=tokens&type=login</var> instead.",
     "apiwarn-tokens-origin": "Tokens may not be obtained when the same-origin policy is not applied.",
     "apihelp-docref": "See $1 for API usage. Announcements of changes to the MediaWiki Action API reach its mailing list mediawiki-api-announce.",
 }
