@@ -14,12 +14,22 @@ MESSAGES: dict[str, str] = {
     "apierror-pagecannotexist": "No page can be stored under this title (it is in a virtual namespace).",
     "apierror-nosuchpageid": "No page has the ID $1.",
     "apierror-missingtitle": "That page doesn't exist.",
+    # Why a title is invalid (prop=info's invalidreason)
+    "title-invalid-empty": "The title is empty, or names only a namespace.",
+    "title-invalid-utf8": "The title holds an invalid UTF-8 sequence.",
+    "title-invalid-talk-namespace": "The title names a talk page that cannot exist.",
+    "title-invalid-characters": "The title holds characters that are not allowed in titles: \"$1\".",
+    "title-invalid-relative": "The title holds a relative path (./ or ../), which is not allowed.",
+    "title-invalid-magic-tilde": "The title holds three or more tildes (~~~), which are not allowed.",
+    "title-invalid-too-long": "The title is too long: it may have at most $1 {{PLURAL:$1|byte|bytes}} in UTF-8.",
+    "title-invalid-leading-colon": "The title starts with a colon, which is not allowed.",
     # action=edit
     "apierror-articleexists": "That page exists already, so it can't be created.",
     "apierror-badmd5": "The MD5 hash given doesn't match the text.",
     "apierror-editconflict": "Edit conflict: the page was changed since you started editing it.",
     "apierror-undo-unsupported": "Undoing revisions is not supported by this server.",
-    "apierror-sections-unsupported": "Editing single sections is not supported by this server; send the whole page.",
+    "apierror-sections-unsupported": "Editing single sections is not supported by this server; send the whole page or a new section.",
+    "newsectionsummary": "/* $1 */ new section",
     # Permission errors (MediaWiki's keys, so the API codes match)
     "badaccess-group0": "You may not perform the action you asked for.",
     "badaccess-groups": "Only members of {{PLURAL:$2|the group|one of the groups}} $1 may perform the action you asked for.",

@@ -106,8 +106,11 @@ async def apply_watch(connection: AsyncConnection, user: User, title: titles.Tit
     "preferences" watches, as the default preferences (watchdefault,
     watchcreations) ask for; anonymous users have no watchlist.
     """
-    if user.is_anon or not title.can_exist:
+    if not title.can_exist:
         return False
+    if user.is_anon:
+        # Nothing is stored, but MediaWiki still reports what the preferences ask for.
+        return mode in (WatchMode.WATCH, WatchMode.PREFERENCES)
     namespace, dbkey = subject_key(title)
     repo = REPOSITORY
     if mode in (WatchMode.WATCH, WatchMode.PREFERENCES):
@@ -134,6 +137,9 @@ class EditRequest:
     basetimestamp: float | None = None
     md5: str | None = None
     watchlist: str = WatchMode.PREFERENCES
+    # section=new: the text becomes a new section at the end, under this heading if given.
+    new_section: bool = False
+    section_title: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +161,10 @@ def _md5_input(request: EditRequest) -> str:
 def _new_text(request: EditRequest, current: str) -> str:
     if request.appendtext is not None or request.prependtext is not None:
         return (request.prependtext or "") + current + (request.appendtext or "")
+    if request.new_section:
+        heading = f"== {request.section_title} ==\n\n" if request.section_title else ""
+        section = heading + (request.text or "")
+        return f"{current}\n\n{section}" if current else section
     return request.text or ""
 
 
@@ -186,7 +196,7 @@ async def _conflicts(connection: AsyncConnection, user: User, request: EditReque
     prepending apply to the current text and never conflict.
     """
     base = request.basetimestamp
-    if base is None or request.text is None:
+    if base is None or request.text is None or request.new_section:
         return False
     if math.floor(latest.timestamp) <= math.floor(base):
         return False
@@ -228,6 +238,11 @@ async def edit(services: "Services", user: User, title: titles.Title, request: E
             await repo.delete_title_protection(connection, title.namespace, title.dbkey)
         watched = await apply_watch(connection, user, title, request.watchlist, now)
     return EditOutcome(title, page_id, latest.id if latest else 0, revision, created, watched)
+
+
+async def revision_exists(services: "Services", rev_id: int) -> bool:
+    async with services.engine.connect() as connection:
+        return await REPOSITORY.revision(connection, rev_id) is not None
 
 
 async def resolve_title(services: "Services", title_text: str | None, page_id: int | None) -> titles.Title:

@@ -8,6 +8,7 @@ from wikigate.api.context import ApiContext
 from wikigate.api.errors import ApiError
 from wikigate.api.modules.protect import WATCHLIST, api_error
 from wikigate.api.params import Param, require_at_least_one_of, require_one_of
+from wikigate.messages import Message, render
 from wikigate.services import pages
 from wikigate.services.pages import EditRequest, PageError
 from wikigate.timeutil import to_iso
@@ -67,21 +68,31 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
     require_at_least_one_of(params, "text", "appendtext", "prependtext", "undo")
     require_one_of(params, "title", "pageid")
     if params["undo"] is not None:
+        for name in ("undo", "undoafter"):
+            if params[name] is not None and not await pages.revision_exists(ctx.services, params[name]):
+                raise ApiError("nosuchrevid", params[name])
         raise ApiError("undo-unsupported")
-    if params["section"] not in (None, "", "0"):
+    new_section = params["section"] == "new"
+    if params["section"] not in (None, "", "0", "new"):
         raise ApiError("sections-unsupported")
+    summary = params["summary"]
+    if new_section and summary is None and params["sectiontitle"]:
+        summary = render(Message("newsectionsummary", (params["sectiontitle"],)), "wikitext")
     request = EditRequest(
         text=params["text"], appendtext=params["appendtext"], prependtext=params["prependtext"],
-        summary=params["summary"] or "", minor=params["minor"], notminor=params["notminor"],
+        summary=summary or "", minor=params["minor"], notminor=params["notminor"],
         createonly=params["createonly"], nocreate=params["nocreate"],
         # MediaWiki ignores an empty or zero base timestamp, as PHP reads both as false.
         basetimestamp=params["basetimestamp"] if ctx.request.peek("basetimestamp") not in ("", "0") else None,
-        md5=params["md5"], watchlist=_watchlist(params))
+        md5=params["md5"], watchlist=_watchlist(params), new_section=new_section,
+        section_title=params["sectiontitle"])
     try:
         title = await pages.resolve_title(ctx.services, params["title"], params["pageid"])
         outcome = await pages.edit(ctx.services, ctx.user, title, request, now=ctx.now, ip=ctx.ip)
     except PageError as error:
         raise api_error(error) from None
+    # Like MediaWiki, a saved edit keeps the editor's session (anonymous ones included).
+    ctx.session.persist()
     result: dict[str, Any] = {}
     if outcome.created:
         result["new"] = True

@@ -126,7 +126,7 @@ def _add_pages(ctx: ApiContext, query: QueryResult, params: dict[str, Any]) -> N
         if entry.invalid_reason is not None:
             from wikigate.messages import Message, render
 
-            base = {"title": entry.text, "invalidreason": render(Message(entry.invalid_reason, (entry.text,)), "plaintext"), "invalid": True}
+            base = {"title": entry.text, "invalidreason": render(Message(entry.invalid_reason, entry.invalid_params), "plaintext"), "invalid": True}
         elif entry.row is None:
             base = {"ns": entry.title.namespace, "title": entry.title.prefixed_text, "missing": True}
         else:

@@ -21,6 +21,7 @@ class PageEntry:
     text: str  # the title as given, for invalid entries
     row: Any = None
     invalid_reason: str | None = None
+    invalid_params: tuple[Any, ...] = ()
 
     @property
     def missing(self) -> bool:
@@ -51,7 +52,7 @@ async def build_pageset(ctx: ApiContext, *, titles_given: list[str], page_ids: l
         try:
             title = titles.parse_title(text, namespaces)
         except titles.InvalidTitle as error:
-            invalid.append(PageEntry(0, None, text, invalid_reason=str(error.code)))
+            invalid.append(PageEntry(0, None, text, invalid_reason=str(error.code), invalid_params=error.params))
             continue
         if title.prefixed_text != text:
             pages.normalized.append({"fromencoded": False, "from": text, "to": title.prefixed_text})
@@ -69,19 +70,20 @@ async def build_pageset(ctx: ApiContext, *, titles_given: list[str], page_ids: l
             for row in await connection.execute(select(page).where(or_(*conditions))):
                 rows[(row.namespace, row.title)] = row
                 by_id[row.id] = row
-    missing_id = 0
     seen: set[tuple[int, str]] = set()
+    missing: list[PageEntry] = []
+    special: list[PageEntry] = []
+    existing: list[PageEntry] = []
     for _, title in parsed:
         key = (title.namespace, title.dbkey)
         if key in seen:
             continue
         seen.add(key)
         row = rows.get(key)
-        if row is None:
-            missing_id -= 1
-            pages.entries.append(PageEntry(missing_id, title, title.prefixed_text))
+        if row is not None:
+            existing.append(PageEntry(row.id, title, title.prefixed_text, row=row))
         else:
-            pages.entries.append(PageEntry(row.id, title, title.prefixed_text, row=row))
+            (missing if title.can_exist else special).append(PageEntry(0, title, title.prefixed_text))
     for pid in page_ids:
         row = by_id.get(pid)
         if row is None:
@@ -89,9 +91,10 @@ async def build_pageset(ctx: ApiContext, *, titles_given: list[str], page_ids: l
         elif (row.namespace, row.title) not in seen:
             seen.add((row.namespace, row.title))
             title = namespaces.title(row.namespace, row.title)
-            pages.entries.append(PageEntry(row.id, title, title.prefixed_text, row=row))
-    for entry in invalid:
-        missing_id -= 1
-        entry.page_id = missing_id
-        pages.entries.append(entry)
+            existing.append(PageEntry(row.id, title, title.prefixed_text, row=row))
+    # MediaWiki numbers invalid titles first, then special and missing ones,
+    # and lists missing titles first, then invalid, special and existing ones.
+    for number, entry in enumerate([*invalid, *special, *missing], start=1):
+        entry.page_id = -number
+    pages.entries = [*missing, *invalid, *special, *existing]
     return pages

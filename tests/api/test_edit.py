@@ -1,0 +1,223 @@
+"""action=edit: results, conflicts and the permission errors of MediaWiki 1.39."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from dataclasses import replace
+from typing import Any
+
+from wikigate.services.accounts import create_account
+from wikigate.services.identity import start_login_session
+from wikigate.services.sessions import Session, new_session_id
+
+
+async def logged_in(new_api: Any, services: Any, name: str, groups: tuple[str, ...] = ()) -> Any:
+    """A client whose session belongs to a new account (no login module involved)."""
+    record = await create_account(services, name, None, groups=groups)
+    api = new_api()
+    session = Session(id=new_session_id(), cookie_name=services.sessions.cookie_name)
+    start_login_session(session, record.id, record.token, remember=False)
+    await services.sessions.save(session)
+    api.client.cookies.set(session.cookie_name, session.id)
+    return api
+
+
+async def edit(api: Any, **params: Any) -> dict[str, Any]:
+    return dict((await api.post(action="edit", token=await api.token(), **params)).json())
+
+
+async def content(api: Any, title: str) -> str:
+    body = (await api.get(action="query", prop="revisions", titles=title, rvprop="content", rvslots="main",
+                          formatversion="2")).json()
+    return str(body["query"]["pages"][0]["revisions"][0]["slots"]["main"]["content"])
+
+
+async def test_create_then_update_then_nochange(new_api: Any, services: Any) -> None:
+    alice = await logged_in(new_api, services, "Alice")
+    created = await edit(alice, title="PP_test_one", text="hello", summary="s")
+    assert created == {"edit": {"new": "", "result": "Success", "pageid": 1, "title": "PP test one",
+                                "contentmodel": "wikitext", "oldrevid": 0, "newrevid": 1,
+                                "newtimestamp": "2026-09-21T14:13:20Z", "watched": ""}}
+    updated = await edit(alice, title="PP test one", appendtext=" more", formatversion="2")
+    assert updated["edit"]["oldrevid"] == 1 and updated["edit"]["newrevid"] == 2 and "new" not in updated["edit"]
+    assert updated["edit"]["watched"] is True
+    same = await edit(alice, title="PP test one", text="hello more")
+    assert same == {"edit": {"result": "Success", "pageid": 1, "title": "PP test one", "contentmodel": "wikitext",
+                             "nochange": "", "watched": ""}}
+    assert await content(alice, "PP test one") == "hello more"
+
+
+async def test_prepend_append_and_md5(new_api: Any, services: Any) -> None:
+    alice = await logged_in(new_api, services, "Alice")
+    await edit(alice, title="Page", text="middle")
+    digest = hashlib.md5("top\n\nbottom".encode()).hexdigest()
+    body = await edit(alice, title="Page", prependtext="top\n", appendtext="\nbottom", md5=digest)
+    assert body["edit"]["result"] == "Success"
+    assert await content(alice, "Page") == "top\nmiddle\nbottom"
+    assert (await edit(alice, title="Page", text="x", md5="0" * 32))["error"]["code"] == "badmd5"
+    good = hashlib.md5(b"x").hexdigest()
+    assert (await edit(alice, title="Page", text="x", md5=good))["edit"]["result"] == "Success"
+
+
+async def test_createonly_nocreate_and_parameters(new_api: Any, services: Any) -> None:
+    alice = await logged_in(new_api, services, "Alice")
+    await edit(alice, title="Page", text="a")
+    assert (await edit(alice, title="Page", text="b", createonly="1"))["error"]["code"] == "articleexists"
+    assert (await edit(alice, title="Missing", text="b", nocreate="1"))["error"]["code"] == "missingtitle"
+    assert (await edit(alice, title="Page"))["error"]["code"] == "missingparam"
+    assert (await edit(alice, text="b"))["error"]["code"] == "missingparam"
+    assert (await edit(alice, title="Bad[x]", text="b"))["error"]["code"] == "invalidtitle"
+    assert (await edit(alice, pageid="99", text="b"))["error"]["code"] == "nosuchpageid"
+    assert (await edit(alice, pageid="1", text="by id"))["edit"]["title"] == "Page"
+    get = await alice.get(action="edit", title="Page", text="b", token=await alice.token())
+    assert get.json()["error"]["code"] == "mustpostparams"
+
+
+async def test_edit_conflict(new_api: Any, services: Any, clock: Any) -> None:
+    alice = await logged_in(new_api, services, "Alice")
+    bob = await logged_in(new_api, services, "Bob")
+    await edit(alice, title="Page", text="one")
+    base = "20260921141320"  # TS_MW, as pywikibot sends it
+    clock.advance(5)
+    assert (await edit(bob, title="Page", text="two"))["edit"]["result"] == "Success"
+    clock.advance(5)
+    body = await edit(alice, title="Page", text="three", basetimestamp=base, starttimestamp=base)
+    assert body["error"]["code"] == "editconflict"
+    # Later revisions by the editor alone are no conflict, nor is a zero base timestamp.
+    assert (await edit(bob, title="Page", text="four", basetimestamp=base))["edit"]["result"] == "Success"
+    assert (await edit(alice, title="Page", text="five", basetimestamp="0"))["edit"]["result"] == "Success"
+    latest = (await alice.get(action="query", prop="revisions", titles="Page", rvprop="timestamp")).json()
+    stamp = next(iter(latest["query"]["pages"].values()))["revisions"][0]["timestamp"]
+    assert (await edit(alice, title="Page", text="six", basetimestamp=stamp))["edit"]["result"] == "Success"
+
+
+async def test_protection_null_revision_is_no_conflict(new_api: Any, services: Any, clock: Any) -> None:
+    mindy = await logged_in(new_api, services, "Mindy", ("sysop",))
+    alice = await logged_in(new_api, services, "Alice")
+    await edit(alice, title="Page", text="one")
+    clock.advance(5)
+    await mindy.post(action="protect", title="Page", protections="move=sysop", token=await mindy.token())
+    body = await edit(alice, title="Page", text="two", basetimestamp="2026-09-21T14:13:20Z")
+    assert body["edit"]["result"] == "Success"
+
+
+async def test_minor_needs_minoredit_and_an_existing_page(new_api: Any, services: Any) -> None:
+    alice = await logged_in(new_api, services, "Alice")
+    await edit(alice, title="Page", text="a", minor="1")
+    await edit(alice, title="Page", text="b", minor="1")
+    await edit(alice, title="Page", text="c", minor="1", notminor="1")
+    anonymous = new_api()
+    await edit(anonymous, title="Page", text="d", minor="1")
+    body = (await alice.get(action="query", prop="revisions", titles="Page", rvlimit="10", rvprop="flags|user",
+                            formatversion="2")).json()
+    flags = [(r["user"], r["minor"]) for r in body["query"]["pages"][0]["revisions"]]
+    assert flags == [("127.0.0.1", False), ("Alice", False), ("Alice", True), ("Alice", False)]
+
+
+async def test_protection_errors(new_api: Any, services: Any) -> None:
+    mindy = await logged_in(new_api, services, "Mindy", ("sysop",))
+    alice = await logged_in(new_api, services, "Alice")
+    anonymous = new_api()
+    await edit(mindy, title="Locked", text="a")
+    await mindy.post(action="protect", title="Locked", protections="edit=sysop", token=await mindy.token())
+    await mindy.post(action="protect", title="Not yet", protections="create=autoconfirmed", token=await mindy.token())
+    assert (await edit(alice, title="Locked", text="b"))["error"]["code"] == "protectedpage"
+    assert (await edit(anonymous, title="Not yet", text="b"))["error"]["code"] == "protectedpage"
+    response = await anonymous.post(action="edit", title="Not yet", text="b", token="+\\")
+    assert response.headers["mediawiki-api-error"] == "protectedpage"
+    assert (await edit(alice, title="Not yet", text="b"))["edit"]["new"] == ""
+    listed = (await alice.get(action="query", list="protectedtitles")).json()["query"]["protectedtitles"]
+    assert listed == []  # creating the page ended its create protection
+
+
+async def test_cascading_protection(new_api: Any, services: Any) -> None:
+    mindy = await logged_in(new_api, services, "Mindy", ("sysop",))
+    alice = await logged_in(new_api, services, "Alice")
+    await edit(mindy, title="Template:Box", text="box")
+    await edit(mindy, title="Front", text="{{Box}} and {{:Other}} and {{#if:x|y}} {{PAGENAME}}")
+    await mindy.post(action="protect", title="Front", protections="edit=sysop", cascade="1", token=await mindy.token())
+    body = await edit(alice, title="Template:Box", text="vandal")
+    assert body["error"]["code"] == "cascadeprotected"
+    assert "Front" in body["error"]["info"]
+    assert (await edit(alice, title="Other", text="new"))["error"]["code"] == "cascadeprotected"
+    assert (await edit(mindy, title="Template:Box", text="fine"))["edit"]["result"] == "Success"
+    templates = (await alice.get(action="query", prop="templates", titles="Front", formatversion="2")).json()
+    assert templates["query"]["pages"][0]["templates"] == [{"ns": 0, "title": "Other"}, {"ns": 10, "title": "Template:Box"}]
+
+
+async def test_permission_rules(new_api: Any, services: Any) -> None:
+    settings = services.settings
+    groups = dict(settings.group_permissions)
+    groups["*"] = [r for r in groups["*"] if r not in ("createpage", "createtalk", "edit")]
+    groups["user"] = [r for r in groups["user"] if r != "createtalk"]
+    services.settings = replace(settings, group_permissions=groups)
+    alice = await logged_in(new_api, services, "Alice")
+    anonymous = new_api()
+    assert (await edit(anonymous, title="New", text="a"))["error"]["code"] == "permissiondenied"
+    assert (await edit(alice, title="Talk:New", text="a"))["error"]["code"] == "cantcreate"
+    assert (await edit(alice, title="MediaWiki:Sidebar", text="a"))["error"]["code"] == "protectednamespace-interface"
+    groups["*"] = [*groups["*"], "edit"]
+    assert (await edit(anonymous, title="New", text="a"))["error"]["code"] == "cantcreate-anon"
+
+
+async def test_writeapi_and_rate_limit(new_api: Any, services: Any) -> None:
+    anonymous = new_api()
+    for number in range(8):
+        assert (await edit(anonymous, title="Sandbox", text=str(number)))["edit"]["result"] == "Success"
+    assert (await edit(anonymous, title="Sandbox", text="again"))["error"]["code"] == "ratelimited"
+    groups = {**services.settings.group_permissions, "*": ["read", "edit", "createpage"]}
+    services.settings = replace(services.settings, group_permissions=groups)
+    assert (await edit(new_api(ip="10.0.0.9"), title="Sandbox", text="x"))["error"]["code"] == "writeapidenied"
+
+
+async def test_new_section_and_undo(new_api: Any, services: Any) -> None:
+    alice = await logged_in(new_api, services, "Alice")
+    await edit(alice, title="Page", text="intro")
+    body = await edit(alice, title="Page", section="new", sectiontitle="Topic", text="Body.")
+    assert body["edit"]["result"] == "Success"
+    assert await content(alice, "Page") == "intro\n\n== Topic ==\n\nBody."
+    history = (await alice.get(action="query", prop="revisions", titles="Page", rvprop="comment")).json()
+    assert next(iter(history["query"]["pages"].values()))["revisions"][0]["comment"] == "/* Topic */ new section"
+    assert (await edit(alice, title="Page", section="2", text="x"))["error"]["code"] == "sections-unsupported"
+    assert (await edit(alice, title="Page", undo="987654321"))["error"]["code"] == "nosuchrevid"
+    assert (await edit(alice, title="Page", undo="1"))["error"]["code"] == "undo-unsupported"
+
+
+async def test_edit_count_makes_autoconfirmed(new_api: Any, services: Any) -> None:
+    services.settings = replace(services.settings, autoconfirm_count=2)
+    mindy = await logged_in(new_api, services, "Mindy", ("sysop",))
+    alice = await logged_in(new_api, services, "Alice")
+    await edit(mindy, title="Semi", text="a")
+    await mindy.post(action="protect", title="Semi", protections="edit=autoconfirmed", token=await mindy.token())
+    assert (await edit(alice, title="Semi", text="b"))["error"]["code"] == "protectedpage"
+    await edit(alice, title="Other", text="1")
+    await edit(alice, title="Other", text="1")  # a null edit does not count
+    await edit(alice, title="Other", text="2")
+    info = (await alice.get(action="query", meta="userinfo", uiprop="editcount|groups")).json()["query"]["userinfo"]
+    assert info["editcount"] == 2 and "autoconfirmed" in info["groups"]
+    assert (await edit(alice, title="Semi", text="b"))["edit"]["result"] == "Success"
+
+
+async def test_watchlist_parameter(new_api: Any, services: Any) -> None:
+    alice = await logged_in(new_api, services, "Alice")
+    body = await edit(alice, title="Page", text="a", watchlist="nochange")
+    assert "watched" not in body["edit"]
+    assert (await edit(alice, title="Page", text="b", watchlist="watch"))["edit"]["watched"] == ""
+    assert "watched" not in (await edit(alice, title="Page", text="c", watchlist="unwatch"))["edit"]
+    # Anonymous users have no watchlist, but MediaWiki reports the preference anyway.
+    assert (await edit(new_api(), title="Page", text="d"))["edit"]["watched"] == ""
+
+
+async def test_concurrent_edits_keep_a_linear_history(new_api: Any, services: Any) -> None:
+    mindy = await logged_in(new_api, services, "Mindy", ("sysop",))
+    token = await mindy.token()
+    await edit(mindy, title="Busy", text="start")
+    responses = await asyncio.gather(*(
+        mindy.post(action="edit", title="Busy", appendtext=f" {n}", token=token) for n in range(6)))
+    results = [r.json()["edit"] for r in responses]
+    assert all(r["result"] == "Success" for r in results)
+    chain = sorted((r["oldrevid"], r["newrevid"]) for r in results)
+    assert [old for old, _ in chain[1:]] == [new for _, new in chain[:-1]]  # each saved on the previous one
+    final = await content(mindy, "Busy")
+    assert sorted(final.split()[1:]) == [str(n) for n in range(6)]

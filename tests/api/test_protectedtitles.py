@@ -1,0 +1,87 @@
+"""list=protectedtitles: unexpired create protections, with filters and continuation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wikigate.services.accounts import create_account
+from wikigate.services.identity import start_login_session
+from wikigate.services.sessions import Session, new_session_id
+
+
+async def logged_in(new_api: Any, services: Any, name: str, groups: tuple[str, ...] = ()) -> Any:
+    """A client whose session belongs to a new account (no login module involved)."""
+    record = await create_account(services, name, None, groups=groups)
+    api = new_api()
+    session = Session(id=new_session_id(), cookie_name=services.sessions.cookie_name)
+    start_login_session(session, record.id, record.token, remember=False)
+    await services.sessions.save(session)
+    api.client.cookies.set(session.cookie_name, session.id)
+    return api
+
+
+async def protect_titles(new_api: Any, services: Any, clock: Any) -> Any:
+    mindy = await logged_in(new_api, services, "Mindy", ("sysop",))
+    token = await mindy.token()
+    for name, level, expiry in (("Alpha", "sysop", "infinite"), ("Talk:Beta", "autoconfirmed", "1 day"),
+                                ("Gamma", "autoconfirmed", "2 hours")):
+        await mindy.post(action="protect", title=name, protections=f"create={level}", expiry=expiry,
+                         reason=f"why {name}", token=token)
+        clock.advance(10)
+    return mindy
+
+
+async def test_default_props_newest_first(new_api: Any, services: Any, clock: Any) -> None:
+    mindy = await protect_titles(new_api, services, clock)
+    body = (await mindy.get(action="query", list="protectedtitles")).json()
+    assert body == {"batchcomplete": "", "query": {"protectedtitles": [
+        {"ns": 0, "title": "Gamma", "timestamp": "2026-09-21T14:13:40Z", "level": "autoconfirmed"},
+        {"ns": 1, "title": "Talk:Beta", "timestamp": "2026-09-21T14:13:30Z", "level": "autoconfirmed"},
+        {"ns": 0, "title": "Alpha", "timestamp": "2026-09-21T14:13:20Z", "level": "sysop"}]}}
+
+
+async def test_all_props_and_filters(new_api: Any, services: Any, clock: Any) -> None:
+    mindy = await protect_titles(new_api, services, clock)
+    body = (await mindy.get(action="query", list="protectedtitles", ptnamespace="0", ptlevel="autoconfirmed",
+                            ptprop="timestamp|user|userid|comment|parsedcomment|expiry|level",
+                            formatversion="2")).json()
+    assert body["query"]["protectedtitles"] == [{
+        "ns": 0, "title": "Gamma", "timestamp": "2026-09-21T14:13:40Z", "user": "Mindy", "userid": 1,
+        "comment": "why Gamma", "parsedcomment": "why Gamma", "expiry": "2026-09-21T16:13:40Z",
+        "level": "autoconfirmed"}]
+    infinite = (await mindy.get(action="query", list="protectedtitles", ptlevel="sysop", ptprop="expiry")).json()
+    assert infinite["query"]["protectedtitles"][0]["expiry"] == "infinity"
+
+
+async def test_continuation_and_direction(new_api: Any, services: Any, clock: Any) -> None:
+    mindy = await protect_titles(new_api, services, clock)
+    first = (await mindy.get(action="query", list="protectedtitles", ptlimit="2", ptdir="newer")).json()
+    assert [t["title"] for t in first["query"]["protectedtitles"]] == ["Alpha", "Talk:Beta"]
+    assert first["continue"] == {"ptcontinue": "20260921141340|0|Gamma", "continue": "-||"}
+    rest = (await mindy.get(action="query", list="protectedtitles", ptlimit="2", ptdir="newer",
+                            ptcontinue=first["continue"]["ptcontinue"])).json()
+    assert [t["title"] for t in rest["query"]["protectedtitles"]] == ["Gamma"] and "continue" not in rest
+    bad = (await mindy.get(action="query", list="protectedtitles", ptcontinue="garbage")).json()
+    assert bad["error"]["code"] == "badcontinue"
+
+
+async def test_expired_entries_vanish_at_their_instant(new_api: Any, services: Any, clock: Any) -> None:
+    mindy = await protect_titles(new_api, services, clock)  # Gamma expires 2 hours after 14:13:40
+    clock.set(1_790_000_000.0 + 20 + 7200 - 1)
+    titles = [t["title"] for t in (await mindy.get(action="query", list="protectedtitles")).json()["query"]["protectedtitles"]]
+    assert "Gamma" in titles
+    clock.advance(1)
+    titles = [t["title"] for t in (await mindy.get(action="query", list="protectedtitles")).json()["query"]["protectedtitles"]]
+    assert titles == ["Talk:Beta", "Alpha"]
+    anonymous = new_api()
+    body = (await anonymous.post(action="edit", title="Gamma", text="now allowed", token="+\\")).json()
+    assert body["edit"]["new"] == ""
+
+
+async def test_as_a_generator(new_api: Any, services: Any, clock: Any) -> None:
+    mindy = await protect_titles(new_api, services, clock)
+    body = (await mindy.get(action="query", generator="protectedtitles", gptlimit="2", prop="info",
+                            inprop="protection", formatversion="2")).json()
+    assert [p["title"] for p in body["query"]["pages"]] == ["Gamma", "Talk:Beta"]
+    assert body["query"]["pages"][0]["protection"][0]["type"] == "create"
+    assert body["continue"]["gptcontinue"] == "20260921141320|0|Alpha"
