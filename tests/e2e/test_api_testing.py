@@ -1,0 +1,41 @@
+"""Wikimedia's api-testing library (npm) with mocha against the real server.
+
+The specs in node/specs/ are written here in the style of MediaWiki's own
+tests/api-testing suite, using its fixtures: `action.root()` (our Admin),
+`alice()`, `mindy()` (made sysop through action=userrights) and `getAnon()`.
+api-testing drains the job queue with POST /w/index.php title=Special:RunJobs
+after each edit and after adding groups.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from e2e_support import ADMIN_PASSWORD, NODE_DIR, WikiServer, node_env, run_program
+
+SPECS = sorted(path.name for path in (NODE_DIR / "specs").glob("*.js"))
+
+
+@pytest.fixture(scope="module")
+def api_testing_config(wiki: WikiServer, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("api-testing") / ".api-testing.config.json"
+    path.write_text(json.dumps({
+        "base_uri": f"{wiki.base}/w/",
+        "main_page": "Main_Page",
+        "root_user": {"name": "Admin", "password": ADMIN_PASSWORD},
+        "secret_key": wiki.env["WIKIGATE_SECRET_KEY"],
+    }))
+    return path
+
+
+@pytest.mark.parametrize("spec", SPECS)
+def test_spec(spec: str, wiki: WikiServer, node_modules: Path, api_testing_config: Path) -> None:
+    mocha = node_modules / ".bin" / "mocha"
+    output = run_program(f"api-testing (mocha specs/{spec})",
+                         [str(mocha), "--timeout", "30000", "--reporter", "spec", f"specs/{spec}"],
+                         cwd=NODE_DIR, server=wiki,
+                         env=node_env(wiki, node_modules, API_TESTING_CONFIG_FILE=str(api_testing_config)))
+    assert " passing" in output and " failing" not in output, output
