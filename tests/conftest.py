@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
+import shutil
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -62,10 +63,30 @@ def clock() -> FixedClock:
     return FixedClock(1_790_000_000.0)
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite database, made once and copied for each test."""
+    from wikigate.store import db
+
+    path = tmp_path_factory.mktemp("template") / "wikigate.sqlite"
+
+    async def migrate() -> None:
+        engine = db.create_engine(f"sqlite+aiosqlite:///{path}")
+        await db.upgrade(engine)
+        await engine.dispose()
+
+    asyncio.run(migrate())
+    return path
+
+
 @pytest.fixture
-def settings(tmp_path: Path, pg_database: str | None) -> Settings:
+def settings(tmp_path: Path, pg_database: str | None, sqlite_template: Path) -> Settings:
+    data_dir = tmp_path / "data"
+    if pg_database is None:
+        data_dir.mkdir()
+        shutil.copyfile(sqlite_template, data_dir / "wikigate.sqlite")
     # A low PBKDF2 cost keeps tests fast; the format is the same.
-    return Settings(data_dir=tmp_path / "data", secret_key="test-secret", pbkdf2_cost=1000,
+    return Settings(data_dir=data_dir, secret_key="test-secret", pbkdf2_cost=1000,
                     database_url=pg_database or "", sitename="Wikigate", server="http://wiki.test")
 
 

@@ -198,3 +198,36 @@ async def test_origin_must_match_header(api: Api) -> None:
 async def test_runjobs_answers_json(api: Api) -> None:
     response = await api.client.post("/w/index.php", data={"title": "Special:RunJobs", "maxjobs": "10"})
     assert response.json()["reached"] == "none-ready"
+
+
+async def test_timestamp_validation(api: Api) -> None:
+    bad = (await api.get(action="query", list="protectedtitles", ptstart="junk")).json()["error"]
+    assert bad == {**bad, "code": "badtimestamp", "info": 'Invalid value "junk" for timestamp parameter "ptstart".'}
+    empty = (await api.get(action="query", list="protectedtitles", ptstart="", ptdir="newer")).json()
+    assert "error" not in empty
+    assert '"ptstart"' in empty["warnings"]["protectedtitles"]["*"]
+
+
+async def test_user_parameter_validation(api: Api) -> None:
+    error = (await api.post(action="validatepassword", password="x", user="Invalid|Name")).json()["error"]
+    assert error == {**error, "code": "baduser", "info": 'Invalid value "Invalid|Name" for user parameter "user".'}
+
+
+async def test_enum_parameter_validation(api: Api) -> None:
+    error = (await api.get(action="paraminfo", helpformat="bogus")).json()["error"]
+    assert error == {**error, "code": "badvalue", "info": 'Unrecognized value for parameter "helpformat": bogus.'}
+
+
+async def test_get_of_a_post_only_module_is_mustbeposted(api: Api) -> None:
+    response = await api.get(action="validatepassword", password="foobar")
+    assert response.json()["error"]["code"] == "mustbeposted"
+    assert response.json()["error"]["info"] == 'The "validatepassword" module requires a POST request.'
+
+
+async def test_invalidparammix_and_one_of(api: Api) -> None:
+    token = await api.token()
+    both = (await api.post(action="protect", title="A", pageid="1", protections="edit=sysop", token=token)).json()
+    assert both["error"]["code"] == "invalidparammix"
+    assert both["error"]["info"] == 'The parameters "title" and "pageid" can not be used together.'
+    neither = (await api.post(action="protect", protections="edit=sysop", token=token)).json()
+    assert neither["error"]["info"] == 'One of the parameters "title" and "pageid" is required.'

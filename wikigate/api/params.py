@@ -171,6 +171,10 @@ def _single(param: Param, full_name: str, raw: str, ctx: "ApiContext") -> Any:
     if kind == "timestamp":
         if raw == "now":
             return ctx.now
+        if raw in ("", "0"):
+            # Old clients send these for "now"; MediaWiki accepts them with a warning.
+            ctx.warn_module(ApiMessage.of("unclearnowtimestamp", full_name, raw, kind="apiwarn"))
+            return ctx.now
         try:
             return timeutil.parse_timestamp(raw)
         except ValueError:

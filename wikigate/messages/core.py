@@ -43,6 +43,7 @@ MESSAGES: dict[str, str] = {
     "apiwarn-integeroutofrange": "The value \"$2\" for parameter <var>$1</var> must be between $3 and $4.",
     "apiwarn-integerbelowmin": "The value \"$2\" for parameter <var>$1</var> must be no less than $3.",
     "apiwarn-integerabovemax": "The value \"$2\" for parameter <var>$1</var> must be no greater than $3.",
+    "apiwarn-unclearnowtimestamp": "Passing \"$2\" for timestamp parameter <var>$1</var> is deprecated. To ask for the current time, send <kbd>now</kbd>.",
     "apiwarn-deprecation-parameter": "The parameter <var>$1</var> has been deprecated.",
     "apiwarn-deprecation-login-token": "Fetching a token via <var>action=login</var> is deprecated. Use <var>action=query&meta=tokens&type=login</var> instead.",
     "apiwarn-tokens-origin": "Tokens may not be obtained when the same-origin policy is not applied.",
