@@ -1,0 +1,682 @@
+"""Differential conformance checks between wikigate and MediaWiki 1.39.
+
+A scenario is a named sequence of api.php requests made by one or more
+clients (each with its own cookie jar). Values picked from one answer
+(tokens, say) can be reused in later requests as "{name}". Answers are
+normalised before they are compared: tokens, timestamps, ids, session
+cookies, request ids and generated names differ on every run and say nothing
+about conformance.
+
+    python tools/conformance.py record --base http://127.0.0.1:8081/w/api.php
+    python tools/conformance.py compare BASE_A BASE_B [--module protect]
+    python tools/conformance.py report [--module protect] [--verbose]
+
+`record` writes MediaWiki's normalised answers to tests/conformance/fixtures/;
+`report` replays every scenario against an in-process wikigate and compares
+with those fixtures, so it needs neither PHP nor a running MediaWiki.
+Differences listed in tests/conformance/deliberate.json (with a reason) are
+reported as deliberate; any other difference makes `report` exit with 1.
+
+Scenario files (tests/conformance/scenarios/<module>.json):
+
+    {"module": "protect", "scenarios": [
+      {"name": "protect-edit-sysop", "pages": ["Conformance {unique} A"],
+       "steps": [
+         {"login": "Mindy"},                       # clientlogin (token + request)
+         {"token": "csrf"},                        # captures {csrf} ({logintoken} for "login")
+         {"method": "POST", "params": {"action": "protect", "title": "Conformance {unique} A",
+          "protections": "edit=sysop", "token": "{csrf}"},
+          "capture": {"x": "protect.title"}}]}]}
+
+A step may name its `client` (default "main"), put POST parameters in the
+query string with `query`, and be marked `"setup": true`. `pages` are created
+before the steps, outside the comparison. `{unique}` is a fresh string per run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import fnmatch
+import json
+import re
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFORMANCE_DIR = ROOT / "tests" / "conformance"
+SCENARIO_DIR = CONFORMANCE_DIR / "scenarios"
+FIXTURE_DIR = CONFORMANCE_DIR / "fixtures"
+DELIBERATE_FILE = CONFORMANCE_DIR / "deliberate.json"
+
+# The reference wiki's accounts; the in-process wikigate gets the same ones.
+PASSWORDS = {
+    "Admin": "AdminPassword-1234",
+    "Alice": "AlicePassword-1234",
+    "Mindy": "MindyPassword-1234",
+    "Admin@oracle": "oraclebotpassword0123456789abcde",
+}
+USERS = (
+    ("Admin", ("sysop", "bureaucrat", "interface-admin"), ""),
+    ("Alice", (), "alice@example.org"),
+    ("Mindy", ("sysop",), "mindy@example.org"),
+)
+BOT_GRANTS = ("basic", "protect", "editpage", "editprotected")
+SEED_PAGES = {"Main Page": "Main page of the conformance wiki."}
+PAGE_TEXT = "A page made for a conformance scenario."
+RETURN_URL = "http://127.0.0.1:8081/"
+
+MEDIAWIKI_DATA = Path("/var/lib/mediawiki-oracle/data")
+
+# Keys whose values identify rows or moments rather than behaviour.
+ID_KEYS = frozenset({"id", "userid", "lguserid", "pageid", "lastrevid", "revid", "oldrevid", "newrevid",
+                     "logid", "talkid", "subjectid", "parentid", "centralid", "local", "editcount"})
+VOLATILE_KEYS = frozenset({"servedby", "requestid", "curtimestamp", "touched", "starttimestamp",
+                           "newtimestamp", "registrationdate", "emailauthenticated", "length",
+                           "preferencestoken", "latestcontrib", "generator"})
+# Human-readable texts: we write our own wording, and clients do not parse these.
+TEXT_KEYS = frozenset({"info", "text", "html", "reason", "warnings", "lgreason", "invalidreason"})
+TEXT_KEYS_UNDER = {"message": ("clientlogin", "createaccount")}
+TOKEN_RE = re.compile(r"^[0-9a-f]{32,40}\+\\$")
+TIMESTAMP_RE = re.compile(r"(?:19|20[0-8])\d-\d\d-\d\dT\d\d:\d\d:\d\dZ")
+SERVER_RE = re.compile(r"https?://(?:127\.0\.0\.1:\d+|wiki\.test|localhost:\d+)")
+MISSING_MESSAGE_RE = re.compile(r"⧼([^⧽]+)⧽")
+PLACEHOLDER_RE = re.compile(r"\{(\w+)\}")
+COOKIE_PREFIX_RE = re.compile(r"^(?:oraclewiki|wikigate)")
+# MediaWiki's ChronologyProtector cookies steer its database replicas; nothing comparable here.
+IGNORED_COOKIES = frozenset({"cpPosIndex", "UseDC", "UseCDNCache"})
+
+
+# ---------------------------------------------------------------- scenarios
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    client: str
+    method: str
+    params: dict[str, str]
+    query: dict[str, str]
+    capture: dict[str, str]
+    setup: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    module: str
+    name: str
+    steps: tuple[Step, ...]
+    pages: tuple[str, ...] = ()
+    doc: str = ""
+
+
+def expand_step(raw: dict[str, Any]) -> list[Step]:
+    """Turn one step of a scenario file (a request or a shorthand) into requests."""
+    client = raw.get("client", "main")
+    if "login" in raw:
+        name = raw["login"]
+        return [
+            Step(client, "GET", {"action": "query", "meta": "tokens", "type": "login"}, {},
+                 {"_logintoken": "query.tokens.logintoken"}, True),
+            Step(client, "POST", {"action": "clientlogin", "username": name, "password": PASSWORDS[name],
+                                  "loginreturnurl": RETURN_URL, "logintoken": "{_logintoken}"}, {}, {}, True),
+        ]
+    if "botlogin" in raw:
+        name = raw["botlogin"]
+        return [
+            Step(client, "GET", {"action": "query", "meta": "tokens", "type": "login"}, {},
+                 {"_logintoken": "query.tokens.logintoken"}, True),
+            Step(client, "POST", {"action": "login", "lgname": name, "lgpassword": PASSWORDS[name],
+                                  "lgtoken": "{_logintoken}"}, {}, {}, True),
+        ]
+    if "token" in raw:
+        kind = raw["token"]
+        name = raw.get("as", "csrf" if kind == "csrf" else f"{kind}token")
+        return [Step(client, "GET", {"action": "query", "meta": "tokens", "type": kind}, {},
+                     {name: f"query.tokens.{kind}token"}, True)]
+    params = {key: str(value) for key, value in raw["params"].items()}
+    return [Step(client, raw.get("method", "POST"), params,
+                 {key: str(value) for key, value in raw.get("query", {}).items()},
+                 dict(raw.get("capture", {})), bool(raw.get("setup", False)))]
+
+
+def load_scenarios(directory: Path = SCENARIO_DIR, module: str | None = None) -> list[Scenario]:
+    scenarios: list[Scenario] = []
+    seen: set[str] = set()
+    for path in sorted(directory.glob("*.json")):
+        data = json.loads(path.read_text())
+        if module and data["module"] != module:
+            continue
+        for raw in data["scenarios"]:
+            if raw["name"] in seen:
+                raise ValueError(f"{path.name}: scenario {raw['name']!r} appears twice")
+            seen.add(raw["name"])
+            steps = tuple(step for item in raw["steps"] for step in expand_step(item))
+            scenarios.append(Scenario(data["module"], raw["name"], steps, tuple(raw.get("pages", ())),
+                                      raw.get("doc", "")))
+    return scenarios
+
+
+# ---------------------------------------------------------------- normalising
+
+def normalise_string(text: str, unique: str) -> str:
+    if TOKEN_RE.match(text):
+        return "<token>"
+    text = text.replace(unique, "{unique}")
+    text = SERVER_RE.sub("<server>", text)
+    return TIMESTAMP_RE.sub("<timestamp>", text)
+
+
+def normalise(value: Any, unique: str, path: tuple[str, ...] = ()) -> Any:
+    key = path[-1] if path else ""
+    if isinstance(value, dict):
+        return {page_key(k, key, value): normalise(v, unique, path + (k,)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [normalise(v, unique, path + (key,)) for v in value]
+    if key == "docref" or (key == "*" and "error" in path):
+        return "<docref>"
+    if key in ID_KEYS and isinstance(value, int) and not isinstance(value, bool):
+        return "<id>"
+    if key in VOLATILE_KEYS:
+        return "<volatile>"
+    if isinstance(value, str):
+        if key in TEXT_KEYS or (key == "*" and "warnings" in path):
+            return normalise_text(value)
+        if key in TEXT_KEYS_UNDER and any(part in path for part in TEXT_KEYS_UNDER[key]):
+            return normalise_text(value)
+        return normalise_string(value, unique)
+    return value
+
+
+def normalise_text(text: str) -> str:
+    # A message key in ⧼...⧽ is what a catalogue without that message renders: a bug worth seeing.
+    missing = MISSING_MESSAGE_RE.search(text)
+    return f"<missing message {missing.group(1)}>" if missing else "<text>"
+
+
+def page_key(key: str, parent: str, siblings: dict[str, Any]) -> str:
+    """formatversion 1 keys existing pages by their id: number them in order instead."""
+    if parent != "pages" or not key.isdigit():
+        return key
+    ids = [k for k in siblings if k.isdigit()]
+    return f"<pageid {ids.index(key) + 1}>"
+
+
+def cookie_summary(set_cookies: list[str]) -> list[str]:
+    """Cookie names with what matters to a client: deleted or not, and their lifetime."""
+    summary = []
+    for header in set_cookies:
+        first, *attributes = [part.strip() for part in header.split(";")]
+        name, _, value = first.partition("=")
+        if name in IGNORED_COOKIES:
+            continue
+        options = {part.split("=", 1)[0].lower(): part.partition("=")[2] for part in attributes}
+        label = COOKIE_PREFIX_RE.sub("<prefix>", name)
+        if value == "deleted" or options.get("max-age") == "0":
+            label += " (deleted)"
+        elif "max-age" in options:
+            label += f" (max-age {options['max-age']})"
+        summary.append(label)
+    return sorted(set(summary))
+
+
+# ---------------------------------------------------------------- running
+
+@dataclass
+class Target:
+    """A wiki to send scenarios to: a base URL, or an ASGI app in this process."""
+
+    base: str
+    transport: httpx.AsyncBaseTransport | None = None
+    reset: Callable[[], Awaitable[None]] | None = None
+    make_page: Callable[[str, str], Awaitable[None]] | None = None
+    _admin: httpx.AsyncClient | None = field(default=None, repr=False)
+
+    def client(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(transport=self.transport, timeout=60, follow_redirects=False)
+
+    async def create_page(self, title: str, text: str = PAGE_TEXT) -> None:
+        if self.make_page is not None:
+            await self.make_page(title, text)
+            return
+        # Over HTTP: edit as Admin (the bot password lacks the createpage grant).
+        if self._admin is None:
+            self._admin = self.client()
+            token = await self._token(self._admin, "login")
+            answer = await self._post(self._admin, {"action": "clientlogin", "username": "Admin",
+                                                    "password": PASSWORDS["Admin"], "loginreturnurl": RETURN_URL,
+                                                    "logintoken": token})
+            if answer.get("clientlogin", {}).get("status") != "PASS":
+                raise RuntimeError(f"cannot log in as Admin to create pages: {answer}")
+        token = await self._token(self._admin, "csrf")
+        answer = await self._post(self._admin, {"action": "edit", "title": title, "text": text,
+                                                "summary": "conformance fixture", "token": token})
+        if answer.get("edit", {}).get("result") != "Success":
+            raise RuntimeError(f"cannot create page {title!r}: {answer}")
+
+    async def _token(self, http: httpx.AsyncClient, kind: str) -> str:
+        response = await http.get(self.base, params={"action": "query", "meta": "tokens", "type": kind,
+                                                     "format": "json"})
+        return str(response.json()["query"]["tokens"][f"{kind}token"])
+
+    async def _post(self, http: httpx.AsyncClient, params: dict[str, str]) -> dict[str, Any]:
+        response = await http.post(self.base, data={**params, "format": "json"})
+        return dict(response.json())
+
+    async def close(self) -> None:
+        if self._admin is not None:
+            await self._admin.aclose()
+            self._admin = None
+
+
+def substitute(text: str, values: dict[str, str]) -> str:
+    return PLACEHOLDER_RE.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+
+def dig(data: Any, path: str) -> Any:
+    for part in path.split("."):
+        if isinstance(data, dict):
+            data = data.get(part)
+        elif isinstance(data, list) and part.isdigit() and int(part) < len(data):
+            data = data[int(part)]
+        else:
+            return None
+    return data
+
+
+def describe(step: Step) -> dict[str, Any]:
+    """The request as written in the scenario, for readable fixtures and reports."""
+    request: dict[str, Any] = {"client": step.client, "method": step.method, "params": step.params}
+    if step.query:
+        request["query"] = step.query
+    return request
+
+
+async def run_scenario(target: Target, scenario: Scenario) -> list[dict[str, Any]]:
+    unique = "x" + secrets.token_hex(4)
+    values = {"unique": unique}
+    if target.reset is not None:
+        await target.reset()
+    for title in scenario.pages:
+        await target.create_page(substitute(title, values))
+    clients: dict[str, httpx.AsyncClient] = {}
+    results = []
+    try:
+        for step in scenario.steps:
+            http = clients.get(step.client) or clients.setdefault(step.client, target.client())
+            params = {key: substitute(value, values) for key, value in step.params.items()}
+            query = {key: substitute(value, values) for key, value in step.query.items()}
+            params.setdefault("format", "json")
+            if step.method == "GET":
+                response = await http.get(target.base, params={**params, **query})
+            else:
+                response = await http.post(target.base, params=query, data=params)
+            try:
+                body: Any = response.json()
+            except ValueError:
+                body = {"<not json>": response.text[:300]}
+            for name, path in step.capture.items():
+                found = dig(body, path)
+                if found is not None:
+                    values[name] = str(found)
+            results.append({
+                "request": describe(step),
+                "status": response.status_code,
+                "api_error": response.headers.get("mediawiki-api-error"),
+                "cookies": cookie_summary(response.headers.get_list("set-cookie")),
+                "body": normalise(body, unique),
+            })
+    finally:
+        for http in clients.values():
+            await http.aclose()
+    return results
+
+
+async def run_all(target: Target, scenarios: list[Scenario],
+                  progress: bool = False) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """Answers per module, then per scenario name."""
+    answers: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    try:
+        for scenario in scenarios:
+            if progress:
+                print(f"  {scenario.module}: {scenario.name}", file=sys.stderr)
+            answers.setdefault(scenario.module, {})[scenario.name] = await run_scenario(target, scenario)
+    finally:
+        await target.close()
+    return answers
+
+
+# ---------------------------------------------------------------- comparing
+
+@dataclass(frozen=True, slots=True)
+class Difference:
+    path: str
+    expected: Any
+    actual: Any
+    reason: str | None = None  # set when deliberate.json explains it
+
+
+def differences(expected: Any, actual: Any, path: str = "") -> Iterator[Difference]:
+    if isinstance(expected, dict) and isinstance(actual, dict):
+        for key in list(expected) + [k for k in actual if k not in expected]:
+            sub = f"{path}.{key}" if path else str(key)
+            if key not in actual:
+                yield Difference(sub, expected[key], "<absent>")
+            elif key not in expected:
+                yield Difference(sub, "<absent>", actual[key])
+            else:
+                yield from differences(expected[key], actual[key], sub)
+    elif isinstance(expected, list) and isinstance(actual, list) and len(expected) == len(actual):
+        for index, (a, b) in enumerate(zip(expected, actual)):
+            yield from differences(a, b, f"{path}.{index}")
+    elif expected != actual:
+        yield Difference(path, expected, actual)
+
+
+def compare_steps(expected: list[dict[str, Any]], actual: list[dict[str, Any]]) -> list[Difference]:
+    found: list[Difference] = []
+    for index, (a, b) in enumerate(zip(expected, actual)):
+        for part in ("status", "api_error", "cookies", "body"):
+            found.extend(differences(a[part], b[part], f"step{index + 1}.{part}"))
+    if len(expected) != len(actual):
+        found.append(Difference("steps", len(expected), len(actual)))
+    return found
+
+
+def load_deliberate(path: Path = DELIBERATE_FILE) -> list[dict[str, str]]:
+    if not path.exists():
+        return []
+    entries = json.loads(path.read_text())["differences"]
+    for entry in entries:
+        if not entry.get("reason"):
+            raise ValueError(f"deliberate.json: entry without a reason: {entry}")
+    return list(entries)
+
+
+def explain(module: str, scenario: str, difference: Difference, deliberate: list[dict[str, str]]) -> Difference:
+    for entry in deliberate:
+        if (fnmatch.fnmatchcase(module, entry.get("module", "*"))
+                and fnmatch.fnmatchcase(scenario, entry.get("scenario", "*"))
+                and fnmatch.fnmatchcase(difference.path, entry.get("path", "*"))):
+            return Difference(difference.path, difference.expected, difference.actual, entry["reason"])
+    return difference
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    module: str
+    scenario: str
+    differences: tuple[Difference, ...]
+
+    @property
+    def exact(self) -> bool:
+        return not self.differences
+
+    @property
+    def unexplained(self) -> tuple[Difference, ...]:
+        return tuple(d for d in self.differences if d.reason is None)
+
+
+def judge(expected: dict[str, dict[str, list[dict[str, Any]]]],
+          actual: dict[str, dict[str, list[dict[str, Any]]]],
+          deliberate: list[dict[str, str]]) -> list[Outcome]:
+    outcomes = []
+    for module, scenarios in expected.items():
+        for name, steps in scenarios.items():
+            if name not in actual.get(module, {}):
+                continue
+            found = compare_steps(steps, actual[module][name])
+            outcomes.append(Outcome(module, name, tuple(explain(module, name, d, deliberate) for d in found)))
+    return outcomes
+
+
+def short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 160 else text[:157] + "..."
+
+
+def print_outcomes(outcomes: list[Outcome], *, verbose: bool, labels: tuple[str, str]) -> None:
+    modules = sorted({o.module for o in outcomes})
+    print(f"{'module':<18}{'scenarios':>10}{'exact':>8}{'deliberate':>12}{'differ':>8}")
+    for module in modules:
+        mine = [o for o in outcomes if o.module == module]
+        exact = sum(o.exact for o in mine)
+        bad = sum(bool(o.unexplained) for o in mine)
+        print(f"{module:<18}{len(mine):>10}{exact:>8}{len(mine) - exact - bad:>12}{bad:>8}")
+    total = len(outcomes)
+    bad_total = sum(bool(o.unexplained) for o in outcomes)
+    exact_total = sum(o.exact for o in outcomes)
+    print(f"{'total':<18}{total:>10}{exact_total:>8}{total - exact_total - bad_total:>12}{bad_total:>8}")
+    for module in modules:
+        mine = [o for o in outcomes if o.module == module and not o.exact]
+        if not mine:
+            continue
+        print(f"\n== {module}")
+        for outcome in mine:
+            state = "DIFFERS" if outcome.unexplained else "deliberate"
+            print(f"  [{state}] {outcome.scenario}")
+            for d in outcome.differences:
+                if d.reason is not None and not verbose:
+                    continue
+                note = f"  (deliberate: {d.reason})" if d.reason else ""
+                print(f"      {d.path}: {labels[0]}={short(d.expected)} {labels[1]}={short(d.actual)}{note}")
+
+
+# ---------------------------------------------------------------- MediaWiki state
+
+def _mediawiki_sqlite(database: str, sql: str) -> None:
+    # As www-data, the owner of the wiki's files, so no root-owned journal is left behind.
+    subprocess.run(["setpriv", "--reuid=www-data", "--regid=www-data", "--init-groups",
+                    "sqlite3", "-cmd", ".timeout 10000", str(MEDIAWIKI_DATA / database), sql], check=True, capture_output=True)
+
+
+async def reset_mediawiki() -> None:
+    """Forget login throttles, rate limits and pending temporary passwords."""
+    _mediawiki_sqlite("wikicache.sqlite",
+                      "DELETE FROM objectcache WHERE keyname LIKE '%throttler%' OR keyname LIKE '%limiter%' "
+                      "OR keyname LIKE '%ratelimit%';")
+    _mediawiki_sqlite("oraclewiki.sqlite",
+                      "UPDATE user SET user_newpassword='', user_newpass_time=NULL "
+                      "WHERE user_name IN ('Admin','Alice','Mindy');")
+
+
+def mediawiki_target(base: str) -> Target:
+    local = base.startswith(("http://127.0.0.1:8081", "http://127.0.0.1:8082"))
+    return Target(base, reset=reset_mediawiki if local and MEDIAWIKI_DATA.exists() else None)
+
+
+# ---------------------------------------------------------------- wikigate in process
+
+def wikigate_settings(data_dir: Path, database_url: str = "") -> Any:
+    from wikigate.config import Settings
+
+    # Names and addresses as on the reference wiki; a low hashing cost keeps the replay quick.
+    return Settings(data_dir=data_dir, database_url=database_url, secret_key="conformance-secret",
+                    pbkdf2_cost=1000, sitename="Oracle Wiki", server="http://127.0.0.1:8081")
+
+
+async def seed_wikigate(services: Any) -> None:
+    """The reference wiki's users, bot password and pages."""
+    from sqlalchemy import insert
+
+    from wikigate.services.accounts import create_account, hash_password
+    from wikigate.store import schema
+
+    ids = {}
+    now = services.clock.now()
+    for name, groups, email in USERS:
+        record = await create_account(services, name, PASSWORDS[name], groups=groups, email=email)
+        ids[name] = record.id
+        if email:
+            # The reference wiki set these addresses with a maintenance script, which confirms them.
+            await services.users.update(record.id, email_authenticated=now)
+    stored = await hash_password(services, PASSWORDS["Admin@oracle"])
+    async with services.engine.begin() as connection:
+        await connection.execute(insert(schema.bot_passwords).values(
+            user_id=ids["Admin"], app_id="oracle", password=stored, grants=list(BOT_GRANTS),
+            restrictions=["0.0.0.0/0", "::/0"], created=now))
+    for title, text in SEED_PAGES.items():
+        await insert_page(services, title, text, user_id=ids["Admin"], user_text="Admin")
+
+
+async def insert_page(services: Any, title_text: str, text: str, *, user_id: int = 0,
+                      user_text: str = "Conformance") -> None:
+    import hashlib
+
+    from sqlalchemy import insert, update
+
+    from wikigate.store import schema
+    from wikigate.titles import parse_title
+
+    title = parse_title(title_text, services.namespaces)
+    now = services.clock.now()
+    size = len(text.encode())
+    async with services.engine.begin() as connection:
+        page = await connection.execute(insert(schema.page).values(
+            namespace=title.namespace, title=title.dbkey, latest=0, len=size, touched=now, is_new=True))
+        page_id = page.inserted_primary_key[0]
+        revision = await connection.execute(insert(schema.revision).values(
+            page_id=page_id, parent_id=0, text=text, comment="conformance fixture", user_id=user_id,
+            user_text=user_text, timestamp=now, minor=False, len=size,
+            sha1=hashlib.sha1(text.encode()).hexdigest()))
+        await connection.execute(update(schema.page).where(schema.page.c.id == page_id)
+                                 .values(latest=revision.inserted_primary_key[0]))
+
+
+async def empty_database(services: Any) -> None:
+    """A shared PostgreSQL test database may hold other tests' rows."""
+    from sqlalchemy import text
+
+    from wikigate.store.schema import metadata
+
+    names = ", ".join(f'"{table.name}"' for table in metadata.sorted_tables)
+    async with services.engine.begin() as connection:
+        await connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+class InProcessWikigate:
+    """A wikigate with the reference wiki's state, served through ASGI in this process.
+
+    Its clock only moves between scenarios, by three days, which lets every
+    throttle, rate limit and pending temporary password expire the way
+    clearing MediaWiki's caches does.
+    """
+
+    def __init__(self, settings: Any) -> None:
+        self.settings = settings
+        self.services: Any = None
+        self.app: Any = None
+        self._lifespan: Any = None
+
+    async def __aenter__(self) -> Target:
+        from wikigate.app import build_services, create_app
+        from wikigate.clock import FixedClock
+
+        self.clock = FixedClock(time.time())
+        self.services = await build_services(self.settings, clock=self.clock)
+        if self.services.engine.dialect.name == "postgresql":
+            await empty_database(self.services)
+        await seed_wikigate(self.services)
+        self.app = create_app(self.settings, services=self.services)
+        self._lifespan = self.app.router.lifespan_context(self.app)
+        await self._lifespan.__aenter__()
+        transport = httpx.ASGITransport(app=self.app, client=("127.0.0.1", 50000))
+
+        async def reset() -> None:
+            self.clock.advance(3 * 86400)
+
+        async def make_page(title: str, text: str) -> None:
+            await insert_page(self.services, title, text)
+
+        return Target("http://127.0.0.1:8081/w/api.php", transport=transport, reset=reset, make_page=make_page)
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._lifespan.__aexit__(None, None, None)
+        await self.services.close()
+
+
+# ---------------------------------------------------------------- fixtures
+
+def fixture_path(module: str) -> Path:
+    return FIXTURE_DIR / f"{module}.json"
+
+
+def write_fixtures(answers: dict[str, dict[str, list[dict[str, Any]]]], base: str) -> None:
+    FIXTURE_DIR.mkdir(parents=True, exist_ok=True)
+    for module, scenarios in answers.items():
+        path = fixture_path(module)
+        old = json.loads(path.read_text())["scenarios"] if path.exists() else {}
+        old.update(scenarios)
+        document = {"module": module, "recorded_from": "MediaWiki 1.39.17 (" + SERVER_RE.sub("<server>", base) + ")",
+                    "scenarios": dict(sorted(old.items()))}
+        path.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n")
+
+
+def load_fixtures(modules: set[str] | None = None) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    fixtures = {}
+    for path in sorted(FIXTURE_DIR.glob("*.json")):
+        document = json.loads(path.read_text())
+        if modules is None or document["module"] in modules:
+            fixtures[document["module"]] = document["scenarios"]
+    return fixtures
+
+
+async def replay_against_wikigate(scenarios: list[Scenario], *, settings: Any = None, progress: bool = False
+                                  ) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """Every scenario against a fresh in-process wikigate (in a temporary directory unless `settings`)."""
+    if settings is not None:
+        async with InProcessWikigate(settings) as target:
+            return await run_all(target, scenarios, progress=progress)
+    with tempfile.TemporaryDirectory(prefix="wikigate-conformance-") as directory:
+        async with InProcessWikigate(wikigate_settings(Path(directory))) as target:
+            return await run_all(target, scenarios, progress=progress)
+
+
+# ---------------------------------------------------------------- command line
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    record = commands.add_parser("record", help="record MediaWiki's answers into the fixtures")
+    record.add_argument("--base", default="http://127.0.0.1:8081/w/api.php")
+    compare = commands.add_parser("compare", help="run the scenarios against two wikis and diff them")
+    compare.add_argument("base_a")
+    compare.add_argument("base_b")
+    report = commands.add_parser("report", help="replay against an in-process wikigate and compare with fixtures")
+    report.add_argument("--verbose", action="store_true", help="also show deliberate differences")
+    for command in (record, compare, report):
+        command.add_argument("--module", help="only this module's scenarios")
+        command.add_argument("--scenario", help="only scenarios whose name matches this pattern")
+    args = parser.parse_args(argv)
+
+    scenarios = load_scenarios(module=args.module)
+    if args.scenario:
+        scenarios = [s for s in scenarios if fnmatch.fnmatchcase(s.name, args.scenario)]
+    if args.command == "record":
+        answers = asyncio.run(run_all(mediawiki_target(args.base), scenarios, progress=True))
+        write_fixtures(answers, args.base)
+        print(f"recorded {len(scenarios)} scenarios into {FIXTURE_DIR}")
+        return 0
+    if args.command == "compare":
+        first = asyncio.run(run_all(mediawiki_target(args.base_a), scenarios))
+        second = asyncio.run(run_all(mediawiki_target(args.base_b), scenarios))
+        outcomes = judge(first, second, load_deliberate())
+        print_outcomes(outcomes, verbose=True, labels=("A", "B"))
+        return 1 if any(o.unexplained for o in outcomes) else 0
+    fixtures = load_fixtures({s.module for s in scenarios})
+    scenarios = [s for s in scenarios if s.name in fixtures.get(s.module, {})]
+    answers = asyncio.run(replay_against_wikigate(scenarios))
+    outcomes = judge(fixtures, answers, load_deliberate())
+    print_outcomes(outcomes, verbose=args.verbose, labels=("mediawiki", "wikigate"))
+    return 1 if any(o.unexplained for o in outcomes) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
