@@ -1,9 +1,8 @@
 """Fixtures of the end-to-end tier; they live in e2e_support (a module name no other conftest shadows)."""
 
-from e2e_support import (  # noqa: F401  (fixtures and a hook, registered by being named here)
+from e2e_support import (  # noqa: F401  (fixtures, registered by being named here)
     node_modules,
     php,
-    pytest_collection_modifyitems,
     wiki,
     workdir,
 )

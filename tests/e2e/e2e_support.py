@@ -56,12 +56,6 @@ BOT_PASSWORDS = (("Mindy", "e2e", "editpage,createeditmovepage,protect,editprote
 ADMIN_PASSWORD = "AdminPassword-1234"
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        if E2E in Path(str(item.fspath)).parents:
-            item.add_marker(pytest.mark.e2e)
-
-
 class ClientFailure(AssertionError):
     """A client flow failed; the message names the client and the request."""
 

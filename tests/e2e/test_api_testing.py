@@ -16,6 +16,8 @@ import pytest
 
 from e2e_support import ADMIN_PASSWORD, NODE_DIR, WikiServer, node_env, run_program
 
+pytestmark = pytest.mark.e2e
+
 SPECS = sorted(path.name for path in (NODE_DIR / "specs").glob("*.js"))
 
 

@@ -13,6 +13,8 @@ import requests
 
 from e2e_support import RequestTrace, WikiServer
 
+pytestmark = pytest.mark.e2e
+
 
 def _session(wiki: WikiServer, trace: RequestTrace, *, formatversion: int | None = None) -> Any:
     return mwapi.Session(wiki.base, api_path="/w/api.php", user_agent="wikigate-e2e mwapi",

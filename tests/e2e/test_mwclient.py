@@ -7,9 +7,12 @@ from typing import Any
 
 import mwclient
 import pyotp
+import pytest
 import requests
 
 from e2e_support import RequestTrace, WikiServer
+
+pytestmark = pytest.mark.e2e
 
 
 def _site(wiki: WikiServer, trace: RequestTrace) -> Any:

@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from e2e_support import PYTHON, WikiServer, run_program
+
+pytestmark = pytest.mark.e2e
 
 DRIVER = Path(__file__).resolve().parent / "drivers" / "pywikibot_flow.py"
 

@@ -15,6 +15,8 @@ import pytest
 
 from e2e_support import PYTHON, WikiServer, fail, node_env, run_program
 
+pytestmark = pytest.mark.e2e
+
 PROGRAMS = Path(__file__).resolve().parent / "seed_programs"
 LANGUAGES = ("py", "php", "js")
 TOKEN = re.compile(r"^[0-9a-f]{40}\+\\$")
