@@ -21,7 +21,6 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from wikigate.config import Settings
-from wikigate.services.sessions import Session, new_session_id
 
 
 @dataclass
@@ -66,19 +65,10 @@ def smtp_server() -> Iterator[Inbox]:
 
 @pytest.fixture
 def session_for(services: Any) -> Any:
-    """Log a client in as an account by storing a session for it and setting its cookie.
-
-    `auth_time` is when the session's user last logged in (None: restored, not logged in).
-    """
-    from wikigate.services.identity import start_login_session
-    from wikigate.services.passwords import AUTH_TIME_KEY
+    """Log a client in as an account by storing a session for it and setting its cookie."""
+    from tests.helpers import sign_in
 
     async def log_in(api: Any, record: Any, *, auth_time: float | None) -> None:
-        session = Session(id=new_session_id(), cookie_name=services.sessions.cookie_name)
-        start_login_session(session, record.id, record.token, remember=False)
-        if auth_time is not None:
-            session.set(AUTH_TIME_KEY, auth_time)
-        await services.sessions.save(session)
-        api.client.cookies.set(session.cookie_name, session.id)
+        await sign_in(services, api, record, auth_time=auth_time)
 
     return log_in

@@ -4,20 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from wikigate.services.accounts import create_account
-from wikigate.services.identity import start_login_session
-from wikigate.services.sessions import Session, new_session_id
-
-
-async def logged_in(new_api: Any, services: Any, name: str, groups: tuple[str, ...] = ()) -> Any:
-    """A client whose session belongs to a new account (no login module involved)."""
-    record = await create_account(services, name, None, groups=groups)
-    api = new_api()
-    session = Session(id=new_session_id(), cookie_name=services.sessions.cookie_name)
-    start_login_session(session, record.id, record.token, remember=False)
-    await services.sessions.save(session)
-    api.client.cookies.set(session.cookie_name, session.id)
-    return api
+from tests.helpers import logged_in
 
 
 async def protect_titles(new_api: Any, services: Any, clock: Any) -> Any:
