@@ -178,3 +178,21 @@ async def make_user(services: Services) -> Any:
 
     return make
 
+
+@pytest.fixture
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pg_database: str | None) -> Any:
+    """Runs `wikigate` commands against a fresh SQLite data directory."""
+    from click.testing import CliRunner
+
+    from wikigate.cli import main
+
+    monkeypatch.setenv("WIKIGATE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("WIKIGATE_PBKDF2_COST", "1000")
+    monkeypatch.setenv("WIKIGATE_CONFIG", str(tmp_path / "none.toml"))
+    if pg_database:
+        pytest.skip("the CLI tests use their own SQLite database")
+
+    def invoke(*args: str, stdin: str | None = None) -> Any:
+        return CliRunner().invoke(main, list(args), input=stdin, catch_exceptions=False)
+
+    return invoke

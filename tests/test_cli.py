@@ -11,17 +11,8 @@ from wikigate.cli import main
 
 
 @pytest.fixture
-def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pg_database: str | None):  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("WIKIGATE_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("WIKIGATE_PBKDF2_COST", "1000")
-    monkeypatch.setenv("WIKIGATE_CONFIG", str(tmp_path / "none.toml"))
-    if pg_database:
-        pytest.skip("the CLI tests use their own SQLite database")
-
-    def invoke(*args: str, stdin: str | None = None):  # type: ignore[no-untyped-def]
-        return CliRunner().invoke(main, list(args), input=stdin, catch_exceptions=False)
-
-    return invoke
+def run(cli):  # type: ignore[no-untyped-def]
+    return cli
 
 
 def test_bootstrap_creates_admin_once_and_prints_the_password(run) -> None:  # type: ignore[no-untyped-def]

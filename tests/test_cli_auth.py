@@ -3,28 +3,16 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pyotp
 import pytest
-from click.testing import CliRunner
 
-from wikigate.cli import main
 
 
 @pytest.fixture
-def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pg_database: str | None):  # type: ignore[no-untyped-def]
-    monkeypatch.setenv("WIKIGATE_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("WIKIGATE_PBKDF2_COST", "1000")
-    monkeypatch.setenv("WIKIGATE_CONFIG", str(tmp_path / "none.toml"))
-    if pg_database:
-        pytest.skip("the CLI tests use their own SQLite database")
-
-    def invoke(*args: str, stdin: str | None = None):  # type: ignore[no-untyped-def]
-        return CliRunner().invoke(main, list(args), input=stdin, catch_exceptions=False)
-
-    invoke("user", "create", "Admin", "--password-stdin", stdin="AdminPassword-1234\n")
-    return invoke
+def run(cli):  # type: ignore[no-untyped-def]
+    cli("user", "create", "Admin", "--password-stdin", stdin="AdminPassword-1234\n")
+    return cli
 
 
 def test_bot_password_create_list_delete(run) -> None:  # type: ignore[no-untyped-def]
