@@ -25,7 +25,7 @@ function check(condition, what, detail) {
 async function login(username, password) {
 	return step(`Mwn.init + action=login lgname=${username}`, () => Mwn.init({
 		apiUrl, username, password, userAgent: 'wikigate-e2e mwn', silent: true,
-		maxRetries: 0, retryPause: 100
+		maxRetries: 2, retryPause: 100
 	}));
 }
 
@@ -52,6 +52,13 @@ async function main() {
 	check(longSave.result === 'Success', 'a multipart save', longSave);
 	const longPage = await step('GET prop=revisions titles=E2E mwn long', () => alice.read('E2E mwn long'));
 	check(longPage.revisions[0].content === long, 'the multipart text arrived whole');
+
+	// A stale token: mwn asks paraminfo for the edit token's type, fetches new tokens and retries.
+	alice.csrfToken = '0123456789abcdef0123456789abcdef01234567+\\';
+	const retried = await step('POST action=edit with a stale token (badtoken, then paraminfo modules=edit)',
+		() => alice.save(title, 'After a bad token.', 'e2e mwn badtoken'));
+	check(retried.result === 'Success' && alice.csrfToken !== '0123456789abcdef0123456789abcdef01234567+\\',
+		'recovered from badtoken through paraminfo tokentype', retried);
 
 	const mindy = await login(botName, botPassword);
 	const protectedTitle = 'E2E mwn protect';
