@@ -97,6 +97,7 @@ local page_counter = 0
 function init(args)
   local number = wrk.thread:get("number") or 1
   seen, errors, api_errors, bad_status, done_ops, failed_ops = 0, 0, 0, 0, 0, 0
+  first_error = ""
   page_counter = 0
   if workload == "tokens" then
     prepared = {get("action=query&meta=tokens&type=login&format=json", false)}
@@ -172,7 +173,7 @@ function response(status, headers, body)
       local token = json_string(body, "logintoken")
       local pair = session_cookie(headers)
       if token and pair then table.insert(queue, {token = token, cookie = pair}) end
-    elseif string.find(body, '"clientlogin":', 1, true) then
+    elseif string.find(body, '"clientlogin":{', 1, true) then
       if string.find(body, '"status":"PASS"', 1, true) then done_ops = done_ops + 1
       else
         failed_ops = failed_ops + 1
@@ -180,7 +181,9 @@ function response(status, headers, body)
       end
     end
   elseif workload == "write" then
-    if string.find(body, '"edit":', 1, true) then
+    if string.find(body, '"protect":{', 1, true) then
+      done_ops = done_ops + 1
+    elseif string.find(body, '"edit":{', 1, true) then
       if string.find(body, '"result":"Success"', 1, true) then
         done_ops = done_ops + 1
         local title = json_string(body, "title")
@@ -189,11 +192,12 @@ function response(status, headers, body)
         failed_ops = failed_ops + 1
         failed = true
       end
-    elseif string.find(body, '"protect":', 1, true) then
-      done_ops = done_ops + 1
     end
   end
-  if failed then errors = errors + 1 end
+  if failed then
+    errors = errors + 1
+    if errors == 1 then first_error = string.gsub(status .. " " .. string.sub(body, 1, 300), "%c", " ") end
+  end
 end
 
 function done(summary, latency, requests)
@@ -203,13 +207,19 @@ function done(summary, latency, requests)
       totals[key] = totals[key] + (tonumber(thread:get(key)) or 0)
     end
   end
+  local samples = {}
+  for _, thread in ipairs(threads) do
+    local sample = thread:get("first_error")
+    if sample and sample ~= "" then table.insert(samples, string.format("%q", sample)) end
+  end
   local socket_errors = summary.errors.connect + summary.errors.read + summary.errors.write
     + summary.errors.timeout
   io.write(string.format(
     'BENCH-JSON {"requests":%d,"duration_us":%d,"p50_us":%d,"p90_us":%d,"p99_us":%d,"max_us":%d,'
       .. '"non2xx":%d,"socket_errors":%d,"checked":%d,"errors":%d,"api_errors":%d,"bad_status":%d,'
-      .. '"ops_ok":%d,"ops_failed":%d}\n',
+      .. '"ops_ok":%d,"ops_failed":%d,"error_samples":[%s]}\n',
     summary.requests, summary.duration, latency:percentile(50), latency:percentile(90),
     latency:percentile(99), latency.max, summary.errors.status, socket_errors, totals.seen,
-    totals.errors, totals.api_errors, totals.bad_status, totals.done_ops, totals.failed_ops))
+    totals.errors, totals.api_errors, totals.bad_status, totals.done_ops, totals.failed_ops,
+    table.concat(samples, ",")))
 end

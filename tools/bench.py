@@ -67,6 +67,12 @@ WRITER = "Admin"  # workload 6 (a sysop: never rate-limited)
 # Workload 5 logs these in by turns. Mindy is left out: the reference wiki may
 # have enrolled her in two-factor authentication, which turns PASS into UI.
 LOGIN_USERS = ("Alice", "Admin")
+# Both servers count login attempts per user and address until one succeeds,
+# as MediaWiki's throttle does. MediaWiki's 4 workers never have more than 4
+# logins in flight; wikigate's event loops can have every connection's login in
+# flight at once, so wikigate spreads them over more accounts (same hash type).
+EXTRA_LOGIN_USERS = tuple(f"Bench{number}" for number in range(1, 7))
+EXTRA_LOGIN_PASSWORD = "BenchPassword-1234"
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +106,7 @@ class Measurement:
     socket_errors: int = 0
     requests: int = 0
     peak_rss_mb: float = 0.0  # the largest worker
+    cpu_us: float = 0.0  # CPU time of all serving processes per request, whatever the machine's load
     skipped: str = ""  # why it did not run
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -112,6 +119,7 @@ class Server:
     name: str
     api_url: str
     worker_pids: Callable[[], list[int]]
+    serving_pids: Callable[[], list[int]]  # every process that spends CPU on a request
     actions: frozenset[str] = frozenset()
     sessions: dict[str, tuple[str, str]] = field(default_factory=dict)  # user -> (cookie, csrf)
     stop: Callable[[], None] = lambda: None
@@ -128,6 +136,18 @@ def children(pid: int) -> list[int]:
     for task in Path(f"/proc/{pid}/task").glob("*/children"):
         found += [int(part) for part in task.read_text().split()]
     return found
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time used so far by these processes."""
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def rss_mb(pid: int) -> float:
@@ -189,7 +209,8 @@ class Wikigate:
     def start(self) -> Server:
         if self.pg_database:
             _pg_admin(f'CREATE DATABASE "{self.pg_database}"')
-        for name, (password, groups) in ACCOUNTS.items():
+        accounts = {**ACCOUNTS, **{name: (EXTRA_LOGIN_PASSWORD, "") for name in EXTRA_LOGIN_USERS}}
+        for name, (password, groups) in accounts.items():
             command = [str(VENV_BIN / "wikigate"), "user", "create", name, "--password-stdin"]
             if groups:
                 command += ["--groups", groups]
@@ -201,7 +222,8 @@ class Wikigate:
             start_new_session=True,
         )
         wait_until_up(self.api_url)
-        return Server("wikigate", self.api_url, self.worker_pids, available_actions(self.api_url), stop=self.stop)
+        return Server("wikigate", self.api_url, self.worker_pids, self.worker_pids, available_actions(self.api_url),
+                      stop=self.stop)
 
     def worker_pids(self) -> list[int]:
         if self.process is None:
@@ -210,6 +232,9 @@ class Wikigate:
         return [pid for pid in children(self.process.pid) if b"resource_tracker" not in _cmdline(pid)]
 
     def stop(self) -> None:
+        log = (self.data_dir / "server.log").read_text(errors="replace") if self.process else ""
+        if "Traceback" in log or (self.process is not None and self.process.poll() is not None):
+            print(f"bench: wikigate's log:\n{log[-3000:]}", file=sys.stderr)
         if self.process is not None and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
             try:
@@ -292,11 +317,14 @@ def start_mediawiki() -> Server:
         started_here = True
         wait_until_up(MEDIAWIKI_URL)
 
-    def workers() -> list[int]:
+    def workers(pid_file: Path = FPM_PID_FILE) -> list[int]:
         try:
-            return children(int(FPM_PID_FILE.read_text()))
+            return children(int(pid_file.read_text()))
         except (OSError, ValueError):
             return []
+
+    def serving() -> list[int]:
+        return workers() + workers(NGINX_PID_FILE)
 
     def stop() -> None:
         # Only what this run started, by the ids the start script recorded.
@@ -308,7 +336,7 @@ def start_mediawiki() -> Server:
             except (OSError, ValueError):
                 pass
 
-    return Server("MediaWiki", MEDIAWIKI_URL, workers, available_actions(MEDIAWIKI_URL), stop=stop)
+    return Server("MediaWiki", MEDIAWIKI_URL, workers, serving, available_actions(MEDIAWIKI_URL), stop=stop)
 
 
 # -- clients ---------------------------------------------------------------------
@@ -367,19 +395,21 @@ def sequential_logins(api_url: str, count: int) -> list[float]:
     return times
 
 
-def hash_cost_seconds(rounds: int = 10) -> tuple[str, float]:
-    """The configured password type, and the median time of one hash in this process."""
+def hash_cost_seconds(rounds: int = 10) -> tuple[str, float, float]:
+    """The configured password type, and the median wall and CPU time of one hash in this process."""
     from wikigate.auth.hashing import PasswordFactory
     from wikigate.config import load_settings
 
     settings = load_settings(Path(tempfile.gettempdir()) / "no-such-wikigate.toml", env={})  # the defaults
     factory = PasswordFactory(default_type=settings.password_default, pbkdf2_cost=settings.pbkdf2_cost)
-    times = []
+    walls, cpus = [], []
     for _ in range(rounds):
-        started = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.thread_time()
         factory.hash("AlicePassword-1234")
-        times.append(time.perf_counter() - started)
-    return f"{settings.password_default} (cost {settings.pbkdf2_cost})", statistics.median(times)
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.thread_time() - cpu)
+    kind = f"{settings.password_default} (cost {settings.pbkdf2_cost})"
+    return kind, statistics.median(walls), statistics.median(cpus)
 
 
 # -- load --------------------------------------------------------------------------
@@ -427,6 +457,18 @@ def wrk(api_url: str, script: str, *, duration: float, connections: int, env: di
     raise RuntimeError(f"wrk gave no result: {done.stdout[-500:]} {done.stderr[-500:]}")
 
 
+def wait_idle(server: Server, *, limit: float = 30.0) -> None:
+    """Let the server finish what a run left queued (logins behind closed connections)."""
+    deadline = time.monotonic() + limit
+    used = cpu_seconds(server.serving_pids())
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        now_used = cpu_seconds(server.serving_pids())
+        if now_used - used < 0.05:  # under a tenth of a core
+            return
+        used = now_used
+
+
 def workload_env(server: Server, workload: Workload, wikigate: Wikigate | None) -> dict[str, str]:
     env = {"BENCH_RUN": secrets.token_hex(3)}
     if workload.script in ("userinfo", "soak"):
@@ -434,7 +476,10 @@ def workload_env(server: Server, workload: Workload, wikigate: Wikigate | None) 
     if workload.script == "write":
         env["BENCH_COOKIE"], env["BENCH_CSRF"] = open_session(server, WRITER, wikigate)
     if workload.script == "login":
-        env["BENCH_USERS"] = "\n".join(f"{name}:{ACCOUNTS[name][0]}" for name in LOGIN_USERS)
+        users = [f"{name}:{ACCOUNTS[name][0]}" for name in LOGIN_USERS]
+        if wikigate is not None:
+            users += [f"{name}:{EXTRA_LOGIN_PASSWORD}" for name in EXTRA_LOGIN_USERS]
+        env["BENCH_USERS"] = "\n".join(users)
     return env
 
 
@@ -446,11 +491,20 @@ def measure(server: Server, workload: Workload, args: argparse.Namespace, wikiga
         result.skipped = f"no action={'/'.join(missing)} yet"
         return result
     env = workload_env(server, workload, wikigate)
+    wait_idle(server)
+    if workload.script == "login":
+        # One at a time on an idle server, before the load leaves work behind.
+        logins = sequential_logins(server.api_url, args.sequential_logins)
+        result.extra["sequential_login_ms"] = statistics.median(logins) * 1000
     wrk(server.api_url, workload.script, duration=args.warmup, connections=args.connections, env=env)
+    wait_idle(server)
     env["BENCH_RUN"] = secrets.token_hex(3)
     profilers = start_profilers(server, workload, args.duration, profile_dir) if profile_dir else []
+    serving = server.serving_pids()
+    cpu_before = cpu_seconds(serving)
     with RssSampler(server.worker_pids) as sampler:
         raw = wrk(server.api_url, workload.script, duration=args.duration, connections=args.connections, env=env)
+    cpu_used = cpu_seconds(serving) - cpu_before
     for profiler in profilers:
         profiler.wait()
     seconds = raw["duration_us"] / 1e6
@@ -461,14 +515,15 @@ def measure(server: Server, workload: Workload, args: argparse.Namespace, wikiga
     result.errors = raw["errors"]
     result.socket_errors = raw["socket_errors"]
     result.peak_rss_mb = sampler.peak
-    result.extra = {"p90_ms": raw["p90_us"] / 1000, "max_ms": raw["max_us"] / 1000, "non2xx": raw["non2xx"],
+    result.cpu_us = cpu_used / max(raw["requests"], 1) * 1e6
+    result.extra |= {"p90_ms": raw["p90_us"] / 1000, "max_ms": raw["max_us"] / 1000, "non2xx": raw["non2xx"],
                     "api_errors": raw["api_errors"], "ops_ok": raw["ops_ok"], "ops_failed": raw["ops_failed"],
-                    "workers": len(sampler.peaks)}
+                    "workers": len(sampler.peaks), "error_samples": raw["error_samples"]}
     if workload.script == "login":
         # The row's rate is completed logins; wrk's latencies mix token GETs and login POSTs.
         result.requests_per_s = raw["ops_ok"] / seconds
-        logins = sequential_logins(server.api_url, args.sequential_logins)
-        result.extra["sequential_login_ms"] = statistics.median(logins) * 1000
+        result.cpu_us = cpu_used / max(raw["ops_ok"], 1) * 1e6
+    wait_idle(server)
     return result
 
 
@@ -504,15 +559,24 @@ def machine() -> str:
 
 
 def ratio(results: list[Measurement], number: int) -> float | None:
+    """wikigate's requests/s over MediaWiki's, in this run."""
     rows = {m.server: m for m in results if m.workload == number and not m.skipped}
     if "wikigate" in rows and "MediaWiki" in rows and rows["MediaWiki"].requests_per_s > 0:
         return rows["wikigate"].requests_per_s / rows["MediaWiki"].requests_per_s
     return None
 
 
+def cpu_ratio(results: list[Measurement], number: int) -> float | None:
+    """MediaWiki's CPU per request over wikigate's: less sensitive to other load on the machine."""
+    rows = {m.server: m for m in results if m.workload == number and not m.skipped}
+    if "wikigate" in rows and "MediaWiki" in rows and rows["wikigate"].cpu_us > 0:
+        return rows["MediaWiki"].cpu_us / rows["wikigate"].cpu_us
+    return None
+
+
 def print_table(results: list[Measurement], workloads: list[Workload]) -> None:
     header = f"{'workload':<52} {'server':<10} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} " \
-             f"{'RSS/worker':>11} {'ratio':>7}"
+             f"{'CPU/req':>9} {'RSS/worker':>11} {'ratio':>7} {'CPU ratio':>9}"
     print(header)
     print("-" * len(header))
     for workload in workloads:
@@ -523,15 +587,21 @@ def print_table(results: list[Measurement], workloads: list[Workload]) -> None:
             else:
                 found = ratio(results, workload.number) if m.server == "wikigate" else None
                 shown = f"{found:.1f}x" if found is not None else ""
+                found_cpu = cpu_ratio(results, workload.number) if m.server == "wikigate" else None
+                shown_cpu = f"{found_cpu:.1f}x" if found_cpu is not None else ""
                 errors = f"{m.errors}" + (f"+{m.socket_errors}s" if m.socket_errors else "")
                 print(f"{label:<52} {m.server:<10} {m.requests_per_s:>9.1f} {m.p50_ms:>8.2f} {m.p99_ms:>8.2f} "
-                      f"{errors:>7} {m.peak_rss_mb:>8.1f} MB {shown:>7}")
+                      f"{errors:>7} {m.cpu_us:>6.0f} µs {m.peak_rss_mb:>8.1f} MB {shown:>7} {shown_cpu:>9}")
+                for sample in m.extra.get("error_samples", [])[:1]:
+                    print(f"{'':<52} first error: {sample[:160]}")
             label = ""
         for m in (m for m in results if m.workload == workload.number and "sequential_login_ms" in m.extra):
             line = f"   {m.server}: one login at a time, clientlogin POST median {m.extra['sequential_login_ms']:.1f} ms"
             if "hash_ms" in m.extra:
-                line += (f" = {m.extra['login_to_hash']:.2f} x one hash ({m.extra['hash_ms']:.1f} ms); "
-                         f"beyond the hash {m.extra['beyond_hash_ms']:.1f} ms")
+                line += (f" = {m.extra['login_to_hash']:.2f} x one hash ({m.extra['hash_ms']:.1f} ms), "
+                         f"{m.extra['beyond_hash_ms']:.1f} ms beyond it; under load, server CPU per login "
+                         f"(token GET + clientlogin) {m.cpu_us / 1000:.1f} ms = one hash's CPU "
+                         f"({m.extra['hash_cpu_ms']:.1f} ms) + {m.extra['cpu_beyond_hash_ms']:.1f} ms")
             print(line)
 
 
@@ -542,8 +612,8 @@ def markdown(results: list[Measurement], workloads: list[Workload], meta: dict[s
         f"wrk -t{WRK_THREADS} -c{meta['connections']} -d{meta['duration']:g}s on the same cores.",
         "",
         "| workload | wikigate req/s | p50 | p99 | MediaWiki req/s | p50 | p99 | ratio | errors (wg / MW) | "
-        "peak RSS per worker (wg / MW) |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "CPU per request (wg / MW) | CPU ratio | peak RSS per worker (wg / MW) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for workload in workloads:
         rows = {m.server: m for m in results if m.workload == workload.number}
@@ -558,6 +628,10 @@ def markdown(results: list[Measurement], workloads: list[Workload], meta: dict[s
         cells.append(f"**{found:.1f}×**" if found is not None else "–")
         cells.append(" / ".join(str(rows[n].errors) if n in rows and not rows[n].skipped else "–"
                                 for n in ("wikigate", "MediaWiki")))
+        cells.append(" / ".join(f"{rows[n].cpu_us / 1000:.2f} ms" if n in rows and not rows[n].skipped else "–"
+                                for n in ("wikigate", "MediaWiki")))
+        found_cpu = cpu_ratio(results, workload.number)
+        cells.append(f"{found_cpu:.1f}×" if found_cpu is not None else "–")
         cells.append(" / ".join(f"{rows[n].peak_rss_mb:.0f} MB" if n in rows and not rows[n].skipped else "–"
                                 for n in ("wikigate", "MediaWiki")))
         lines.append("| " + " | ".join(cells) + " |")
@@ -568,7 +642,10 @@ def markdown(results: list[Measurement], workloads: list[Workload], meta: dict[s
             text = f"{m.server}: one login at a time, clientlogin POST median {m.extra['sequential_login_ms']:.1f} ms"
             if "hash_ms" in m.extra:
                 text += (f", {m.extra['login_to_hash']:.2f}× the cost of one {meta['hash_type']} hash "
-                         f"({m.extra['hash_ms']:.1f} ms), {m.extra['beyond_hash_ms']:.1f} ms beyond it")
+                         f"({m.extra['hash_ms']:.1f} ms), {m.extra['beyond_hash_ms']:.1f} ms beyond it; "
+                         f"under load, server CPU per login (token GET + clientlogin) {m.cpu_us / 1000:.1f} ms, "
+                         f"{m.extra['cpu_beyond_hash_ms']:.1f} ms beyond one hash's CPU "
+                         f"({m.extra['hash_cpu_ms']:.1f} ms)")
             lines.append(f"- {text}.")
     return "\n".join(lines)
 
@@ -630,6 +707,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--markdown", action="store_true", help="also print the README table")
     parser.add_argument("--sequential-logins", type=int, default=20, help="one-at-a-time logins for workload 5")
     parser.add_argument("--profile", type=Path, metavar="DIR", help="py-spy every wikigate worker into DIR")
+    parser.add_argument("--app-profile", type=int, metavar="N",
+                        help="profile workloads 1-3 in-process over N requests each (no servers)")
     parser.add_argument("--soak", type=int, metavar="N", help="send N requests to wikigate and watch RSS")
     parser.add_argument("--soak-chunk", type=float, default=10, help="seconds between RSS samples in --soak")
     args = parser.parse_args(argv)
@@ -639,6 +718,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
+    if args.app_profile:
+        asyncio.run(app_profile(args.app_profile))
+        return
     ensure_wrk()
     wikigate = Wikigate(backend=args.backend, redis=args.redis)
     servers: list[Server] = []
@@ -655,7 +737,7 @@ def main(argv: list[str] | None = None) -> None:
             servers.append(start_mediawiki())
         elif not args.no_mediawiki:
             print("MediaWiki is not installed here: measuring wikigate alone")
-        hash_type, hash_seconds = hash_cost_seconds()
+        hash_type, hash_seconds, hash_cpu_seconds = hash_cost_seconds()
         results: list[Measurement] = []
         for workload in args.workload_list:
             for server in servers:
@@ -667,6 +749,8 @@ def main(argv: list[str] | None = None) -> None:
                 m.extra["hash_ms"] = hash_seconds * 1000
                 m.extra["login_to_hash"] = m.extra["sequential_login_ms"] / (hash_seconds * 1000)
                 m.extra["beyond_hash_ms"] = m.extra["sequential_login_ms"] - hash_seconds * 1000
+                m.extra["hash_cpu_ms"] = hash_cpu_seconds * 1000
+                m.extra["cpu_beyond_hash_ms"] = m.cpu_us / 1000 - hash_cpu_seconds * 1000
         meta = {
             "date": datetime.datetime.now().isoformat(timespec="seconds"),
             "machine": machine(),
@@ -677,6 +761,7 @@ def main(argv: list[str] | None = None) -> None:
             "wikigate_workers": WORKERS,
             "hash_type": hash_type,
             "hash_ms": hash_seconds * 1000,
+            "hash_cpu_ms": hash_cpu_seconds * 1000,
             "git": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
                                   text=True).stdout.strip(),
         }
@@ -691,6 +776,86 @@ def main(argv: list[str] | None = None) -> None:
     finally:
         for server in servers:
             server.stop()
+
+
+# -- in-process profile ------------------------------------------------------------
+
+APP_PROFILE_QUERIES = {
+    1: "action=query&meta=tokens&type=login&format=json",
+    2: "action=query&meta=siteinfo&format=json",
+    3: "action=query&meta=tokens%7Cuserinfo&format=json",
+}
+
+
+async def app_profile(count: int, top: int = 22) -> None:
+    """The application's own cost per request for workloads 1-3: no network, no HTTP server.
+
+    Calls the ASGI app directly and reports wall and CPU microseconds per request
+    (CPU includes the database driver's thread), then cProfile's heaviest functions.
+    """
+    import cProfile
+    import pstats
+
+    from wikigate.app import build_services, create_app
+    from wikigate.config import load_settings
+    from wikigate.services.accounts import create_account
+    from wikigate.services.identity import start_login_session
+    from wikigate.services.sessions import Session
+
+    data_dir = Path(tempfile.mkdtemp(prefix="wikigate-profile-"))
+    settings = load_settings(data_dir / "wikigate.toml", env={"WIKIGATE_DATA_DIR": str(data_dir)})
+    services = await build_services(settings)
+    app = create_app(settings, services=services)
+    record = await create_account(services, READER, ACCOUNTS[READER][0])
+    session = Session(id="", cookie_name=services.sessions.cookie_name)
+    start_login_session(session, record.id, record.token, remember=False)
+    await services.sessions.save(session)
+    cookie = f"{session.cookie_name}={session.id}".encode()
+
+    async def one(query: str, with_cookie: bool) -> None:
+        headers = [(b"host", b"127.0.0.1")] + ([(b"cookie", cookie)] if with_cookie else [])
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
+                 "scheme": "http", "path": "/w/api.php", "raw_path": b"/w/api.php",
+                 "query_string": query.encode(), "root_path": "", "headers": headers,
+                 "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 80)}
+
+        async def receive() -> dict[str, Any]:
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start" and message["status"] != 200:
+                raise RuntimeError(f"status {message['status']} for {query}")
+
+        await app(scope, receive, send)
+
+    try:
+        async with app.router.lifespan_context(app):
+            for number, query in APP_PROFILE_QUERIES.items():
+                with_cookie = number == 3
+                for _ in range(200):  # warm caches and the connection pool
+                    await one(query, with_cookie)
+                wall, cpu = time.perf_counter(), time.process_time()
+                for _ in range(count):
+                    await one(query, with_cookie)
+                wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+                print(f"\nworkload {number}: {wall / count * 1e6:.0f} µs wall, {cpu / count * 1e6:.0f} µs CPU "
+                      f"per request (in-process, {count} requests)")
+                profiler = cProfile.Profile()
+                profiler.enable()
+                for _ in range(count):
+                    await one(query, with_cookie)
+                profiler.disable()
+                stats = pstats.Stats(profiler)
+                stats.sort_stats("tottime")
+                print(f"  heaviest functions by own time (µs per request, own / cumulative, calls per request):")
+                rows = sorted(stats.stats.items(), key=lambda item: -item[1][2])[:top]  # type: ignore[attr-defined]
+                for (filename, line, function), (_, calls, own, cumulative, _) in rows:
+                    where = filename.split("site-packages/")[-1].split("/lib/python3.11/")[-1]
+                    print(f"    {own / count * 1e6:7.1f} / {cumulative / count * 1e6:7.1f}  "
+                          f"{calls / count:5.1f}x  {function} ({where}:{line})")
+    finally:
+        await services.close()
+        shutil.rmtree(data_dir, ignore_errors=True)
 
 
 def summarise_profiles(directory: Path, top: int = 25) -> None:
