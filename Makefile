@@ -30,6 +30,10 @@ test: $(TEST_STAMP)
 	$(BIN)/python -m pytest -q
 	@if [ "$$CI" = "true" ] || [ -n "$$WIKIGATE_TEST_POSTGRES" ]; then $(MAKE) --no-print-directory test-postgres; fi
 
+# The end-to-end tier alone: the real server driven by pywikibot, mwclient, mwapi, mwn, api-testing.
+e2e: $(TEST_STAMP)
+	$(BIN)/python -m pytest -q tests/e2e
+
 test-postgres: $(TEST_STAMP)
 	WIKIGATE_TEST_BACKEND=postgresql WIKIGATE_REQUIRE_POSTGRES=1 $(BIN)/python -m pytest -q -m "not e2e"
 
