@@ -81,6 +81,8 @@ PAGE_TEXT = "A page made for a conformance scenario."
 RETURN_URL = "http://127.0.0.1:8081/"
 
 MEDIAWIKI_DATA = Path("/var/lib/mediawiki-oracle/data")
+MEDIAWIKI_CODE = Path("/usr/share/mediawiki")
+MEDIAWIKI_MAIL = Path("/tmp/oracle-mail")  # where the reference wiki's SMTP sink writes
 
 # Keys whose values identify rows or moments rather than behaviour.
 ID_KEYS = frozenset({"id", "userid", "lguserid", "pageid", "lastrevid", "revid", "oldrevid", "newrevid",
@@ -92,10 +94,11 @@ VOLATILE_KEYS = frozenset({"servedby", "requestid", "curtimestamp", "touched", "
 TEXT_KEYS = frozenset({"info", "text", "html", "warnings", "invalidreason"})
 # Texts only under these keys: elsewhere "reason" echoes the request and "message" is a key.
 TEXT_KEYS_UNDER = {"message": ("clientlogin", "createaccount"), "reason": ("login",),
-                   "*": ("error", "warnings", "actions")}
+                   "*": ("error", "warnings", "actions"), "label": ("fields",), "help": ("fields",)}
 TOKEN_RE = re.compile(r"^[0-9a-f]{32,40}\+\\$")
 TIMESTAMP_RE = re.compile(r"(?:19|20[0-8])\d-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 SERVER_RE = re.compile(r"https?://(?:127\.0\.0\.1:\d+|wiki\.test|localhost:\d+)")
+TEMP_PASSWORD_RE = re.compile(r"Temporary password:\s*(\S+)")
 MISSING_MESSAGE_RE = re.compile(r"⧼([^⧽]+)⧽")
 PLACEHOLDER_RE = re.compile(r"\{(\w+)\}")
 COOKIE_PREFIX_RE = re.compile(r"^(?:oraclewiki|wikigate)")
@@ -121,6 +124,7 @@ class Scenario:
     name: str
     steps: tuple[Step, ...]
     pages: tuple[str, ...] = ()
+    restore_passwords: tuple[str, ...] = ()
     doc: str = ""
 
 
@@ -143,6 +147,9 @@ def expand_step(raw: dict[str, Any]) -> list[Step]:
             Step(client, "POST", {"action": "login", "lgname": name, "lgpassword": PASSWORDS[name],
                                   "lgtoken": "{_logintoken}"}, {}, {}, True),
         ]
+    if "mail" in raw:
+        # Not a request: reads the temporary password from the newest password-reset mail.
+        return [Step(client, "MAIL", {}, {}, {raw.get("as", "temppassword"): ""}, True)]
     if "token" in raw:
         kind = raw["token"]
         name = raw.get("as", "csrf" if kind == "csrf" else f"{kind}token")
@@ -167,7 +174,7 @@ def load_scenarios(directory: Path = SCENARIO_DIR, module: str | None = None) ->
             seen.add(raw["name"])
             steps = tuple(step for item in raw["steps"] for step in expand_step(item))
             scenarios.append(Scenario(data["module"], raw["name"], steps, tuple(raw.get("pages", ())),
-                                      raw.get("doc", "")))
+                                      tuple(raw.get("restore_passwords", ())), raw.get("doc", "")))
     return scenarios
 
 
@@ -244,6 +251,8 @@ class Target:
     transport: httpx.AsyncBaseTransport | None = None
     reset: Callable[[], Awaitable[None]] | None = None
     make_page: Callable[[str, str], Awaitable[None]] | None = None
+    read_mail: Callable[[float], Awaitable[str]] | None = None
+    restore_password: Callable[[str], Awaitable[None]] | None = None
     _admin: httpx.AsyncClient | None = field(default=None, repr=False)
 
     def client(self) -> httpx.AsyncClient:
@@ -315,8 +324,12 @@ async def run_scenario(target: Target, scenario: Scenario) -> list[dict[str, Any
         await target.create_page(substitute(title, values))
     clients: dict[str, httpx.AsyncClient] = {}
     results = []
+    started = time.time()
     try:
         for step in scenario.steps:
+            if step.method == "MAIL":
+                values.update(await temporary_password(target, step, started))
+                continue
             http = clients.get(step.client) or clients.setdefault(step.client, target.client())
             params = {key: substitute(value, values) for key, value in step.params.items()}
             query = {key: substitute(value, values) for key, value in step.query.items()}
@@ -343,7 +356,20 @@ async def run_scenario(target: Target, scenario: Scenario) -> list[dict[str, Any
     finally:
         for http in clients.values():
             await http.aclose()
+        for name in scenario.restore_passwords:
+            if target.restore_password is None:
+                raise RuntimeError(f"{scenario.name} changes {name}'s password and this target cannot restore it")
+            await target.restore_password(name)
     return results
+
+
+async def temporary_password(target: Target, step: Step, since: float) -> dict[str, str]:
+    if target.read_mail is None:
+        raise RuntimeError("this target cannot read its password-reset mails")
+    found = TEMP_PASSWORD_RE.search(await target.read_mail(since))
+    if found is None:
+        raise RuntimeError("no temporary password in the newest mail")
+    return {name: found.group(1) for name in step.capture}
 
 
 async def run_all(target: Target, scenarios: list[Scenario],
@@ -480,10 +506,42 @@ def print_outcomes(outcomes: list[Outcome], *, verbose: bool, labels: tuple[str,
 
 # ---------------------------------------------------------------- MediaWiki state
 
+def _as_www_data(argv: list[str]) -> None:
+    # The owner of the wiki's files, so no root-owned journal or cache file is left behind.
+    subprocess.run(["setpriv", "--reuid=www-data", "--regid=www-data", "--init-groups", *argv],
+                   check=True, capture_output=True, cwd=MEDIAWIKI_CODE)
+
+
 def _mediawiki_sqlite(database: str, sql: str) -> None:
-    # As www-data, the owner of the wiki's files, so no root-owned journal is left behind.
-    subprocess.run(["setpriv", "--reuid=www-data", "--regid=www-data", "--init-groups",
-                    "sqlite3", "-cmd", ".timeout 10000", str(MEDIAWIKI_DATA / database), sql], check=True, capture_output=True)
+    _as_www_data(["sqlite3", "-cmd", ".timeout 10000", str(MEDIAWIKI_DATA / database), sql])
+
+
+async def restore_mediawiki_password(name: str) -> None:
+    await asyncio.to_thread(_as_www_data, ["php", "maintenance/changePassword.php", "--user", name,
+                                           "--password", PASSWORDS[name]])
+
+
+async def read_mediawiki_mail(since: float, timeout: float = 15.0) -> str:
+    """The newest mail the SMTP sink received after `since`; it arrives shortly after the answer."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        mails = sorted((path.stat().st_mtime, path) for path in MEDIAWIKI_MAIL.glob("*.eml")
+                       if path.stat().st_mtime >= since)
+        if mails:
+            return mail_text(mails[-1][1].read_bytes())
+        await asyncio.sleep(0.2)
+    raise RuntimeError(f"no mail arrived in {MEDIAWIKI_MAIL}")
+
+
+def mail_text(raw: bytes) -> str:
+    import email
+    import email.message
+    import email.policy
+
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert isinstance(message, email.message.EmailMessage)
+    body = message.get_body(preferencelist=("plain",)) or message
+    return str(body.get_content())
 
 
 async def reset_mediawiki() -> None:
@@ -498,7 +556,10 @@ async def reset_mediawiki() -> None:
 
 def mediawiki_target(base: str) -> Target:
     local = base.startswith(("http://127.0.0.1:8081", "http://127.0.0.1:8082"))
-    return Target(base, reset=reset_mediawiki if local and MEDIAWIKI_DATA.exists() else None)
+    if not (local and MEDIAWIKI_DATA.exists()):
+        return Target(base)
+    return Target(base, reset=reset_mediawiki, read_mail=read_mediawiki_mail,
+                  restore_password=restore_mediawiki_password)
 
 
 # ---------------------------------------------------------------- wikigate in process
@@ -604,7 +665,21 @@ class InProcessWikigate:
         async def make_page(title: str, text: str) -> None:
             await insert_page(self.services, title, text)
 
-        return Target("http://127.0.0.1:8081/w/api.php", transport=transport, reset=reset, make_page=make_page)
+        async def read_mail(since: float) -> str:
+            await self.services.mailer.drain()
+            mails = sorted((Path(self.settings.data_dir) / "outbox").glob("*.eml"))
+            if not mails:
+                raise RuntimeError("wikigate sent no mail")
+            return mail_text(mails[-1].read_bytes())
+
+        async def restore_password(name: str) -> None:
+            from wikigate.services.accounts import set_password
+
+            record = await self.services.users.by_name(name)
+            await set_password(self.services, record, PASSWORDS[name])
+
+        return Target("http://127.0.0.1:8081/w/api.php", transport=transport, reset=reset, make_page=make_page,
+                      read_mail=read_mail, restore_password=restore_password)
 
     async def __aexit__(self, *exc: object) -> None:
         await self._lifespan.__aexit__(None, None, None)
