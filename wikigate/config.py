@@ -64,10 +64,25 @@ DEFAULT_REMOVE_GROUPS: dict[str, list[str]] = {}
 # $wgImplicitGroups: groups a user is in by rule, never stored.
 IMPLICIT_GROUPS = ("*", "user", "autoconfirmed")
 
-# $wgRateLimits, the parts that touch modules in scope: action -> category -> (hits, seconds).
+# $wgRateLimits of 1.39 (with OATHAuth's `badoath`): action -> category -> [hits, seconds].
+# `&can-bypass: 0` means even `noratelimit` does not lift the limit.
 DEFAULT_RATE_LIMITS: dict[str, dict[str, list[int]]] = {
     "edit": {"ip": [8, 60], "newbie": [8, 60], "user": [90, 60]},
+    "move": {"newbie": [2, 120], "user": [8, 60]},
+    "upload": {"ip": [8, 60], "newbie": [8, 60]},
+    "rollback": {"user": [10, 60], "newbie": [5, 120]},
     "mailpassword": {"ip": [5, 3600]},
+    "emailuser": {"ip": [5, 86400], "newbie": [5, 86400], "user": [20, 86400]},
+    "changeemail": {"ip-all": [10, 3600], "user": [4, 86400]},
+    "confirmemail": {"ip-all": [10, 3600], "user": [4, 86400]},
+    "purge": {"ip": [30, 60], "user": [30, 60]},
+    "linkpurge": {"ip": [30, 60], "user": [30, 60]},
+    "renderfile": {"ip": [700, 30], "user": [700, 30]},
+    "renderfile-nonstandard": {"ip": [70, 30], "user": [70, 30]},
+    "stashedit": {"ip": [30, 60], "newbie": [30, 60]},
+    "stashbasehtml": {"ip": [5, 60], "newbie": [5, 60]},
+    "changetag": {"ip": [8, 60], "newbie": [8, 60]},
+    "editcontentmodel": {"newbie": [2, 120], "user": [8, 60]},
     "badoath": {"&can-bypass": [0, 0], "user": [10, 60]},
 }
 

@@ -26,20 +26,24 @@ def _subnet(ip: str) -> str:
 async def limit_exceeded(services: "Services", user: User, action: str, ip: str, *, increment: int = 1) -> bool:
     """Count one use of `action`; True when the user is now over a limit (→ `ratelimited`)."""
     limits = services.settings.rate_limits.get(action)
-    if not limits or user.has_right("noratelimit") or increment <= 0:
+    if not limits or increment <= 0:
+        return False
+    bypassable = not ("&can-bypass" in limits and not limits["&can-bypass"][0])
+    if bypassable and user.has_right("noratelimit"):
         return False
     exceeded = False
-    for category in rate_limit_categories(user):
+    # `ip-all` and `subnet-all` bind every user by address, newcomer or not.
+    for category in [*rate_limit_categories(user), "ip-all", "subnet-all"]:
         limit = limits.get(category)
         if not limit:
             continue
         hits, seconds = limit
-        if category == "ip":
-            key = f"ratelimit:{action}:ip:{ip}"
+        if category in ("ip", "ip-all"):
+            key = f"ratelimit:{action}:{category}:{ip}"
         elif category == "anon":
             key = f"ratelimit:{action}:anon"  # one counter shared by all anonymous users
-        elif category == "subnet":
-            key = f"ratelimit:{action}:subnet:{_subnet(ip)}"
+        elif category in ("subnet", "subnet-all"):
+            key = f"ratelimit:{action}:{category}:{_subnet(ip)}"
         else:
             key = f"ratelimit:{action}:{category}:{user.id}"
         count = 0

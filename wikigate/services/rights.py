@@ -40,6 +40,7 @@ def rate_limit_categories(user: User) -> list[str]:
 
 
 def rate_limits_for(user: User, settings: Settings) -> dict[str, Any]:
+    """What meta=userinfo reports: the limits of the categories the user is in."""
     limits: dict[str, Any] = {}
     categories = rate_limit_categories(user)
     for action, by_category in settings.rate_limits.items():

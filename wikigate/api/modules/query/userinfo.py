@@ -55,18 +55,18 @@ async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
         info["changeablegroups"] = rights_service.changeable_groups(user, ctx.settings)
     if "options" in props:
         info["options"] = dict(DEFAULT_OPTIONS)
-    if "editcount" in props and not user.is_anon:
+    if "editcount" in props:
         info["editcount"] = record.editcount if record else 0
     if "ratelimits" in props:
         info["ratelimits"] = {} if user.has_right("noratelimit") else rights_service.rate_limits_for(user, ctx.settings)
     if "theoreticalratelimits" in props:
         info["theoreticalratelimits"] = rights_service.rate_limits_for(user, ctx.settings)
-    if "email" in props and record is not None:
-        info["email"] = record.email
-        if record.email_authenticated:
+    if "email" in props:
+        info["email"] = record.email if record else ""
+        if record and record.email_authenticated:
             info["emailauthenticated"] = to_iso(record.email_authenticated)
-    if "realname" in props and record is not None:
-        info["realname"] = record.real_name
+    if "realname" in props:
+        info["realname"] = record.real_name if record else ""
     if "acceptlang" in props:
         info["acceptlang"] = _accept_language(ctx.request.headers.get("accept-language", ""), ctx.formatversion)
     if "registrationdate" in props and record is not None:
