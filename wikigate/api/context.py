@@ -89,10 +89,14 @@ class ApiContext:
         """
         prefix = self.services.settings.cookie_prefix
         is_bot = self.session.cookie_name == self.services.sessions.bot_cookie_name
-        self.clear_cookie(self.session.cookie_name)
+        names = [self.session.cookie_name]
+        if not is_bot:
+            names += [prefix + "UserID", prefix + "Token"]
+        # Like MediaWiki, expire only the cookies the client actually holds.
+        held = self.request.cookies
+        for name in names:
+            if name in held:
+                self.clear_cookie(name)
         self.session.renew()
         self.session.persisted = False
         self.session.set_cookie = False
-        if not is_bot:
-            for suffix in ("UserID", "Token"):
-                self.clear_cookie(prefix + suffix)

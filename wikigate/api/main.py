@@ -228,9 +228,13 @@ class Pipeline:
         if ctx.user.is_anon and token_type in EDIT_CLASS_TOKENS:
             return token == ANONYMOUS_TOKEN
         key, salt = TOKEN_TYPES[token_type]
-        secrets_by_key = ctx.session.get("token_secrets", {})
-        secret = secrets_by_key.get(key)
-        return secret is not None and token_matches(token, secret, salt)
+        secret, created = ctx.session.token_secret(key)
+        if created:
+            # As in MediaWiki, checking a session-bound token starts the session,
+            # so the client's next token request and this check agree.
+            ctx.session.persist()
+            return False
+        return token_matches(token, secret, salt)
 
     def _check_rights(self, ctx: ApiContext, spec: ModuleSpec) -> None:
         if spec.read and not ctx.has_right("read"):
