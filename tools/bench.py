@@ -796,6 +796,8 @@ async def app_profile(count: int, top: int = 22) -> None:
     import cProfile
     import pstats
 
+    from sqlalchemy import event
+
     from wikigate.app import build_services, create_app
     from wikigate.config import load_settings
     from wikigate.services.accounts import create_account
@@ -811,6 +813,12 @@ async def app_profile(count: int, top: int = 22) -> None:
     start_login_session(session, record.id, record.token, remember=False)
     await services.sessions.save(session)
     cookie = f"{session.cookie_name}={session.id}".encode()
+    statements = [0]
+
+    def count_statement(*_: Any) -> None:
+        statements[0] += 1
+
+    event.listen(services.engine.sync_engine, "before_cursor_execute", count_statement)
 
     async def one(query: str, with_cookie: bool) -> None:
         headers = [(b"host", b"127.0.0.1")] + ([(b"cookie", cookie)] if with_cookie else [])
@@ -834,12 +842,13 @@ async def app_profile(count: int, top: int = 22) -> None:
                 with_cookie = number == 3
                 for _ in range(200):  # warm caches and the connection pool
                     await one(query, with_cookie)
+                statements[0] = 0
                 wall, cpu = time.perf_counter(), time.process_time()
                 for _ in range(count):
                     await one(query, with_cookie)
                 wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-                print(f"\nworkload {number}: {wall / count * 1e6:.0f} µs wall, {cpu / count * 1e6:.0f} µs CPU "
-                      f"per request (in-process, {count} requests)")
+                print(f"\nworkload {number}: {wall / count * 1e6:.0f} µs wall, {cpu / count * 1e6:.0f} µs CPU, "
+                      f"{statements[0] / count:.2f} SQL statements per request (in-process, {count} requests)")
                 profiler = cProfile.Profile()
                 profiler.enable()
                 for _ in range(count):
