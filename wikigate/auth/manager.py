@@ -110,9 +110,11 @@ class AuthManager:
 
     # -- what a client may submit ------------------------------------------------
 
-    async def requests_for(self, action: Action, *, creator_is_anon: bool = True) -> list[AuthRequest]:
+    async def requests_for(self, action: Action, *, creator_is_anon: bool = True,
+                           account: str = "") -> list[AuthRequest]:
+        """The requests an action needs; `account` names the logged-in user they are for."""
         if action is Action.LOGIN:
-            return [password_request(), remember_me_request()]
+            return [password_request(account=account), remember_me_request()]
         if action is Action.LOGIN_CONTINUE:
             return await self._continue_requests()
         if action is Action.CREATE:
@@ -121,9 +123,9 @@ class AuthManager:
                 requests.append(creation_reason_request())
             return requests
         if action is Action.CHANGE:
-            return [change_password_request()]
+            return [change_password_request(account=account)]
         if action is Action.REMOVE:
-            return [temporary_password_request()]
+            return [temporary_password_request(account=account)]
         return []
 
     async def _continue_requests(self) -> list[AuthRequest]:

@@ -152,10 +152,10 @@ PASSWORD_FIELD = Field("password", "password", _msg("authmanager-password-label"
                        _msg("authmanager-password-help"), sensitive=True)
 
 
-def password_request(*, required: Required = Required.PRIMARY_REQUIRED) -> AuthRequest:
+def password_request(*, required: Required = Required.PRIMARY_REQUIRED, account: str = "") -> AuthRequest:
     """Username and password, as login asks for them."""
     return AuthRequest(PASSWORD_REQUEST, (USERNAME_FIELD, PASSWORD_FIELD), required,
-                       provider=_msg("authmanager-provider-password"), account=account_text(""))
+                       provider=_msg("authmanager-provider-password"), account=account_text(account))
 
 
 def create_password_request() -> AuthRequest:
@@ -200,10 +200,10 @@ def creation_reason_request() -> AuthRequest:
     return AuthRequest(CREATION_REASON_REQUEST, (field,), Required.REQUIRED)
 
 
-def temporary_password_request() -> AuthRequest:
+def temporary_password_request(*, account: str = "") -> AuthRequest:
     field = Field("mailpassword", "checkbox", _msg("createaccountmail"), _msg("createaccountmail-help"))
     return AuthRequest(TEMPORARY_PASSWORD_REQUEST, (field,), Required.PRIMARY_REQUIRED,
-                       provider=_msg("authmanager-provider-temporarypassword"), account=account_text(""))
+                       provider=_msg("authmanager-provider-temporarypassword"), account=account_text(account))
 
 
 def skip_reset_request() -> AuthRequest:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from wikigate import specialpages
 from wikigate.api.context import ApiContext
+from wikigate.titles import NS
 from wikigate.api.params import Param, extract_params
 
 if TYPE_CHECKING:
@@ -128,7 +130,13 @@ def _add_pages(ctx: ApiContext, query: QueryResult, params: dict[str, Any]) -> N
 
             base = {"title": entry.text, "invalidreason": render(Message(entry.invalid_reason, entry.invalid_params), "plaintext"), "invalid": True}
         elif entry.row is None:
-            base = {"ns": entry.title.namespace, "title": entry.title.prefixed_text, "missing": True}
+            base = {"ns": entry.title.namespace, "title": entry.title.prefixed_text}
+            if entry.title.namespace == NS.SPECIAL:
+                base["special"] = True
+                if specialpages.canonical(entry.title.dbkey) is None:
+                    base["missing"] = True
+            else:
+                base["missing"] = True
         else:
             base = {"pageid": entry.page_id, "ns": entry.title.namespace, "title": entry.title.prefixed_text}
         if info:

@@ -60,7 +60,8 @@ async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
     wanted = params["requestsfor"]
     if wanted is not None:
         manager = auth_manager(ctx.services, ctx.session, ip=ctx.ip, now=ctx.now)
-        requests = await manager.requests_for(Action(wanted), creator_is_anon=ctx.user.is_anon)
+        requests = await manager.requests_for(Action(wanted), creator_is_anon=ctx.user.is_anon,
+                                              account="" if ctx.user.is_anon else ctx.user.name)
         info.update(haspreservedstate=False, hasprimarypreservedstate=False, preservedusername="")
         info.update(format_requests(requests, params))
     query.data["authmanagerinfo"] = info

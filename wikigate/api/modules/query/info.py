@@ -82,8 +82,6 @@ async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
                 info.update({"touched": to_iso(record.touched), "lastrevid": record.latest, "length": record.len})
                 if record.is_new:
                     info["new"] = True
-        else:
-            info["special"] = True
         query.page_info.setdefault(entry.page_id, {}).update(info)
         if not title.can_exist:
             continue

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 
-from wikigate import MEDIAWIKI_VERSION, __version__
+from wikigate import MEDIAWIKI_VERSION, __version__, specialpages
 from wikigate.api.context import ApiContext
 from wikigate.api.formats import Preformatted, to_formatversion
 from wikigate.api.params import Param
@@ -36,9 +36,6 @@ PARAMS = (
 )
 EXAMPLES = (("action=query&meta=siteinfo&siprop=general|namespaces|namespacealiases|statistics", "Fetch site information."),)
 
-SPECIAL_PAGES = ("BotPasswords", "ChangeCredentials", "ChangePassword", "CreateAccount", "Log",
-                 "PasswordReset", "Protect", "ProtectedPages", "ProtectedTitles", "RunJobs", "UserLogin",
-                 "UserLogout", "UserRights")
 MAGIC_WORDS = ("!", "=", "pagename", "namespace", "fullpagename", "sitename", "server", "currentyear")
 DEFAULT_OPTIONS = {"ccmeonemails": 0, "date": "default", "diffonly": 0, "disablemail": 0,
                    "editfont": "monospace", "editondblclick": 0, "enotifminoredits": 0,
@@ -161,7 +158,7 @@ async def _namespacealiases(ctx: ApiContext, params: dict[str, Any]) -> list[dic
 
 
 async def _specialpagealiases(ctx: ApiContext, params: dict[str, Any]) -> list[dict[str, Any]]:
-    return [{"realname": name, "aliases": [name]} for name in SPECIAL_PAGES]
+    return [{"realname": name, "aliases": list(names)} for name, names in specialpages.aliases().items()]
 
 
 async def _magicwords(ctx: ApiContext, params: dict[str, Any]) -> list[dict[str, Any]]:
