@@ -238,3 +238,9 @@ def require_max_one_of(params: dict[str, Any], *names: str, prefix: str = "") ->
     given = _given(params, names)
     if len(given) > 1:
         raise ApiError("invalidparammix", var_list(given, prefix), len(given))
+
+
+def check_change_tags(tags: list[str]) -> None:
+    """Refuse change tags: this wiki defines none that users may apply (MediaWiki's `badtags`)."""
+    if tags:
+        raise ApiError("badtags", ", ".join(tags), len(tags), data={"disallowedtags": tags})

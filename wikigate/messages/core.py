@@ -37,6 +37,7 @@ MESSAGES: dict[str, str] = {
     "apierror-moduledisabled": "The <kbd>$1</kbd> module has been disabled.",
     "apierror-corsnotallowed": "The origin <var>$1</var> is not allowed to make this request.",
     "apierror-jsonp-not-supported": "JSONP callbacks are not supported by this server.",
+    "apierror-badtags": "{{PLURAL:$2|This tag is|These tags are}} not allowed to be applied by hand: $1",
     "apiwarn-unrecognizedvalues": "Unrecognized {{PLURAL:$3|value|values}} for parameter <var>$1</var>: $2",
     "apiwarn-unrecognizedparams": "Unrecognized {{PLURAL:$2|parameter|parameters}}: $1.",
     "apiwarn-badutf8": "The value passed for <var>$1</var> contains invalid or non-normalized data. Textual data should be valid, NFC-normalized Unicode without C0 control characters other than HT (\\t), LF (\\n), and CR (\\r).",

@@ -39,6 +39,7 @@ class Protection:
     type: str
     level: str
     expiry: float | None  # None: infinite
+    level_given: bool = True  # False for a bare `edit` (no `=level`), which means ''
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +61,7 @@ def parse_protections(values: list[str], expiries: list[str], state: PageState, 
     levels = usable_levels(user, settings)
     result = []
     for value, raw_expiry in zip(values, expiries):
-        kind, _, level = value.partition("=")
+        kind, equals, level = value.partition("=")
         if state.exists and kind == "create":
             raise PageError("create-titleexists")
         if not state.exists and kind != "create":
@@ -69,7 +70,8 @@ def parse_protections(values: list[str], expiries: list[str], state: PageState, 
             raise PageError("protect-invalidaction", kind)
         if level not in levels and level != "all":
             raise PageError("protect-invalidlevel", level)
-        result.append(Protection(kind, "" if level == "all" else level, _expiry(raw_expiry, now)))
+        result.append(Protection(kind, "" if level == "all" else level, _expiry(raw_expiry, now),
+                                 level_given=bool(equals)))
     return result
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from wikigate.api.context import ApiContext
 from wikigate.api.errors import ApiError
 from wikigate.api.modules.protect import WATCHLIST, api_error
-from wikigate.api.params import Param, require_at_least_one_of, require_one_of
+from wikigate.api.params import Param, require_at_least_one_of, require_one_of, check_change_tags
 from wikigate.messages import Message, render
 from wikigate.services import pages
 from wikigate.services.pages import EditRequest, PageError
@@ -25,7 +25,7 @@ PARAMS = (
     Param("sectiontitle", "string", help="The title for a new section."),
     Param("text", "text", help="Page content."),
     Param("summary", "string", help="Edit summary."),
-    Param("tags", (), multi=True, help="Change tags to apply to the revision."),
+    Param("tags", "string", multi=True, help="Change tags to apply to the revision."),
     Param("minor", "boolean", help="Mark this edit as a minor edit."),
     Param("notminor", "boolean", help="Do not mark this edit as a minor edit."),
     Param("bot", "boolean", help="Mark this edit as a bot edit (needs the bot right)."),
@@ -67,6 +67,7 @@ def _watchlist(params: dict[str, Any]) -> str:
 async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
     require_at_least_one_of(params, "text", "appendtext", "prependtext", "undo")
     require_one_of(params, "title", "pageid")
+    check_change_tags(params["tags"])
     if params["undo"] is not None:
         for name in ("undo", "undoafter"):
             if params[name] is not None and not await pages.revision_exists(ctx.services, params[name]):

@@ -6,7 +6,7 @@ from typing import Any
 
 from wikigate.api.context import ApiContext
 from wikigate.api.errors import ApiError, ApiMessage
-from wikigate.api.params import Param, require_one_of, split_multi
+from wikigate.api.params import Param, require_one_of, split_multi, check_change_tags
 from wikigate.services import protection
 from wikigate.services.pages import PageError, WatchMode, resolve_title
 from wikigate.timeutil import format_expiry
@@ -24,7 +24,7 @@ PARAMS = (
     Param("expiry", "string", multi=True, default="infinite",
           help="Expiry timestamps: one for all protections, or one per protection."),
     Param("reason", "string", default="", help="Reason for (un)protecting."),
-    Param("tags", (), multi=True, help="Change tags to apply to the entry in the protection log."),
+    Param("tags", "string", multi=True, help="Change tags to apply to the entry in the protection log."),
     Param("cascade", "boolean", help="Enable cascading protection (protect pages transcluded in this page)."),
     Param("watch", "boolean", deprecated=True, help="Add the page to the watchlist."),
     Param("watchlist", WATCHLIST, default="preferences",
@@ -52,6 +52,7 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
     expiries = params["expiry"] if raw_expiry is None else split_multi(raw_expiry)
     try:
         title = await resolve_title(ctx.services, params["title"], params["pageid"])
+        check_change_tags(params["tags"])
         outcome = await protection.protect(
             ctx.services, ctx.user, title, params["protections"], expiries,
             cascade=params["cascade"], reason=params["reason"], watchlist=watchlist,
@@ -62,7 +63,9 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
     if outcome.cascade:
         result["cascade"] = True
     result["protections"] = [
-        {item.type: item.level, "expiry": format_expiry(item.expiry, infinity="infinite")}
+        # A type given without `=level` echoes as null, as in MediaWiki.
+        {item.type: item.level if item.level_given else None,
+         "expiry": format_expiry(item.expiry, infinity="infinite")}
         for item in outcome.protections
     ]
     return {"protect": result}

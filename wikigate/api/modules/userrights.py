@@ -12,7 +12,7 @@ from typing import Any
 from wikigate import timeutil
 from wikigate.api.context import ApiContext
 from wikigate.api.errors import ApiError, ApiMessage
-from wikigate.api.params import Param, require_one_of, split_multi
+from wikigate.api.params import Param, require_one_of, split_multi, check_change_tags
 from wikigate.config import IMPLICIT_GROUPS
 from wikigate.services.pages import REPOSITORY
 from wikigate.services.rights import changeable_groups
@@ -31,7 +31,7 @@ PARAMS = (
           help="Expiry timestamps for the added groups: one for all, or one per group."),
     Param("remove", "string", multi=True, help="Remove the user from these groups."),
     Param("reason", "string", default="", help="Reason for the change."),
-    Param("tags", (), multi=True, help="Change tags to apply to the entry in the user rights log."),
+    Param("tags", "string", multi=True, help="Change tags to apply to the entry in the user rights log."),
 )
 EXAMPLES = (
     ("action=userrights&user=FooBot&add=bot&remove=sysop|bureaucrat&token=123ABC",
@@ -96,6 +96,7 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
     raw_expiry = ctx.request.peek("expiry")
     expiries = _expiries(ctx, add, params["expiry"] if raw_expiry is None else split_multi(raw_expiry))
     target = await _target(ctx, params)
+    check_change_tags(params["tags"])
     performer = ctx.user
     changeable = changeable_groups(performer, ctx.settings)
     is_self = target.id == performer.id
