@@ -7,6 +7,7 @@
 --   BENCH_CSRF      the session's csrf token (write)
 --   BENCH_USERS     name:password pairs separated by newlines (login)
 --   BENCH_RUN       a short id that makes page titles unique per run (write)
+--   BENCH_TITLES    the title prefix of the pages written (write)
 --
 -- Besides wrk's own numbers, every response is checked: a non-2xx status or an
 -- API error in the body counts as an error, and the login and write workloads
@@ -18,6 +19,7 @@ local path = os.getenv("BENCH_PATH") or "/w/api.php"
 local cookie = os.getenv("BENCH_COOKIE") or ""
 local csrf = os.getenv("BENCH_CSRF") or ""
 local run_id = os.getenv("BENCH_RUN") or "0"
+local title_prefix = os.getenv("BENCH_TITLES") or "Bench "
 
 local threads = {}
 local thread_count = 0
@@ -149,7 +151,7 @@ function request()
                         {"reason", "benchmark"}, {"token", csrf}, {"format", "json"}}), cookie)
     end
     page_counter = page_counter + 1
-    local title = "Bench " .. run_id .. " " .. page_counter
+    local title = title_prefix .. run_id .. " " .. page_counter
     return post(form({{"action", "edit"}, {"title", title},
                       {"text", "Benchmark page " .. page_counter .. " of run " .. run_id .. "."},
                       {"summary", "benchmark"}, {"token", csrf}, {"format", "json"}}), cookie)

@@ -475,6 +475,8 @@ def workload_env(server: Server, workload: Workload, wikigate: Wikigate | None) 
         env["BENCH_COOKIE"] = open_session(server, READER, wikigate)[0]
     if workload.script == "write":
         env["BENCH_COOKIE"], env["BENCH_CSRF"] = open_session(server, WRITER, wikigate)
+        # Subpages of the writer's user page keep the reference wiki's main namespace clean.
+        env["BENCH_TITLES"] = f"User:{WRITER}/Bench "
     if workload.script == "login":
         users = [f"{name}:{ACCOUNTS[name][0]}" for name in LOGIN_USERS]
         if wikigate is not None:
