@@ -6,9 +6,11 @@ from typing import Any
 from urllib.parse import quote
 
 from wikigate.api.context import ApiContext
+from wikigate.api.errors import ApiMessage
+from wikigate.api.formats import message_entry
 from wikigate.api.params import Param
 from wikigate.services import pages
-from wikigate.services.permissions import PageState, applicable_types
+from wikigate.services.permissions import PageState, applicable_types, permission_errors
 from wikigate.timeutil import format_expiry, to_iso
 from wikigate.titles import Title
 
@@ -67,8 +69,9 @@ async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
     entries = [e for e in pageset.entries if e.invalid_reason is None and e.title is not None]
     keys = [pages.subject_key(e.title) for e in entries]
     async with services.engine.connect() as connection:
+        need_state = "protection" in props or bool(params["testactions"])
         states = {e.page_id: await pages.load_state(connection, services, e.title, ctx.now)
-                  for e in entries if "protection" in props and e.title.can_exist}
+                  for e in entries if need_state and e.title.can_exist}
         watched = (await pages.REPOSITORY.watched(connection, ctx.user.id, keys, ctx.now)
                    if props & {"watched", "notificationtimestamp"} else set())
         talk_rows = await _related_pages(connection, entries, props)
@@ -86,7 +89,29 @@ async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
         if not title.can_exist:
             continue
         _add_props(ctx, info, props, entry, states, watched, talk_rows)
+        if params["testactions"]:
+            info["actions"] = _test_actions(ctx, states[entry.page_id], params["testactions"],
+                                            params["testactionsdetail"])
         query.page_info[entry.page_id].update(info)
+
+
+def _test_actions(ctx: ApiContext, state: PageState, actions: list[str], detail: str) -> dict[str, Any]:
+    """Whether the user may do each action here (`boolean`), or why not (`full`, `quick`)."""
+    result: dict[str, Any] = {}
+    for action in actions:
+        denials = permission_errors(action, ctx.user, state, ctx.settings, short=detail != "full")
+        if detail == "boolean":
+            result[action] = not denials
+            continue
+        entries = []
+        for denial in denials:
+            message = ApiMessage.of(denial.key, *denial.params, code=denial.code)
+            entry = message_entry(message, "", "plaintext" if ctx.errorformat == "bc" else ctx.errorformat,
+                                  ctx.formatversion)
+            entry.pop("module", None)
+            entries.append(entry)
+        result[action] = entries
+    return result
 
 
 def _add_props(ctx: ApiContext, info: dict[str, Any], props: set[str], entry: Any,
