@@ -36,9 +36,10 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Self
 
 import httpx
 
@@ -81,17 +82,15 @@ class Workload:
     script: str  # BENCH_WORKLOAD in bench.lua
     title: str
     modules: tuple[str, ...] = ()  # actions the server must have
-    needs_login: bool = False
 
 
 WORKLOADS = (
     Workload(1, "tokens", "anonymous meta=tokens&type=login (GET)"),
     Workload(2, "siteinfo", "meta=siteinfo (GET)"),
-    Workload(3, "userinfo", "logged-in meta=tokens+userinfo (GET)", needs_login=True),
+    Workload(3, "userinfo", "logged-in meta=tokens+userinfo (GET)"),
     Workload(4, "validatepassword", "action=validatepassword (POST, mixed passwords)", ("validatepassword",)),
     Workload(5, "login", "action=clientlogin end to end (logins/s)", ("clientlogin",)),
-    Workload(6, "write", "action=edit + action=protect by a sysop (POST)", ("edit", "protect"),
-             needs_login=True),
+    Workload(6, "write", "action=edit + action=protect by a sysop (POST)", ("edit", "protect")),
 )
 
 
@@ -216,14 +215,13 @@ class Wikigate:
                 command += ["--groups", groups]
             subprocess.run(command, input=password + "\n", text=True, env=self.env, check=True,
                            capture_output=True, cwd=self.data_dir)
-        self.process = subprocess.Popen(
-            [str(VENV_BIN / "wikigate"), "serve", "--workers", str(WORKERS), "--port", str(self.port)],
-            env=self.env, cwd=self.data_dir, stdout=subprocess.DEVNULL, stderr=open(self.data_dir / "server.log", "wb"),
-            start_new_session=True,
-        )
+        with open(self.data_dir / "server.log", "wb") as log:
+            self.process = subprocess.Popen(
+                [str(VENV_BIN / "wikigate"), "serve", "--workers", str(WORKERS), "--port", str(self.port)],
+                env=self.env, cwd=self.data_dir, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True,
+            )
         wait_until_up(self.api_url)
-        return Server("wikigate", self.api_url, self.worker_pids, self.worker_pids, available_actions(self.api_url),
-                      stop=self.stop)
+        return Server("wikigate", self.api_url, self.worker_pids, self.worker_pids, available_actions(self.api_url))
 
     def worker_pids(self) -> list[int]:
         if self.process is None:
@@ -232,6 +230,8 @@ class Wikigate:
         return [pid for pid in children(self.process.pid) if b"resource_tracker" not in _cmdline(pid)]
 
     def stop(self) -> None:
+        if not self.data_dir.exists():
+            return
         log = (self.data_dir / "server.log").read_text(errors="replace") if self.process else ""
         if "Traceback" in log or (self.process is not None and self.process.poll() is not None):
             print(f"bench: wikigate's log:\n{log[-3000:]}", file=sys.stderr)
@@ -425,7 +425,7 @@ class RssSampler:
         self.peaks: dict[int, float] = {}
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def __enter__(self) -> "RssSampler":
+    def __enter__(self) -> Self:
         self._thread.start()
         return self
 
@@ -450,7 +450,7 @@ def wrk(api_url: str, script: str, *, duration: float, connections: int, env: di
                "--timeout", "10s", "-s", str(LUA), api_url]
     path = "/" + api_url.split("/", 3)[3]
     run_env = {**os.environ, "BENCH_WORKLOAD": script, "BENCH_PATH": path, **env}
-    done = subprocess.run(command, env=run_env, capture_output=True, text=True, timeout=duration + 60)
+    done = subprocess.run(command, env=run_env, capture_output=True, text=True, timeout=duration + 60, check=False)
     for line in done.stdout.splitlines():
         if line.startswith("BENCH-JSON "):
             return dict(json.loads(line.removeprefix("BENCH-JSON ")))
@@ -609,12 +609,12 @@ def print_table(results: list[Measurement], workloads: list[Workload]) -> None:
 
 def markdown(results: list[Measurement], workloads: list[Workload], meta: dict[str, Any]) -> str:
     lines = [
-        f"Measured {meta['date']} on {meta['machine']}; wikigate {meta['backend']}"
-        f"{' + Redis' if meta['redis'] else ''}, {WORKERS} workers; MediaWiki 1.39 nginx + php-fpm (4 workers, opcache); "
-        f"wrk -t{WRK_THREADS} -c{meta['connections']} -d{meta['duration']:g}s on the same cores.",
+        (f"Measured {meta['date']} on {meta['machine']}; wikigate {meta['backend']}"
+         f"{' + Redis' if meta['redis'] else ''}, {WORKERS} workers; MediaWiki 1.39 nginx + php-fpm (4 workers, "
+         f"opcache); wrk -t{WRK_THREADS} -c{meta['connections']} -d{meta['duration']:g}s on the same cores."),
         "",
-        "| workload | wikigate req/s | p50 | p99 | MediaWiki req/s | p50 | p99 | ratio | errors (wg / MW) | "
-        "CPU per request (wg / MW) | CPU ratio | peak RSS per worker (wg / MW) |",
+        ("| workload | wikigate req/s | p50 | p99 | MediaWiki req/s | p50 | p99 | ratio | errors (wg / MW) | "
+         "CPU per request (wg / MW) | CPU ratio | peak RSS per worker (wg / MW) |"),
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for workload in workloads:
@@ -765,7 +765,7 @@ def main(argv: list[str] | None = None) -> None:
             "hash_ms": hash_seconds * 1000,
             "hash_cpu_ms": hash_cpu_seconds * 1000,
             "git": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                                  text=True).stdout.strip(),
+                                  text=True, check=False).stdout.strip(),
         }
         print()
         print_table(results, args.workload_list)
@@ -778,6 +778,7 @@ def main(argv: list[str] | None = None) -> None:
     finally:
         for server in servers:
             server.stop()
+        wikigate.stop()  # also after a failed start: the process, database and data directory go
 
 
 # -- in-process profile ------------------------------------------------------------
@@ -858,7 +859,7 @@ async def app_profile(count: int, top: int = 22) -> None:
                 profiler.disable()
                 stats = pstats.Stats(profiler)
                 stats.sort_stats("tottime")
-                print(f"  heaviest functions by own time (µs per request, own / cumulative, calls per request):")
+                print("  heaviest functions by own time (µs per request, own / cumulative, calls per request):")
                 rows = sorted(stats.stats.items(), key=lambda item: -item[1][2])[:top]  # type: ignore[attr-defined]
                 for (filename, line, function), (_, calls, own, cumulative, _) in rows:
                     where = filename.split("site-packages/")[-1].split("/lib/python3.11/")[-1]
