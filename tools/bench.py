@@ -710,7 +710,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--sequential-logins", type=int, default=20, help="one-at-a-time logins for workload 5")
     parser.add_argument("--profile", type=Path, metavar="DIR", help="py-spy every wikigate worker into DIR")
     parser.add_argument("--app-profile", type=int, metavar="N",
-                        help="profile workloads 1-3 in-process over N requests each (no servers)")
+                        help="profile workloads 1-5 in-process over N requests each (no servers)")
     parser.add_argument("--soak", type=int, metavar="N", help="send N requests to wikigate and watch RSS")
     parser.add_argument("--soak-chunk", type=float, default=10, help="seconds between RSS samples in --soak")
     args = parser.parse_args(argv)
@@ -783,21 +783,53 @@ def main(argv: list[str] | None = None) -> None:
 
 # -- in-process profile ------------------------------------------------------------
 
-APP_PROFILE_QUERIES = {
-    1: "action=query&meta=tokens&type=login&format=json",
-    2: "action=query&meta=siteinfo&format=json",
-    3: "action=query&meta=tokens%7Cuserinfo&format=json",
-}
+VALIDATE_PASSWORDS = ("a-much-better-passw0rd!", "password", "abc", "Tr0ub4dor&3-horse-staple")
+
+
+class InProcessClient:
+    """Calls the ASGI app directly: the application's own cost, without network or HTTP server."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def request(self, method: str, query: str = "", *, body: bytes = b"",
+                      cookie: str = "") -> tuple[dict[bytes, bytes], bytes]:
+        headers = [(b"host", b"127.0.0.1")]
+        if cookie:
+            headers.append((b"cookie", cookie.encode()))
+        if body:
+            headers.append((b"content-type", b"application/x-www-form-urlencoded"))
+        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
+                 "scheme": "http", "path": "/w/api.php", "raw_path": b"/w/api.php",
+                 "query_string": query.encode(), "root_path": "", "headers": headers,
+                 "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 80)}
+        response_headers: dict[bytes, bytes] = {}
+        chunks: list[bytes] = []
+
+        async def receive() -> dict[str, Any]:
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        async def send(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                if message["status"] != 200:
+                    raise RuntimeError(f"status {message['status']} for {method} {query} {body[:80]!r}")
+                response_headers.update(message["headers"])
+            else:
+                chunks.append(message.get("body", b""))
+
+        await self.app(scope, receive, send)
+        return response_headers, b"".join(chunks)
 
 
 async def app_profile(count: int, top: int = 22) -> None:
-    """The application's own cost per request for workloads 1-3: no network, no HTTP server.
+    """Per-request cost of workloads 1-5 inside one process, then cProfile's heaviest functions.
 
-    Calls the ASGI app directly and reports wall and CPU microseconds per request
-    (CPU includes the database driver's thread), then cProfile's heaviest functions.
+    CPU includes the database driver's thread. Workload 5 is one login (token GET
+    and clientlogin POST) with the configured hash, and shows the time beyond it.
     """
     import cProfile
     import pstats
+    from urllib.parse import urlencode
 
     from sqlalchemy import event
 
@@ -811,60 +843,71 @@ async def app_profile(count: int, top: int = 22) -> None:
     settings = load_settings(data_dir / "wikigate.toml", env={"WIKIGATE_DATA_DIR": str(data_dir)})
     services = await build_services(settings)
     app = create_app(settings, services=services)
+    client = InProcessClient(app)
     record = await create_account(services, READER, ACCOUNTS[READER][0])
     session = Session(id="", cookie_name=services.sessions.cookie_name)
     start_login_session(session, record.id, record.token, remember=False)
     await services.sessions.save(session)
-    cookie = f"{session.cookie_name}={session.id}".encode()
+    reader_cookie = f"{session.cookie_name}={session.id}"
     statements = [0]
+    turn = [0]
 
     def count_statement(*_: Any) -> None:
         statements[0] += 1
 
+    async def login() -> None:
+        headers, body = await client.request("GET", "action=query&meta=tokens&type=login&format=json")
+        token = json.loads(body)["query"]["tokens"]["logintoken"]
+        cookie = headers[b"set-cookie"].decode().split(";", 1)[0]
+        form = {"action": "clientlogin", "username": READER, "password": ACCOUNTS[READER][0],
+                "loginreturnurl": "http://127.0.0.1/", "logintoken": token, "format": "json"}
+        _, body = await client.request("POST", body=urlencode(form).encode(), cookie=cookie)
+        if json.loads(body)["clientlogin"]["status"] != "PASS":
+            raise RuntimeError(body.decode())
+
+    async def validate() -> None:
+        turn[0] += 1
+        password = VALIDATE_PASSWORDS[turn[0] % len(VALIDATE_PASSWORDS)]
+        await client.request("POST", body=urlencode({"action": "validatepassword", "password": password,
+                                                     "format": "json"}).encode())
+
+    cases: dict[int, tuple[Callable[[], Any], int]] = {
+        1: (lambda: client.request("GET", "action=query&meta=tokens&type=login&format=json"), count),
+        2: (lambda: client.request("GET", "action=query&meta=siteinfo&format=json"), count),
+        3: (lambda: client.request("GET", "action=query&meta=tokens%7Cuserinfo&format=json",
+                                   cookie=reader_cookie), count),
+        4: (validate, count),
+        5: (login, max(20, count // 50)),
+    }
     event.listen(services.engine.sync_engine, "before_cursor_execute", count_statement)
-
-    async def one(query: str, with_cookie: bool) -> None:
-        headers = [(b"host", b"127.0.0.1")] + ([(b"cookie", cookie)] if with_cookie else [])
-        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "GET",
-                 "scheme": "http", "path": "/w/api.php", "raw_path": b"/w/api.php",
-                 "query_string": query.encode(), "root_path": "", "headers": headers,
-                 "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 80)}
-
-        async def receive() -> dict[str, Any]:
-            return {"type": "http.request", "body": b"", "more_body": False}
-
-        async def send(message: dict[str, Any]) -> None:
-            if message["type"] == "http.response.start" and message["status"] != 200:
-                raise RuntimeError(f"status {message['status']} for {query}")
-
-        await app(scope, receive, send)
-
+    _, hash_wall, _ = hash_cost_seconds()
     try:
         async with app.router.lifespan_context(app):
-            for number, query in APP_PROFILE_QUERIES.items():
-                with_cookie = number == 3
-                for _ in range(200):  # warm caches and the connection pool
-                    await one(query, with_cookie)
+            for number, (case, rounds) in cases.items():
+                for _ in range(min(rounds, 200)):  # warm caches and the connection pool
+                    await case()
                 statements[0] = 0
                 wall, cpu = time.perf_counter(), time.process_time()
-                for _ in range(count):
-                    await one(query, with_cookie)
-                wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-                print(f"\nworkload {number}: {wall / count * 1e6:.0f} µs wall, {cpu / count * 1e6:.0f} µs CPU, "
-                      f"{statements[0] / count:.2f} SQL statements per request (in-process, {count} requests)")
+                for _ in range(rounds):
+                    await case()
+                wall, cpu = (time.perf_counter() - wall) / rounds, (time.process_time() - cpu) / rounds
+                print(f"\nworkload {number}: {wall * 1e6:.0f} µs wall, {cpu * 1e6:.0f} µs CPU, "
+                      f"{statements[0] / rounds:.2f} SQL statements each (in-process, {rounds} times)")
+                if number == 5:
+                    print(f"  one hash here takes {hash_wall * 1e3:.1f} ms: {(wall - hash_wall) * 1e3:.1f} ms "
+                          f"of each login (token GET + clientlogin) is beyond it")
                 profiler = cProfile.Profile()
                 profiler.enable()
-                for _ in range(count):
-                    await one(query, with_cookie)
+                for _ in range(rounds):
+                    await case()
                 profiler.disable()
-                stats = pstats.Stats(profiler)
-                stats.sort_stats("tottime")
-                print("  heaviest functions by own time (µs per request, own / cumulative, calls per request):")
-                rows = sorted(stats.stats.items(), key=lambda item: -item[1][2])[:top]  # type: ignore[attr-defined]
+                print("  heaviest functions by own time (µs each, own / cumulative, calls each):")
+                rows = sorted(pstats.Stats(profiler).stats.items(),  # type: ignore[attr-defined]
+                              key=lambda item: -item[1][2])[:top]
                 for (filename, line, function), (_, calls, own, cumulative, _) in rows:
                     where = filename.split("site-packages/")[-1].split("/lib/python3.11/")[-1]
-                    print(f"    {own / count * 1e6:7.1f} / {cumulative / count * 1e6:7.1f}  "
-                          f"{calls / count:5.1f}x  {function} ({where}:{line})")
+                    print(f"    {own / rounds * 1e6:7.1f} / {cumulative / rounds * 1e6:7.1f}  "
+                          f"{calls / rounds:5.1f}x  {function} ({where}:{line})")
     finally:
         await services.close()
         shutil.rmtree(data_dir, ignore_errors=True)
