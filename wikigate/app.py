@@ -28,7 +28,8 @@ from wikigate.config import Settings
 from wikigate.mail import Mailer, mailer_from_settings
 from wikigate.services.sessions import SessionStore
 from wikigate.store import db
-from wikigate.store.kv import DatabaseStore, KeyValueStore, RedisStore
+from wikigate.store.kv import DatabaseStore, KeyValueStore, RedisStore, SqliteStore
+from wikigate.store.sqlite_direct import DirectSqlite
 from wikigate.store.users import UserRepository
 
 log = logging.getLogger("wikigate")
@@ -48,11 +49,14 @@ class Services:
     hasher: PasswordFactory
     mailer: Mailer
     registry: Registry
+    direct: DirectSqlite | None = None  # SQLite only: the fast path for per-request reads
     extras: dict[str, Any] = field(default_factory=dict)
 
     async def close(self) -> None:
         await self.mailer.drain()
         await self.kv.close()
+        if self.direct is not None:
+            self.direct.close()
         await self.engine.dispose()
 
 
@@ -78,9 +82,14 @@ async def build_services(settings: Settings, *, clock: Clock | None = None, migr
     engine = db.create_engine(settings.effective_database_url)
     if migrate:
         await db.upgrade(engine)
-    kv: KeyValueStore = (
-        RedisStore(settings.redis_url, settings.redis_prefix) if settings.redis_url else DatabaseStore(engine, clock)
-    )
+    direct = DirectSqlite(Path(engine.url.database or "")) if engine.dialect.name == "sqlite" else None
+    kv: KeyValueStore
+    if settings.redis_url:
+        kv = RedisStore(settings.redis_url, settings.redis_prefix)
+    elif direct is not None:
+        kv = SqliteStore(direct, clock)
+    else:
+        kv = DatabaseStore(engine, clock)
     mailer = mailer_from_settings(
         smtp_host=settings.smtp_host or None, smtp_port=settings.smtp_port, smtp_tls=settings.smtp_tls,
         smtp_user=settings.smtp_user or None, smtp_password=settings.smtp_password or None,
@@ -92,11 +101,12 @@ async def build_services(settings: Settings, *, clock: Clock | None = None, migr
         engine=engine,
         kv=kv,
         sessions=SessionStore(kv, settings, clock),
-        users=UserRepository(engine),
+        users=UserRepository(engine, direct),
         namespaces=titles.namespaces(settings.sitename),
         hasher=PasswordFactory(default_type=settings.password_default, pbkdf2_cost=settings.pbkdf2_cost),
         mailer=mailer,
         registry=Registry(),
+        direct=direct,
     )
 
 

@@ -1,13 +1,14 @@
 """A small key-value store with expiry: sessions, throttles and rate limits.
 
-Two implementations behind one protocol. The database one is the default and is
-shared by every worker process that uses the same database; the Redis one is
-for deployments that already run Redis. Values are strings (JSON by convention).
+Three implementations behind one protocol: SQLite (the default) and PostgreSQL
+tables shared by every worker process that uses the same database, and Redis
+for deployments that already run it. Values are strings (JSON by convention).
 """
 
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from typing import Protocol
 
 from sqlalchemy import Integer, String, case, cast, delete, select
@@ -16,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from wikigate.clock import Clock
 from wikigate.store.schema import objectcache
+from wikigate.store.sqlite_direct import DirectSqlite
 
 
 class KeyValueStore(Protocol):
@@ -33,7 +35,9 @@ class KeyValueStore(Protocol):
 
 
 class DatabaseStore:
-    """Rows in the `objectcache` table; expired rows read as missing and are purged lazily.
+    """Rows in the `objectcache` table (through SQLAlchemy; used for PostgreSQL).
+
+    Expired rows read as missing and are purged lazily.
 
     Writes are group-committed: the sets that arrive while a transaction is in
     flight are written together by the next one, and each caller returns only
@@ -132,6 +136,94 @@ class DatabaseStore:
                 await connection.execute(
                     delete(objectcache).where(objectcache.c.expires <= self._clock.now())
                 )
+
+
+_SQLITE_UPSERT = (
+    "INSERT INTO objectcache (key, value, expires) VALUES (?, ?, ?) "
+    "ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires = excluded.expires"
+)
+_SQLITE_INCR = (
+    "INSERT INTO objectcache (key, value, expires) VALUES (?, '1', ?) "
+    "ON CONFLICT (key) DO UPDATE SET "
+    "value = CASE WHEN expires <= ? THEN '1' ELSE CAST(CAST(value AS INTEGER) + 1 AS TEXT) END, "
+    "expires = CASE WHEN expires <= ? THEN excluded.expires ELSE expires END "
+    "RETURNING value"
+)
+
+
+class SqliteStore:
+    """The `objectcache` table of the SQLite database, read and written directly.
+
+    Reads run on the event loop's thread; writes are group-committed on the
+    writer thread, so under load one transaction carries many requests' rows.
+    """
+
+    def __init__(self, direct: DirectSqlite, clock: Clock) -> None:
+        self._direct = direct
+        self._clock = clock
+        self._writes = 0
+        self._pending: dict[str, tuple[str, float]] = {}
+        self._waiters: list[asyncio.Future[None]] = []
+        self._flusher: asyncio.Task[None] | None = None
+
+    async def get(self, key: str) -> str | None:
+        row = self._direct.read_one("SELECT value, expires FROM objectcache WHERE key = ?", (key,))
+        if row is None or (row["expires"] is not None and row["expires"] <= self._clock.now()):
+            return None
+        return str(row["value"])
+
+    async def set(self, key: str, value: str, ttl: float) -> None:
+        self._pending[key] = (value, self._clock.now() + ttl)
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        if self._flusher is None:
+            self._flusher = asyncio.ensure_future(self._flush())
+        await waiter
+
+    async def _flush(self) -> None:
+        try:
+            while self._pending:
+                batch, waiters = self._pending, self._waiters
+                self._pending, self._waiters = {}, []
+                rows = [(key, value, expires) for key, (value, expires) in batch.items()]
+                now = self._clock.now()
+                self._writes += len(rows)
+                # About every thousandth write also sweeps expired rows, so the
+                # table stays bounded without a background job.
+                sweep = self._writes // 1000 != (self._writes - len(rows)) // 1000
+
+                def write(connection: sqlite3.Connection) -> None:
+                    connection.executemany(_SQLITE_UPSERT, rows)
+                    if sweep:
+                        connection.execute("DELETE FROM objectcache WHERE expires <= ?", (now,))
+
+                try:
+                    await self._direct.write(write)
+                except Exception as error:  # every caller of this batch sees the failure
+                    for waiter in waiters:
+                        if not waiter.done():
+                            waiter.set_exception(error)
+                    continue
+                for waiter in waiters:
+                    if not waiter.done():
+                        waiter.set_result(None)
+        finally:
+            self._flusher = None
+
+    async def delete(self, *keys: str) -> None:
+        if keys:
+            await self._direct.write(
+                lambda connection: connection.executemany("DELETE FROM objectcache WHERE key = ?",
+                                                          [(key,) for key in keys]))
+
+    async def incr(self, key: str, ttl: float) -> int:
+        now = self._clock.now()
+        row = await self._direct.write(
+            lambda connection: connection.execute(_SQLITE_INCR, (key, now + ttl, now, now)).fetchone())
+        return int(row[0])
+
+    async def close(self) -> None:
+        return None
 
 
 class RedisStore:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import sqlite3
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select, update
@@ -10,6 +11,7 @@ from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from wikigate.store.schema import user, user_groups
+from wikigate.store.sqlite_direct import DirectSqlite
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,13 +36,22 @@ class GroupMembership:
     expiry: float | None  # None: never
 
 
-def _record(row: Row) -> UserRecord:
-    return UserRecord(**{name: row._mapping[name] for name in UserRecord.__slots__})
+def _record(row: Row | sqlite3.Row) -> UserRecord:
+    mapping = row if isinstance(row, sqlite3.Row) else row._mapping
+    return UserRecord(**{name: mapping[name] for name in UserRecord.__slots__})
+
+
+_WITH_GROUPS_SQL = (
+    'SELECT "user".*, user_groups."group" AS "group", user_groups.expiry AS group_expiry FROM "user" '
+    'LEFT OUTER JOIN user_groups ON user_groups.user_id = "user".id WHERE "user".id = ?'
+)
 
 
 class UserRepository:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, direct: DirectSqlite | None = None) -> None:
         self._engine = engine
+        # SQLite only: the per-request lookup goes straight to the database file.
+        self._direct = direct
 
     async def by_id(self, user_id: int) -> UserRecord | None:
         return await self._one(user.c.id == user_id)
@@ -60,6 +71,13 @@ class UserRepository:
 
     async def with_groups(self, user_id: int) -> tuple[UserRecord, list[GroupMembership]] | None:
         """The account and its stored groups in one round trip (the per-request lookup)."""
+        if self._direct is not None:
+            found = self._direct.read_all(_WITH_GROUPS_SQL, (user_id,))
+            if not found:
+                return None
+            memberships = [GroupMembership(row["group"], row["group_expiry"]) for row in found
+                           if row["group"] is not None]
+            return _record(found[0]), memberships
         query = (
             select(user, user_groups.c.group, user_groups.c.expiry)
             .select_from(user.outerjoin(user_groups, user_groups.c.user_id == user.c.id))
