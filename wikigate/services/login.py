@@ -43,8 +43,8 @@ def environment(services: "Services", *, ip: str, now: float) -> AuthEnvironment
         await change_password(services, record, password)
 
     return AuthEnvironment(
-        settings=services.settings, users=services.users, oath=OathRepository(services.engine),
-        bot_passwords=BotPasswordRepository(services.engine), kv=services.kv, hasher=services.hasher,
+        settings=services.settings, users=services.users, oath=OathRepository(services.engine, services.direct),
+        bot_passwords=BotPasswordRepository(services.engine, services.direct), kv=services.kv, hasher=services.hasher,
         namespaces=services.namespaces, ip=ip, now=now, groups_of=groups_of, change_password=change,
     )
 

@@ -8,6 +8,8 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from wikigate.store.db import read_first
+from wikigate.store.sqlite_direct import DirectSqlite
 from wikigate.store.schema import bot_passwords
 
 
@@ -28,14 +30,14 @@ def _record(row: Row) -> BotPasswordRecord:
 
 
 class BotPasswordRepository:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, direct: DirectSqlite | None = None) -> None:
         self._engine = engine
+        self._direct = direct
 
     async def get(self, user_id: int, app_id: str) -> BotPasswordRecord | None:
         query = select(bot_passwords).where(bot_passwords.c.user_id == user_id,
                                             bot_passwords.c.app_id == app_id)
-        async with self._engine.connect() as connection:
-            row = (await connection.execute(query)).first()
+        row = await read_first(self._engine, self._direct, query)
         return None if row is None else _record(row)
 
     async def for_user(self, user_id: int) -> list[BotPasswordRecord]:

@@ -7,13 +7,17 @@ driver per backend and no second, synchronous connection path to maintain.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Row
+from sqlalchemy.sql import Executable
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+if TYPE_CHECKING:
+    from wikigate.store.sqlite_direct import DirectSqlite
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -55,3 +59,18 @@ async def upgrade(engine: AsyncEngine, revision: str = "heads") -> None:
             # Serialise concurrent upgrades (several workers starting together).
             await connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7273837)")
         await connection.run_sync(run)
+
+
+async def read_first(engine: AsyncEngine, direct: "DirectSqlite | None", statement: Executable) -> Row[Any] | None:
+    """One row of a read: straight from the SQLite file when possible, else through the pool."""
+    if direct is not None:
+        return direct.first(statement)
+    async with engine.connect() as connection:
+        return (await connection.execute(statement)).first()
+
+
+async def read_all(engine: AsyncEngine, direct: "DirectSqlite | None", statement: Executable) -> list[Row[Any]]:
+    if direct is not None:
+        return direct.all(statement)
+    async with engine.connect() as connection:
+        return list((await connection.execute(statement)).all())

@@ -9,6 +9,8 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from wikigate.store.db import read_first
+from wikigate.store.sqlite_direct import DirectSqlite
 from wikigate.store.schema import oath_users
 
 
@@ -26,12 +28,12 @@ def _record(row: Row) -> OathRecord:
 
 
 class OathRepository:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, direct: DirectSqlite | None = None) -> None:
         self._engine = engine
+        self._direct = direct
 
     async def get(self, user_id: int) -> OathRecord | None:
-        async with self._engine.connect() as connection:
-            row = (await connection.execute(select(oath_users).where(oath_users.c.user_id == user_id))).first()
+        row = await read_first(self._engine, self._direct, select(oath_users).where(oath_users.c.user_id == user_id))
         return None if row is None else _record(row)
 
     async def enable(self, user_id: int, secret: str, recovery_hashes: list[str]) -> None:

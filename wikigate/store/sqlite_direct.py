@@ -16,6 +16,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Callable, TypeVar
 
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import Row
+from sqlalchemy.pool import StaticPool
+from sqlalchemy.sql import Executable
+
 T = TypeVar("T")
 
 
@@ -26,7 +31,17 @@ def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
     connection.execute("PRAGMA foreign_keys=ON")
     if read_only:
         connection.execute("PRAGMA query_only=1")
+    else:
+        # In WAL mode NORMAL survives application crashes; FULL would fsync every commit.
+        connection.execute("PRAGMA synchronous=NORMAL")
     return connection
+
+
+def _read_only_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA query_only=1")
+    cursor.close()
 
 
 class DirectSqlite:
@@ -35,6 +50,21 @@ class DirectSqlite:
         self._reader: sqlite3.Connection | None = None
         self._writer: sqlite3.Connection | None = None
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer")
+        # The same reads, for SQLAlchemy statements (types converted as usual).
+        self._engine: Engine = create_engine(
+            f"sqlite:///{path}", poolclass=StaticPool,
+            connect_args={"check_same_thread": False, "timeout": 30},
+        )
+        event.listen(self._engine, "connect", _read_only_pragmas)
+
+    def first(self, statement: Executable) -> Row[Any] | None:
+        """Run a SQLAlchemy select on the event loop's thread and return its first row."""
+        with self._engine.connect() as connection:
+            return connection.execute(statement).first()
+
+    def all(self, statement: Executable) -> list[Row[Any]]:
+        with self._engine.connect() as connection:
+            return list(connection.execute(statement).all())
 
     def read_one(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Row | None:
         row: sqlite3.Row | None = self._read().execute(sql, params).fetchone()
@@ -67,6 +97,7 @@ class DirectSqlite:
 
     def close(self) -> None:
         self._executor.shutdown(wait=True)
+        self._engine.dispose()
         for connection in (self._reader, self._writer):
             if connection is not None:
                 connection.close()

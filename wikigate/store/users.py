@@ -5,11 +5,13 @@ from __future__ import annotations
 import secrets
 import sqlite3
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from wikigate.store.db import read_all, read_first
 from wikigate.store.schema import user, user_groups
 from wikigate.store.sqlite_direct import DirectSqlite
 
@@ -61,12 +63,10 @@ class UserRepository:
 
     async def by_email(self, email: str) -> list[UserRecord]:
         query = select(user).where(func.lower(user.c.email) == email.lower()).order_by(user.c.id)
-        async with self._engine.connect() as connection:
-            return [_record(row) for row in await connection.execute(query)]
+        return [_record(row) for row in await read_all(self._engine, self._direct, query)]
 
-    async def _one(self, condition: object) -> UserRecord | None:
-        async with self._engine.connect() as connection:
-            row = (await connection.execute(select(user).where(condition))).first()  # type: ignore[arg-type]
+    async def _one(self, condition: Any) -> UserRecord | None:
+        row = await read_first(self._engine, self._direct, select(user).where(condition))
         return None if row is None else _record(row)
 
     async def with_groups(self, user_id: int) -> tuple[UserRecord, list[GroupMembership]] | None:
@@ -113,8 +113,7 @@ class UserRepository:
 
     async def groups(self, user_id: int) -> list[GroupMembership]:
         query = select(user_groups.c.group, user_groups.c.expiry).where(user_groups.c.user_id == user_id)
-        async with self._engine.connect() as connection:
-            return [GroupMembership(row.group, row.expiry) for row in await connection.execute(query)]
+        return [GroupMembership(row.group, row.expiry) for row in await read_all(self._engine, self._direct, query)]
 
     async def set_group(self, connection: AsyncConnection, user_id: int, group: str, expiry: float | None) -> None:
         await connection.execute(
