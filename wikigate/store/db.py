@@ -7,7 +7,7 @@ driver per backend and no second, synchronous connection path to maintain.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 if TYPE_CHECKING:
     from wikigate.store.sqlite_direct import DirectSqlite
 
+T = TypeVar("T")
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
@@ -74,3 +75,15 @@ async def read_all(engine: AsyncEngine, direct: "DirectSqlite | None", statement
         return direct.all(statement)
     async with engine.connect() as connection:
         return list((await connection.execute(statement)).all())
+
+
+async def transaction(engine: AsyncEngine, direct: "DirectSqlite | None", work: Callable[[Connection], T]) -> T:
+    """Run a synchronous unit of work in one transaction, off the event loop.
+
+    On SQLite the whole unit runs on the writer thread in one hand-off; on
+    PostgreSQL it runs through the async engine's connection (`run_sync`).
+    """
+    if direct is not None:
+        return await direct.run(work)
+    async with engine.begin() as connection:
+        return await connection.run_sync(work)

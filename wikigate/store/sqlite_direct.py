@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Callable, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import Connection as SyncConnection
 from sqlalchemy.engine import Row
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.sql import Executable
@@ -44,6 +45,20 @@ def _read_only_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _write_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _begin_immediate(connection: Any) -> None:
+    # Take the write lock up front: a deferred transaction that reads first and
+    # writes later can fail with SQLITE_BUSY when another process wrote between.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 class DirectSqlite:
     def __init__(self, path: Path) -> None:
         self._path = path
@@ -56,6 +71,13 @@ class DirectSqlite:
             connect_args={"check_same_thread": False, "timeout": 30},
         )
         event.listen(self._engine, "connect", _read_only_pragmas)
+        # Writes through SQLAlchemy, on the writer thread, as one immediate transaction.
+        self._write_engine: Engine = create_engine(
+            f"sqlite:///{path}", poolclass=StaticPool,
+            connect_args={"check_same_thread": False, "timeout": 30, "isolation_level": None},
+        )
+        event.listen(self._write_engine, "connect", _write_pragmas)
+        event.listen(self._write_engine, "begin", _begin_immediate)
 
     def first(self, statement: Executable) -> Row[Any] | None:
         """Run a SQLAlchemy select on the event loop's thread and return its first row."""
@@ -82,6 +104,14 @@ class DirectSqlite:
         """Run `work` in one immediate transaction on the writer thread."""
         return await asyncio.get_running_loop().run_in_executor(self._executor, self._transaction, work)
 
+    async def run(self, work: Callable[[SyncConnection], T]) -> T:
+        """Run `work` with a SQLAlchemy connection in one immediate transaction on the writer thread."""
+        return await asyncio.get_running_loop().run_in_executor(self._executor, self._run, work)
+
+    def _run(self, work: Callable[[SyncConnection], T]) -> T:
+        with self._write_engine.begin() as connection:
+            return work(connection)
+
     def _transaction(self, work: Callable[[sqlite3.Connection], T]) -> T:
         if self._writer is None:
             self._writer = _connect(self._path, read_only=False)
@@ -98,6 +128,7 @@ class DirectSqlite:
     def close(self) -> None:
         self._executor.shutdown(wait=True)
         self._engine.dispose()
+        self._write_engine.dispose()
         for connection in (self._reader, self._writer):
             if connection is not None:
                 connection.close()
