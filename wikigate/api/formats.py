@@ -57,9 +57,14 @@ def to_formatversion(value: Any, formatversion: int) -> Any:
 _SCALARS = frozenset({str, int, float, type(None)})
 
 
+# Compact like MediaWiki; slashes stay unescaped; non-ASCII escaped unless utf8.
+# Encoders are built once: json.dumps with options builds a new one per call.
+_ENCODERS = {ascii_only: json.JSONEncoder(ensure_ascii=ascii_only, separators=(",", ":"))
+             for ascii_only in (True, False)}
+
+
 def encode_json(result: Any, *, ascii_only: bool) -> bytes:
-    # Compact like MediaWiki; slashes stay unescaped; non-ASCII escaped unless utf8.
-    return json.dumps(result, ensure_ascii=ascii_only, separators=(",", ":")).encode("utf-8")
+    return _ENCODERS[ascii_only].encode(result).encode("utf-8")
 
 
 def _raw_params(params: tuple[Any, ...]) -> list[Any]:

@@ -116,8 +116,9 @@ class Pipeline:
             self._format_params(ctx)
             self._cors(ctx, main)
             if not ctx.login_suppressed:
-                ctx.user = await resolve_user(services, session, api_request.cookies,
-                                              api_request.client_ip, now)
+                user = await resolve_user(services, session, api_request.cookies, api_request.client_ip, now)
+                if user is not None:
+                    ctx.user = user
             spec = self.registry.actions[main["action"]]
             module_path = spec.path
             self._asserts(ctx, main)

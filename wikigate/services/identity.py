@@ -20,28 +20,30 @@ def remember_token(secret_key: str, user_id: int, user_token: str) -> str:
 
 
 async def resolve_user(services: "Services", session: Session, cookies: dict[str, str], ip: str,
-                       now: float) -> User:
+                       now: float) -> User | None:
+    """The logged-in user of this session, or None for an anonymous request."""
     settings = services.settings
     user_id = session.user_id
     if not user_id:
         user_id = _remembered_user_id(cookies, settings.cookie_prefix)
     if not user_id:
-        return build_user(None, [], settings, now, ip=ip)
+        return None
     found = await services.users.with_groups(user_id)
     if found is None:
-        session.renew() if session.user_id else None
-        return build_user(None, [], settings, now, ip=ip)
+        if session.user_id:
+            session.renew()
+        return None
     record, memberships = found
     if session.user_id:
         # A changed account token (password change, logout everywhere) ends old sessions.
         if not hmac.compare_digest(session.get("user_token", ""), record.token):
             session.renew()
-            return build_user(None, [], settings, now, ip=ip)
+            return None
     else:
         cookie = cookies.get(f"{settings.cookie_prefix}Token", "")
         expected = remember_token(settings.secret_key, record.id, record.token)
         if not hmac.compare_digest(cookie, expected):
-            return build_user(None, [], settings, now, ip=ip)
+            return None
         start_login_session(session, record.id, record.token, remember=True)
     bot_app_id = session.get("bot_app_id")
     grants = tuple(session.get("bot_grants", ()))
