@@ -231,3 +231,54 @@ async def test_invalidparammix_and_one_of(api: Api) -> None:
     assert both["error"]["info"] == 'The parameters "title" and "pageid" can not be used together.'
     neither = (await api.post(action="protect", protections="edit=sysop", token=token)).json()
     assert neither["error"]["info"] == 'One of the parameters "title" and "pageid" is required.'
+
+
+async def test_an_escaping_exception_is_an_internal_api_error(api: Api, services, monkeypatch, caplog) -> None:  # type: ignore[no-untyped-def]
+    spec = services.registry.query["meta"]["siteinfo"]
+
+    async def broken(*_: object) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setitem(services.registry.query["meta"], "siteinfo", type(spec)(**{
+        **{name: getattr(spec, name) for name in spec.__slots__}, "execute": broken}))
+    response = await api.get(action="query", meta="siteinfo")
+    assert response.status_code == 200
+    assert response.headers["MediaWiki-API-Error"] == "internal_api_error_RuntimeError"
+    error = response.json()["error"]
+    assert error["code"] == "internal_api_error_RuntimeError" and error["errorclass"] == "RuntimeError"
+    assert error["info"].startswith("[" + response.headers["X-Request-Id"] + "]")
+    assert "disk on fire" not in response.text  # no internals leak to the client
+    assert any("internal error" in record.message for record in caplog.records)
+
+
+async def test_session_cookie_is_secure_over_https(app, client) -> None:  # type: ignore[no-untyped-def]
+    import httpx
+
+    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50002))
+    async with httpx.AsyncClient(transport=transport, base_url="https://wiki.test") as client:
+        response = await client.get("/w/api.php", params={"action": "query", "meta": "tokens", "type": "login",
+                                                          "format": "json"})
+    cookie = response.headers["set-cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie
+
+
+async def test_samesite_is_configurable(settings, clock) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    import httpx
+
+    from wikigate.app import build_services, create_app
+
+    strict = replace(settings, cookie_samesite="Strict")
+    services = await build_services(strict, clock=clock)
+    app = create_app(strict, services=services)
+    try:
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50003))
+            async with httpx.AsyncClient(transport=transport, base_url="http://wiki.test") as client:
+                response = await client.get("/w/api.php", params={"action": "query", "meta": "tokens",
+                                                                  "type": "login", "format": "json"})
+        assert "SameSite=strict" in response.headers["set-cookie"]
+        assert "Secure" not in response.headers["set-cookie"]
+    finally:
+        await services.close()
