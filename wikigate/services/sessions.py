@@ -8,6 +8,7 @@ defeats session fixation.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import secrets
@@ -114,13 +115,17 @@ class SessionStore:
         return Session(id="", cookie_name=self.cookie_name)
 
     async def save(self, session: Session) -> None:
+        writes = []
         if session.destroyed_ids:
-            await self._kv.delete(*(KEY_PREFIX + old for old in session.destroyed_ids))
+            writes.append(self._kv.delete(*(KEY_PREFIX + old for old in session.destroyed_ids)))
             session.destroyed_ids.clear()
         if session.persisted and session.dirty:
             session.data["expires"] = self._clock.now() + self._settings.session_expiry
-            await self._kv.set(KEY_PREFIX + session.id, json.dumps(session.data), self._settings.session_expiry)
+            writes.append(self._kv.set(KEY_PREFIX + session.id, json.dumps(session.data),
+                                       self._settings.session_expiry))
             session.dirty = False
+        # Together, so a store that batches writes commits a rotation at once.
+        await asyncio.gather(*writes)
 
     async def delete(self, session_id: str) -> None:
         await self._kv.delete(KEY_PREFIX + session_id)

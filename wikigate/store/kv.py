@@ -162,7 +162,7 @@ class SqliteStore:
         self._direct = direct
         self._clock = clock
         self._writes = 0
-        self._pending: dict[str, tuple[str, float]] = {}
+        self._pending: dict[str, tuple[str, float] | None] = {}  # None: delete the key
         self._waiters: list[asyncio.Future[None]] = []
         self._flusher: asyncio.Task[None] | None = None
 
@@ -173,7 +173,14 @@ class SqliteStore:
         return str(row["value"])
 
     async def set(self, key: str, value: str, ttl: float) -> None:
-        self._pending[key] = (value, self._clock.now() + ttl)
+        await self._enqueue({key: (value, self._clock.now() + ttl)})
+
+    async def delete(self, *keys: str) -> None:
+        if keys:
+            await self._enqueue(dict.fromkeys(keys))
+
+    async def _enqueue(self, changes: dict[str, tuple[str, float] | None]) -> None:
+        self._pending.update(changes)
         waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiters.append(waiter)
         if self._flusher is None:
@@ -185,7 +192,8 @@ class SqliteStore:
             while self._pending:
                 batch, waiters = self._pending, self._waiters
                 self._pending, self._waiters = {}, []
-                rows = [(key, value, expires) for key, (value, expires) in batch.items()]
+                rows = [(key, *change) for key, change in batch.items() if change is not None]
+                gone = [(key,) for key, change in batch.items() if change is None]
                 now = self._clock.now()
                 self._writes += len(rows)
                 # About every thousandth write also sweeps expired rows, so the
@@ -193,6 +201,7 @@ class SqliteStore:
                 sweep = self._writes // 1000 != (self._writes - len(rows)) // 1000
 
                 def write(connection: sqlite3.Connection) -> None:
+                    connection.executemany("DELETE FROM objectcache WHERE key = ?", gone)
                     connection.executemany(_SQLITE_UPSERT, rows)
                     if sweep:
                         connection.execute("DELETE FROM objectcache WHERE expires <= ?", (now,))
@@ -209,12 +218,6 @@ class SqliteStore:
                         waiter.set_result(None)
         finally:
             self._flusher = None
-
-    async def delete(self, *keys: str) -> None:
-        if keys:
-            await self._direct.write(
-                lambda connection: connection.executemany("DELETE FROM objectcache WHERE key = ?",
-                                                          [(key,) for key in keys]))
 
     async def incr(self, key: str, ttl: float) -> int:
         now = self._clock.now()
