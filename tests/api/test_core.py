@@ -282,3 +282,20 @@ async def test_samesite_is_configurable(settings, clock) -> None:  # type: ignor
         assert "Secure" not in response.headers["set-cookie"]
     finally:
         await services.close()
+
+
+async def test_cache_headers_follow_maxage_and_the_module(api: Api) -> None:
+    public = await api.get(action="query", meta="siteinfo", maxage="60", smaxage="30")
+    assert public.headers["Cache-Control"] == "s-maxage=30, max-age=60, public"
+    assert public.headers["Vary"] == "Accept-Encoding, Treat-as-Untrusted, Cookie"
+    private = await api.get(action="query", meta="tokens", maxage="60")
+    assert private.headers["Cache-Control"] == "private, must-revalidate, max-age=60"
+    mixed = await api.get(action="query", meta="siteinfo|userinfo", maxage="60")
+    assert mixed.headers["Cache-Control"] == "private, must-revalidate, max-age=60"
+    plain = await api.get(action="query", meta="siteinfo")
+    assert plain.headers["Cache-Control"] == "private, must-revalidate, max-age=0"
+
+
+async def test_responselanginfo(api: Api) -> None:
+    body = (await api.get(action="query", responselanginfo="1")).json()
+    assert body["uselang"] == "en" and body["errorlang"] == "en"

@@ -30,6 +30,8 @@ class ApiContext:
     headers: dict[str, str] = field(default_factory=dict)
     # Set when the request must run as anonymous (origin=*, Treat-as-Untrusted).
     login_suppressed: bool = False
+    # "public" only when the answer is the same for everyone (see Pipeline._cache_control).
+    cache_mode: str = "private"
 
     @property
     def settings(self):  # type: ignore[no-untyped-def]

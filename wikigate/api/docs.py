@@ -44,8 +44,11 @@ def param_info(param: Param, index: int, prefix: str, registry: "Registry", *, w
         if param.allow_all:
             entry["allspecifier"] = "*"
     entry["required"] = param.required
-    entry["sensitive"] = param.sensitive
-    entry["deprecated"] = param.deprecated
+    # Like MediaWiki, these flags appear only when set.
+    if param.sensitive:
+        entry["sensitive"] = True
+    if param.deprecated:
+        entry["deprecated"] = True
     if param.type == "limit":
         entry["min"] = 1
         entry["max"] = param.max
@@ -81,17 +84,20 @@ def module_info(spec: ModuleSpec, registry: "Registry", *, with_help: bool) -> d
         "classname": "Wikigate" + "".join(part.capitalize() for part in spec.path.split("+")),
         "path": spec.path,
     }
-    if spec.group:
-        entry["group"] = spec.group
+    group = spec.group or ("action" if spec.path != "main" else None)
+    if group:
+        entry["group"] = group
     entry.update({"prefix": spec.prefix, "source": "wikigate", "sourcename": "wikigate",
-                  "licensetag": "MIT", "licenselink": "", "internal": False,
-                  "readrights": spec.read, "writerights": spec.write, "mustbeposted": spec.must_post,
-                  "generator": spec.generator})
+                  "licensetag": "MIT", "licenselink": ""})
+    # Flags are present only when true: pywikibot tests `mustbeposted` by presence.
+    for flag, value in (("readrights", spec.read), ("writerights", spec.write),
+                        ("mustbeposted", spec.must_post), ("generator", spec.generator)):
+        if value:
+            entry[flag] = True
     if with_help:
         entry["description"] = spec.description
+        entry["examples"] = [{"query": query, "description": text} for query, text in spec.examples]
     entry["helpurls"] = []
-    entry["examples"] = [{"query": query, **({"description": text} if with_help else {})}
-                         for query, text in spec.examples]
     entry["parameters"] = [
         param_info(param, index, spec.prefix, registry, with_help=with_help)
         for index, param in enumerate(all_params(spec), start=1)

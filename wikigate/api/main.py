@@ -132,7 +132,9 @@ class Pipeline:
             if spec.must_post and not api_request.was_posted:
                 raise ApiError("mustbeposted", spec.name)
             ctx.module_path = spec.path
+            ctx.cache_mode = spec.cache_mode
             result = await spec.execute(ctx, params) or {}
+            ctx.headers["Cache-Control"] = self._cache_control(ctx, main)
             ctx.module_path = "main"
             self._unused_warning(ctx)
             self._echo(ctx, main, result)
@@ -277,6 +279,15 @@ class Pipeline:
             position = 1 if items and items[0][0] == "batchcomplete" else 0
             result.clear()
             result.update(dict(items[:position] + list(extra.items()) + items[position:]))
+
+    @staticmethod
+    def _cache_control(ctx: ApiContext, main: dict[str, Any]) -> str:
+        """MediaWiki's Cache-Control: public with s-maxage/max-age only when asked and allowed."""
+        maxage, smaxage = max(main["maxage"], 0), max(main["smaxage"], 0)
+        if ctx.cache_mode == "public" and (maxage or smaxage) and not ctx.login_suppressed:
+            ctx.headers["Vary"] = "Accept-Encoding, Treat-as-Untrusted, Cookie"
+            return f"s-maxage={smaxage}, max-age={maxage}, public"
+        return f"private, must-revalidate, max-age={maxage}"
 
     def _error_result(self, ctx: ApiContext, messages: list[ApiMessage], module_path: str) -> dict[str, Any]:
         docref = render(Message("apihelp-docref", (ctx.services.settings.api_url,)), "plaintext")

@@ -3,7 +3,8 @@
 A module file declares, at the top, `NAME`, `PARAMS` (a tuple, or a function
 of the registry for parameters whose values are other modules) and optionally `PREFIX`,
 `GROUP` (meta, list or prop for query submodules), `MUST_POST`, `WRITE`,
-`READ`, `TOKEN`, `GENERATOR`, `DESCRIPTION`, and defines `async def execute`.
+`READ`, `TOKEN`, `GENERATOR`, `CACHE_MODE`, `DESCRIPTION`, and defines
+`async def execute`.
 Adding a module means adding a file; nothing else lists modules.
 """
 
@@ -36,6 +37,8 @@ class ModuleSpec:
     description: str
     examples: tuple[tuple[str, str], ...]
     source: ModuleType
+    # How responses may be cached: "private" (the default) or "public" (same for everyone).
+    cache_mode: str = "private"
 
     def param_name(self, param: Param) -> str:
         return self.prefix + param.name
@@ -66,6 +69,7 @@ def _spec(module: ModuleType, registry: "Registry") -> ModuleSpec:
         description=getattr(module, "DESCRIPTION", (module.__doc__ or "").strip().splitlines()[0]),
         examples=tuple(getattr(module, "EXAMPLES", ())),
         source=module,
+        cache_mode=getattr(module, "CACHE_MODE", "private"),
     )
 
 

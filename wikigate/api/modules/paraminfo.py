@@ -77,4 +77,4 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
                 continue
             spec = found
         modules.append(module_info(spec, registry, with_help=with_help))
-    return {"paraminfo": {"modules": modules}}
+    return {"paraminfo": {"helpformat": params["helpformat"], "modules": modules}}

@@ -73,15 +73,19 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
         query.pageset = await build_pageset(ctx, titles_given=params["titles"], page_ids=params["pageids"])
     if params["generator"]:
         query.pageset = await _generate(ctx, params["generator"], query)
+    modes = {"private" if query.pageset is not None else "public"}
     for group in ("prop", "list", "meta"):
         for name in params[group]:
             spec = registry.query[group][name]
+            modes.add(spec.cache_mode)
             if spec.read and not ctx.has_right("read"):
                 continue
             ctx.module_path = spec.path
             sub_params = extract_params(ctx, spec.params, spec.prefix)
             await spec.execute(ctx, sub_params, query)
             ctx.module_path = "query"
+    # The answer is as private as its most private part.
+    ctx.cache_mode = "public" if modes == {"public"} else "private"
     if query.pageset is not None and (query.pageset.entries or query.pageset.bad_page_ids):
         _add_pages(ctx, query, params)
     result: dict[str, Any] = {}

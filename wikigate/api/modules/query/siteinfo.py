@@ -20,6 +20,7 @@ from wikigate.titles import LEGAL_TITLE_CHARS
 NAME = "siteinfo"
 GROUP = "meta"
 PREFIX = "si"
+CACHE_MODE = "public"
 DESCRIPTION = "Return general information about the site."
 PROPS = (
     "general", "namespaces", "namespacealiases", "specialpagealiases", "magicwords", "interwikimap",
