@@ -1,10 +1,14 @@
 """Editing pages, and what edits and protection share: page state, transclusions, watching.
 
-An edit runs twice through the same checks: once on a plain read, so the
-rate limiter (which writes to the key-value store, possibly the same SQLite
-file) is consulted outside any write transaction, and once more inside the
-transaction that saves, after the title is locked, so that two concurrent
-edits cannot both pass a check the first one invalidates.
+A request's reads and writes are synchronous functions run together by
+`run_transaction`: on SQLite that is one hand-off to the writer thread, with
+the write lock held only while the work runs. An edit runs twice through the
+same checks: once in a transaction of its own, so that the rate limiter
+(asynchronous, and writing to the key-value store, possibly the same SQLite
+file) is consulted only for an edit that would be allowed and outside any
+write transaction; and once more in the transaction that saves, after the
+title is locked, so that two concurrent edits cannot both pass a check the
+first one invalidates.
 """
 
 from __future__ import annotations
@@ -14,20 +18,27 @@ import math
 import re
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable, TypeVar
 
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.engine import Connection
 
 from wikigate import titles
 from wikigate.services.permissions import CascadeSource, Denial, PageState, permission_errors
 from wikigate.services.ratelimit import limit_exceeded
 from wikigate.services.users import User
-from wikigate.store.pages import PageRepository, RevisionRecord
+from wikigate.store.db import transaction
+from wikigate.store.pages import PageRecord, PageRepository, RevisionRecord, TitleProtection, is_active
 
 if TYPE_CHECKING:
     from wikigate.app import Services
 
+T = TypeVar("T")
 REPOSITORY = PageRepository()
+
+
+async def run_transaction(services: "Services", work: Callable[[Connection], T]) -> T:
+    """Run the synchronous `work` (reads, writes or both) as one transaction."""
+    return await transaction(services.engine, services.direct, work)
 
 
 class PageError(Exception):
@@ -74,22 +85,47 @@ def transclusions(text: str, namespaces: titles.Namespaces) -> list[titles.Title
 
 # -- page state -------------------------------------------------------------
 
-async def load_state(connection: AsyncConnection, services: "Services", title: titles.Title,
-                     now: float) -> PageState:
+def load_state(connection: Connection, services: "Services", title: titles.Title, now: float) -> PageState:
     """The title's page, unexpired protections and cascade sources as of `now`."""
-    repo = REPOSITORY
     if not title.can_exist:
         return PageState(title=title, page=None)
-    record = await repo.page_by_title(connection, title.namespace, title.dbkey)
-    restrictions = tuple(await repo.restrictions(connection, [record.id], now)) if record else ()
-    protection = None if record else await repo.title_protection(connection, title.namespace, title.dbkey, now)
+    record = REPOSITORY.page_by_title(connection, title.namespace, title.dbkey)
+    return _state(connection, services, title, record, now)[0]
+
+
+@dataclass(frozen=True, slots=True)
+class PageSnapshot:
+    """A title as a writer needs it, read once per transaction."""
+
+    state: PageState
+    latest: RevisionRecord | None
+    has_stored_title_protection: bool  # a protected_titles row, expired or not
+
+
+def load_snapshot(connection: Connection, services: "Services", title: titles.Title, now: float) -> PageSnapshot:
+    """`load_state`, with the page's current revision read in the same query as the page."""
+    if not title.can_exist:
+        return PageSnapshot(PageState(title=title, page=None), None, False)
+    found = REPOSITORY.page_with_latest(connection, title.namespace, title.dbkey)
+    record, latest = found if found is not None else (None, None)
+    state, stored = _state(connection, services, title, record, now)
+    return PageSnapshot(state, latest, stored is not None)
+
+
+def _state(connection: Connection, services: "Services", title: titles.Title, record: PageRecord | None,
+           now: float) -> tuple[PageState, TitleProtection | None]:
+    repo = REPOSITORY
+    restrictions = tuple(repo.restrictions(connection, [record.id], now)) if record else ()
+    stored = None if record else repo.stored_title_protection(connection, title.namespace, title.dbkey)
+    protection = stored if stored is not None and is_active(stored.expiry, now) else None
     sources = []
-    for source, text, restriction in await repo.cascading_sources(connection, now):
+    for source, text, restriction in repo.cascading_sources(connection, now):
         if title in transclusions(text, services.namespaces):
             source_title = services.namespaces.title(source.namespace, source.title)
             sources.append(CascadeSource(source_title, restriction))
-    return PageState(title=title, page=record, restrictions=restrictions, title_protection=protection,
-                     cascade_sources=tuple(sources))
+    state = PageState(title=title, page=record, restrictions=restrictions, title_protection=protection,
+                      cascade_sources=tuple(sources))
+    return state, stored
 
 
 # -- watching ---------------------------------------------------------------
@@ -99,8 +135,8 @@ def subject_key(title: titles.Title) -> tuple[int, str]:
     return title.subject_namespace, title.dbkey
 
 
-async def apply_watch(connection: AsyncConnection, user: User, title: titles.Title, mode: str,
-                      now: float, *, expiry: float | None = None) -> bool:
+def apply_watch(connection: Connection, user: User, title: titles.Title, mode: str,
+                now: float, *, expiry: float | None = None) -> bool:
     """Carry out a `watchlist` parameter; True when the page is watched afterwards.
 
     "preferences" watches, as the default preferences (watchdefault,
@@ -114,12 +150,12 @@ async def apply_watch(connection: AsyncConnection, user: User, title: titles.Tit
     namespace, dbkey = subject_key(title)
     repo = REPOSITORY
     if mode in (WatchMode.WATCH, WatchMode.PREFERENCES):
-        await repo.watch(connection, user.id, namespace, dbkey, expiry)
+        repo.watch(connection, user.id, namespace, dbkey, expiry)
         return True
     if mode == WatchMode.UNWATCH:
-        await repo.unwatch(connection, user.id, namespace, dbkey)
+        repo.unwatch(connection, user.id, namespace, dbkey)
         return False
-    return bool(await repo.watched(connection, user.id, [(namespace, dbkey)], now))
+    return bool(repo.watched(connection, user.id, [(namespace, dbkey)], now))
 
 
 # -- editing ----------------------------------------------------------------
@@ -168,9 +204,10 @@ def _new_text(request: EditRequest, current: str) -> str:
     return request.text or ""
 
 
-async def _check(connection: AsyncConnection, services: "Services", user: User, title: titles.Title,
-                 request: EditRequest, now: float) -> tuple[PageState, RevisionRecord | None]:
-    state = await load_state(connection, services, title, now)
+def _check(connection: Connection, services: "Services", user: User, title: titles.Title,
+           request: EditRequest, now: float) -> PageSnapshot:
+    snapshot = load_snapshot(connection, services, title, now)
+    state = snapshot.state
     if request.createonly and state.exists:
         raise PageError("apierror-articleexists")
     if request.nocreate and not state.exists:
@@ -180,14 +217,13 @@ async def _check(connection: AsyncConnection, services: "Services", user: User, 
         raise PageError(denials)
     if request.md5 is not None and hashlib.md5(_md5_input(request).encode("utf-8")).hexdigest() != request.md5:
         raise PageError("apierror-badmd5")
-    latest = await REPOSITORY.revision(connection, state.page.latest) if state.page else None
-    if latest is not None and await _conflicts(connection, user, request, latest):
+    latest = snapshot.latest
+    if latest is not None and _conflicts(connection, user, request, latest):
         raise PageError("apierror-editconflict")
-    return state, latest
+    return snapshot
 
 
-async def _conflicts(connection: AsyncConnection, user: User, request: EditRequest,
-                     latest: RevisionRecord) -> bool:
+def _conflicts(connection: Connection, user: User, request: EditRequest, latest: RevisionRecord) -> bool:
     """Whether the page changed under the editor since `basetimestamp`.
 
     Like MediaWiki: later revisions by the editor alone are no conflict, and
@@ -201,48 +237,57 @@ async def _conflicts(connection: AsyncConnection, user: User, request: EditReque
     if math.floor(latest.timestamp) <= math.floor(base):
         return False
     after_base = math.floor(base) + 1
-    authors = await REPOSITORY.revision_authors_since(connection, latest.page_id, after_base)
+    authors = REPOSITORY.revision_authors_since(connection, latest.page_id, after_base)
     if not user.is_anon and authors == {user.id}:
         return False
-    base_revision = await REPOSITORY.revision_before(connection, latest.page_id, after_base)
+    base_revision = REPOSITORY.revision_before(connection, latest.page_id, after_base)
     return base_revision is None or base_revision.text != latest.text
 
 
 async def edit(services: "Services", user: User, title: titles.Title, request: EditRequest, *,
                now: float, ip: str) -> EditOutcome:
     """Save a new revision of a page (creating it if needed), as `user` at `now`."""
-    async with services.engine.connect() as connection:
-        await _check(connection, services, user, title, request, now)
+
+    def check(connection: Connection) -> None:
+        _check(connection, services, user, title, request, now)
+
+    def save(connection: Connection) -> EditOutcome:
+        return _save(connection, services, user, title, request, now)
+
+    await run_transaction(services, check)
     if await limit_exceeded(services, user, "edit", ip):
         raise PageError("apierror-ratelimited")
+    return await run_transaction(services, save)
+
+
+def _save(connection: Connection, services: "Services", user: User, title: titles.Title,
+          request: EditRequest, now: float) -> EditOutcome:
     repo = REPOSITORY
-    async with services.engine.begin() as connection:
-        await repo.lock_title(connection, title.namespace, title.dbkey)
-        state, latest = await _check(connection, services, user, title, request, now)
-        current = latest.text if latest else ""
-        text = _new_text(request, current)
-        if state.page is not None and latest is not None and text == current:
-            watched = await apply_watch(connection, user, title, request.watchlist, now)
-            return EditOutcome(title, state.page.id, latest.id, None, False, watched)
-        created = state.page is None
-        page_id = (await repo.create_page(connection, title.namespace, title.dbkey, now)
-                   if state.page is None else state.page.id)
-        minor = (not created and request.minor and not request.notminor and user.has_right("minoredit"))
-        revision = await repo.add_revision(
-            connection, page_id=page_id, parent_id=latest.id if latest else None, text=text,
-            comment=request.summary, user_id=user.id, user_text=user.name, now=now, minor=minor,
-            is_new=created)
-        await repo.count_edit(connection, user.id)
-        if created:
-            # An existing page needs no create protection any more.
-            await repo.delete_title_protection(connection, title.namespace, title.dbkey)
-        watched = await apply_watch(connection, user, title, request.watchlist, now)
+    repo.lock_title(connection, title.namespace, title.dbkey)
+    snapshot = _check(connection, services, user, title, request, now)
+    record, latest = snapshot.state.page, snapshot.latest
+    current = latest.text if latest else ""
+    text = _new_text(request, current)
+    if record is not None and latest is not None and text == current:
+        watched = apply_watch(connection, user, title, request.watchlist, now)
+        return EditOutcome(title, record.id, latest.id, None, False, watched)
+    created = record is None
+    page_id = repo.create_page(connection, title.namespace, title.dbkey, now) if record is None else record.id
+    minor = (not created and request.minor and not request.notminor and user.has_right("minoredit"))
+    revision = repo.add_revision(
+        connection, page_id=page_id, parent_id=latest.id if latest else None, text=text,
+        comment=request.summary, user_id=user.id, user_text=user.name, now=now, minor=minor,
+        is_new=created)
+    repo.count_edit(connection, user.id)
+    if created and snapshot.has_stored_title_protection:
+        # An existing page needs no create protection any more.
+        repo.delete_title_protection(connection, title.namespace, title.dbkey)
+    watched = apply_watch(connection, user, title, request.watchlist, now)
     return EditOutcome(title, page_id, latest.id if latest else 0, revision, created, watched)
 
 
 async def revision_exists(services: "Services", rev_id: int) -> bool:
-    async with services.engine.connect() as connection:
-        return await REPOSITORY.revision(connection, rev_id) is not None
+    return await run_transaction(services, lambda connection: REPOSITORY.revision(connection, rev_id) is not None)
 
 
 async def resolve_title(services: "Services", title_text: str | None, page_id: int | None) -> titles.Title:
@@ -255,8 +300,7 @@ async def resolve_title(services: "Services", title_text: str | None, page_id: i
         if not title.can_exist:
             raise PageError("apierror-pagecannotexist")
         return title
-    async with services.engine.connect() as connection:
-        record = await REPOSITORY.page_by_id(connection, page_id or 0)
+    record = await run_transaction(services, lambda connection: REPOSITORY.page_by_id(connection, page_id or 0))
     if record is None:
         raise PageError("apierror-nosuchpageid", page_id)
     return services.namespaces.title(record.namespace, record.title)

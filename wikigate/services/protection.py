@@ -6,7 +6,8 @@ null revision (same text, minor, a comment describing the change) and the
 restrictions go to page_restrictions; on a missing title only `create` (and
 `upload` for files) applies, kept in protected_titles. Each change writes a
 protect/protect, protect/modify or protect/unprotect log entry. A request
-that changes nothing writes nothing.
+that changes nothing writes nothing but its watchlist change. The checks and
+the writes run together in one synchronous transaction.
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.engine import Connection
 
 from wikigate import timeutil, titles
 from wikigate.messages import Message, render
-from wikigate.services.pages import REPOSITORY, PageError, apply_watch, load_state
+from wikigate.services.pages import REPOSITORY, PageError, PageSnapshot, apply_watch, load_snapshot, run_transaction
 from wikigate.services.permissions import PageState, applicable_types, level_right, permission_errors, usable_levels
 from wikigate.services.users import User
 from wikigate.store.pages import Restriction, TitleProtection
@@ -94,32 +95,41 @@ def _same_second(a: float | None, b: float | None) -> bool:
 async def protect(services: "Services", user: User, title: titles.Title, values: list[str],
                   expiries: list[str], *, cascade: bool, reason: str, watchlist: str,
                   watchlist_expiry: float | None, now: float) -> ProtectOutcome:
+    def work(connection: Connection) -> ProtectOutcome:
+        return _protect(connection, services, user, title, values, expiries, cascade=cascade, reason=reason,
+                        watchlist=watchlist, watchlist_expiry=watchlist_expiry, now=now)
+
+    return await run_transaction(services, work)
+
+
+def _protect(connection: Connection, services: "Services", user: User, title: titles.Title, values: list[str],
+             expiries: list[str], *, cascade: bool, reason: str, watchlist: str,
+             watchlist_expiry: float | None, now: float) -> ProtectOutcome:
     settings = services.settings
-    repo = REPOSITORY
-    async with services.engine.begin() as connection:
-        await repo.lock_title(connection, title.namespace, title.dbkey)
-        state = await load_state(connection, services, title, now)
-        denials = permission_errors("protect", user, state, settings)
-        if denials:
-            raise PageError(denials)
-        requested = parse_protections(values, expiries, state, user, settings, now)
-        await apply_watch(connection, user, title, watchlist, now, expiry=watchlist_expiry)
-        wanted = {item.type: item for item in requested}
-        limits = {kind: wanted.get(kind, Protection(kind, "", None))
-                  for kind in applicable_types(title, state.exists, settings)}
-        current = _current(state)
-        if not _changed(limits, current, cascade, state):
-            return ProtectOutcome(title, tuple(requested), cascade, None)
-        was_protected = any(item.level for item in current.values())
-        if state.exists:
-            edit_level = limits["edit"].level if "edit" in limits else ""
-            cascading_rights = {level_right(level) for level in settings.cascading_restriction_levels}
-            cascade = cascade and level_right(edit_level) in cascading_rights
-        else:
-            cascade = False
-        action = ("unprotect" if not any(item.level for item in limits.values())
-                  else "modify" if was_protected else "protect")
-        log_id = await _save(connection, services, user, state, limits, cascade, reason, action, now)
+    REPOSITORY.lock_title(connection, title.namespace, title.dbkey)
+    snapshot = load_snapshot(connection, services, title, now)
+    state = snapshot.state
+    denials = permission_errors("protect", user, state, settings)
+    if denials:
+        raise PageError(denials)
+    requested = parse_protections(values, expiries, state, user, settings, now)
+    apply_watch(connection, user, title, watchlist, now, expiry=watchlist_expiry)
+    wanted = {item.type: item for item in requested}
+    limits = {kind: wanted.get(kind, Protection(kind, "", None))
+              for kind in applicable_types(title, state.exists, settings)}
+    current = _current(state)
+    if not _changed(limits, current, cascade, state):
+        return ProtectOutcome(title, tuple(requested), cascade, None)
+    was_protected = any(item.level for item in current.values())
+    if state.exists:
+        edit_level = limits["edit"].level if "edit" in limits else ""
+        cascading_rights = {level_right(level) for level in settings.cascading_restriction_levels}
+        cascade = cascade and level_right(edit_level) in cascading_rights
+    else:
+        cascade = False
+    action = ("unprotect" if not any(item.level for item in limits.values())
+              else "modify" if was_protected else "protect")
+    log_id = _save(connection, user, snapshot, limits, cascade, reason, action, now)
     return ProtectOutcome(title, tuple(requested), cascade, log_id)
 
 
@@ -143,35 +153,36 @@ def _changed(limits: dict[str, Protection], current: dict[str, Protection], casc
     return protecting and state.cascading != cascade
 
 
-async def _save(connection: AsyncConnection, services: "Services", user: User, state: PageState,
-                limits: dict[str, Protection], cascade: bool, reason: str, action: str, now: float) -> int:
+def _save(connection: Connection, user: User, snapshot: PageSnapshot, limits: dict[str, Protection],
+          cascade: bool, reason: str, action: str, now: float) -> int:
     repo = REPOSITORY
+    state = snapshot.state
     title = state.title
     active = [item for item in limits.values() if item.level]
     details: list[dict[str, Any]] = []
     if state.page is not None:
-        latest = await repo.revision(connection, state.page.latest)
+        latest = snapshot.latest
         assert latest is not None
-        await repo.add_revision(
+        repo.add_revision(
             connection, page_id=state.page.id, parent_id=latest.id, text=latest.text,
             comment=_null_revision_comment(title, action, active, cascade, reason), user_id=user.id,
             user_text=user.name, now=now, minor=True, is_new=False)
         rows = [Restriction(state.page.id, item.type, item.level, cascade and item.type == "edit", item.expiry)
                 for item in active]
-        await repo.replace_restrictions(connection, state.page.id, rows)
+        repo.replace_restrictions(connection, state.page.id, rows)
         details = [{"type": r.type, "level": r.level, "expiry": r.expiry, "cascade": r.cascade} for r in rows]
     else:
         create = limits.get("create")
         if create is not None and create.level:
-            await repo.set_title_protection(connection, TitleProtection(
+            repo.set_title_protection(connection, TitleProtection(
                 title.namespace, title.dbkey, user.id, user.name, reason, now, create.expiry, create.level))
             details = [{"type": "create", "level": create.level, "expiry": create.expiry}]
         else:
-            await repo.delete_title_protection(connection, title.namespace, title.dbkey)
+            repo.delete_title_protection(connection, title.namespace, title.dbkey)
     params: dict[str, Any] = {}
     if action != "unprotect":
         params = {"description": describe(active), "cascade": cascade, "details": details}
-    return await repo.add_log(
+    return repo.add_log(
         connection, type="protect", action=action, now=now, user_id=user.id, user_text=user.name,
         namespace=title.namespace, title=title.dbkey, page_id=state.page.id if state.page else 0,
         comment=reason, params=params)

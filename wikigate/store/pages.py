@@ -1,11 +1,13 @@
 """Pages, revisions, protections, the log and the watchlist.
 
-Every method takes the connection to run on, so a caller can put several of
-them into one transaction (an edit writes a page, a revision and a user's
-edit count together; a protect changes restrictions, a null revision and the
-log together). Expiries are compared with the caller's `now` in each query:
-an expired protection is ignored from its expiry instant on, with no job
-needed to delete it.
+Every method is synchronous and takes the connection to run on, so a caller
+can put a whole request's reads and writes into one `store.db.transaction`
+(an edit checks protections and writes a page, a revision and a user's edit
+count together; a protect changes restrictions, a null revision and the log
+together). On SQLite such a unit runs in one hand-off to the writer thread,
+instead of several thread hand-offs per statement through the asyncio layer.
+Expiries are compared with the caller's `now`: an expired protection is
+ignored from its expiry instant on, with no job needed to delete it.
 """
 
 from __future__ import annotations
@@ -15,10 +17,10 @@ import struct
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, delete, func, or_, select, tuple_, update
+from sqlalchemy import and_, bindparam, delete, func, or_, select, update
 from sqlalchemy import text as sql_text
-from sqlalchemy.engine import Row
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Row
 
 from wikigate.store.schema import logging as log_table
 from wikigate.store.schema import page, page_restrictions, protected_titles, revision, user, watchlist
@@ -94,8 +96,57 @@ def _active(expiry_column: Any, now: float) -> Any:
     return or_(expiry_column.is_(None), expiry_column > now)
 
 
+def is_active(expiry: float | None, now: float) -> bool:
+    """The same test as the queries make: in force until its expiry instant."""
+    return expiry is None or expiry > now
+
+
 def _record(cls: Any, row: Row) -> Any:
     return cls(**{name: row._mapping[name] for name in cls.__slots__})
+
+
+def _protected_titles_query() -> Any:
+    return select(protected_titles, func.coalesce(user.c.name, "").label("user_name")).select_from(
+        protected_titles.outerjoin(user, user.c.id == protected_titles.c.user_id))
+
+
+def _watch_statement(insert_into: Any) -> Any:
+    statement = insert_into(watchlist)
+    return statement.on_conflict_do_update(
+        index_elements=[watchlist.c.user_id, watchlist.c.namespace, watchlist.c.title],
+        set_={"expiry": statement.excluded.expiry},
+        where=watchlist.c.expiry.is_distinct_from(statement.excluded.expiry))
+
+
+# Building a Core statement costs several times more CPU than running it on
+# SQLite, so the statements of every edit and protect are built once here,
+# with bound parameters, and each request only executes them.
+_LOCK_TITLE = sql_text("SELECT pg_advisory_xact_lock(:key)")
+_PAGE_WITH_LATEST = (
+    select(page, *(column.label(f"rev_{column.name}") for column in revision.c))
+    .select_from(page.outerjoin(revision, revision.c.id == page.c.latest))
+    .where(page.c.namespace == bindparam("namespace"), page.c.title == bindparam("title")))
+_SET_LATEST = update(page).where(page.c.id == bindparam("page_id")).values(
+    latest=bindparam("new_latest"), len=bindparam("new_len"), touched=bindparam("new_touched"),
+    is_new=bindparam("new_is_new"))
+_COUNT_EDIT = update(user).where(user.c.id == bindparam("user_id")).values(editcount=user.c.editcount + 1)
+_RESTRICTIONS = (
+    select(page_restrictions)
+    .where(page_restrictions.c.page_id.in_(bindparam("page_ids", expanding=True)),
+           _active(page_restrictions.c.expiry, bindparam("now")))
+    .order_by(page_restrictions.c.page_id, page_restrictions.c.id))
+_DELETE_RESTRICTIONS = delete(page_restrictions).where(page_restrictions.c.page_id == bindparam("page_id"))
+_CASCADING_SOURCES = (
+    select(page, revision.c.text, page_restrictions.c.type.label("r_type"),
+           page_restrictions.c.level.label("r_level"), page_restrictions.c.expiry.label("r_expiry"))
+    .select_from(page_restrictions.join(page, page.c.id == page_restrictions.c.page_id)
+                 .join(revision, revision.c.id == page.c.latest))
+    .where(page_restrictions.c.cascade.is_(True), _active(page_restrictions.c.expiry, bindparam("now"))))
+_TITLE_PROTECTION = _protected_titles_query().where(
+    protected_titles.c.namespace == bindparam("namespace"), protected_titles.c.title == bindparam("title"))
+_DELETE_TITLE_PROTECTION = delete(protected_titles).where(
+    protected_titles.c.namespace == bindparam("namespace"), protected_titles.c.title == bindparam("title"))
+_WATCH = {"postgresql": _watch_statement(postgresql.insert), "sqlite": _watch_statement(sqlite.insert)}
 
 
 class PageRepository:
@@ -103,64 +154,66 @@ class PageRepository:
 
     # -- locking ---------------------------------------------------------------
 
-    async def lock_title(self, connection: AsyncConnection, namespace: int, dbkey: str) -> None:
+    def lock_title(self, connection: Connection, namespace: int, dbkey: str) -> None:
         """Serialise writers of one title until the transaction ends.
 
         PostgreSQL takes a transaction-scoped advisory lock keyed by the title,
-        which also covers a title that has no page row yet. SQLite has one
-        writer at a time: a no-op write takes that lock now, before anything
-        is read, so the reads that follow cannot go stale.
+        which also covers a title that has no page row yet. SQLite needs
+        nothing here: `store.db.transaction` begins with BEGIN IMMEDIATE, so
+        the transaction is the only writer from its first read on.
         """
         if connection.dialect.name == "postgresql":
             digest = hashlib.sha256(f"{namespace}:{dbkey}".encode()).digest()
-            key = struct.unpack(">q", digest[:8])[0]
-            await connection.execute(sql_text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
-        else:
-            await connection.execute(update(page).where(page.c.id == -1).values(touched=0))
+            connection.execute(_LOCK_TITLE, {"key": struct.unpack(">q", digest[:8])[0]})
 
     # -- pages and revisions ---------------------------------------------------
 
-    async def page_by_title(self, connection: AsyncConnection, namespace: int, dbkey: str) -> PageRecord | None:
-        row = (await connection.execute(
-            select(page).where(page.c.namespace == namespace, page.c.title == dbkey))).first()
+    def page_by_title(self, connection: Connection, namespace: int, dbkey: str) -> PageRecord | None:
+        row = connection.execute(
+            select(page).where(page.c.namespace == namespace, page.c.title == dbkey)).first()
         return None if row is None else _record(PageRecord, row)
 
-    async def page_by_id(self, connection: AsyncConnection, page_id: int) -> PageRecord | None:
-        row = (await connection.execute(select(page).where(page.c.id == page_id))).first()
+    def page_by_id(self, connection: Connection, page_id: int) -> PageRecord | None:
+        row = connection.execute(select(page).where(page.c.id == page_id)).first()
         return None if row is None else _record(PageRecord, row)
 
-    async def pages_by_ids(self, connection: AsyncConnection, page_ids: list[int]) -> dict[int, PageRecord]:
-        if not page_ids:
-            return {}
-        rows = await connection.execute(select(page).where(page.c.id.in_(page_ids)))
-        return {row.id: _record(PageRecord, row) for row in rows}
+    def page_with_latest(self, connection: Connection, namespace: int,
+                         dbkey: str) -> tuple[PageRecord, RevisionRecord | None] | None:
+        """A page and its current revision, in one query."""
+        row = connection.execute(_PAGE_WITH_LATEST, {"namespace": namespace, "title": dbkey}).first()
+        if row is None:
+            return None
+        fields = row._mapping
+        latest = None if fields["rev_id"] is None else RevisionRecord(
+            **{name: fields[f"rev_{name}"] for name in RevisionRecord.__slots__})
+        return _record(PageRecord, row), latest
 
-    async def revision(self, connection: AsyncConnection, rev_id: int) -> RevisionRecord | None:
-        row = (await connection.execute(select(revision).where(revision.c.id == rev_id))).first()
+    def revision(self, connection: Connection, rev_id: int) -> RevisionRecord | None:
+        row = connection.execute(select(revision).where(revision.c.id == rev_id)).first()
         return None if row is None else _record(RevisionRecord, row)
 
-    async def revisions_by_ids(self, connection: AsyncConnection, rev_ids: list[int]) -> list[RevisionRecord]:
+    def revisions_by_ids(self, connection: Connection, rev_ids: list[int]) -> list[RevisionRecord]:
         if not rev_ids:
             return []
-        rows = await connection.execute(select(revision).where(revision.c.id.in_(rev_ids)))
+        rows = connection.execute(select(revision).where(revision.c.id.in_(rev_ids)))
         return [_record(RevisionRecord, row) for row in rows]
 
-    async def revision_before(self, connection: AsyncConnection, page_id: int, before: float) -> RevisionRecord | None:
+    def revision_before(self, connection: Connection, page_id: int, before: float) -> RevisionRecord | None:
         """The page's newest revision saved before `before`."""
-        row = (await connection.execute(
+        row = connection.execute(
             select(revision).where(revision.c.page_id == page_id, revision.c.timestamp < before)
-            .order_by(revision.c.timestamp.desc(), revision.c.id.desc()).limit(1))).first()
+            .order_by(revision.c.timestamp.desc(), revision.c.id.desc()).limit(1)).first()
         return None if row is None else _record(RevisionRecord, row)
 
-    async def revision_authors_since(self, connection: AsyncConnection, page_id: int, since: float) -> set[int]:
+    def revision_authors_since(self, connection: Connection, page_id: int, since: float) -> set[int]:
         """Ids of the users who saved revisions of the page at or after `since`."""
-        rows = await connection.execute(
+        rows = connection.execute(
             select(revision.c.user_id).where(revision.c.page_id == page_id, revision.c.timestamp >= since).distinct())
         return {row.user_id for row in rows}
 
-    async def page_revisions(self, connection: AsyncConnection, page_id: int, *, newest_first: bool,
-                             limit: int, start_id: int | None = None, start: float | None = None,
-                             end: float | None = None) -> list[RevisionRecord]:
+    def page_revisions(self, connection: Connection, page_id: int, *, newest_first: bool,
+                       limit: int, start_id: int | None = None, start: float | None = None,
+                       end: float | None = None) -> list[RevisionRecord]:
         """A page's revisions in history order, from `start_id` (a continuation) on."""
         order = (revision.c.timestamp.desc(), revision.c.id.desc()) if newest_first else (
             revision.c.timestamp.asc(), revision.c.id.asc())
@@ -171,96 +224,74 @@ class PageRepository:
             conditions.append(revision.c.timestamp <= start if newest_first else revision.c.timestamp >= start)
         if end is not None:
             conditions.append(revision.c.timestamp >= end if newest_first else revision.c.timestamp <= end)
-        rows = await connection.execute(select(revision).where(*conditions).order_by(*order).limit(limit))
+        rows = connection.execute(select(revision).where(*conditions).order_by(*order).limit(limit))
         return [_record(RevisionRecord, row) for row in rows]
 
-    async def create_page(self, connection: AsyncConnection, namespace: int, dbkey: str, now: float) -> int:
-        result = await connection.execute(page.insert().values(
-            namespace=namespace, title=dbkey, latest=0, len=0, touched=now, is_new=True))
+    def create_page(self, connection: Connection, namespace: int, dbkey: str, now: float) -> int:
+        result = connection.execute(page.insert(), {
+            "namespace": namespace, "title": dbkey, "latest": 0, "len": 0, "touched": now, "is_new": True})
         return int(result.inserted_primary_key[0])
 
-    async def add_revision(self, connection: AsyncConnection, *, page_id: int, parent_id: int | None,
-                           text: str, comment: str, user_id: int, user_text: str, now: float,
-                           minor: bool, is_new: bool) -> RevisionRecord:
+    def add_revision(self, connection: Connection, *, page_id: int, parent_id: int | None,
+                     text: str, comment: str, user_id: int, user_text: str, now: float,
+                     minor: bool, is_new: bool) -> RevisionRecord:
         """Store a revision and make it the page's latest."""
         length = len(text.encode("utf-8"))
         values = {"page_id": page_id, "parent_id": parent_id, "text": text, "comment": comment,
                   "user_id": user_id, "user_text": user_text, "timestamp": now, "minor": minor,
                   "len": length, "sha1": sha1_hex(text)}
-        result = await connection.execute(revision.insert().values(**values))
-        rev_id = int(result.inserted_primary_key[0])
-        await connection.execute(update(page).where(page.c.id == page_id).values(
-            latest=rev_id, len=length, touched=now, is_new=is_new))
+        rev_id = int(connection.execute(revision.insert(), values).inserted_primary_key[0])
+        connection.execute(_SET_LATEST, {"page_id": page_id, "new_latest": rev_id, "new_len": length,
+                                         "new_touched": now, "new_is_new": is_new})
         return RevisionRecord(id=rev_id, **values)  # type: ignore[arg-type]
 
-    async def count_edit(self, connection: AsyncConnection, user_id: int) -> None:
+    def count_edit(self, connection: Connection, user_id: int) -> None:
         if user_id:
-            await connection.execute(update(user).where(user.c.id == user_id).values(editcount=user.c.editcount + 1))
+            connection.execute(_COUNT_EDIT, {"user_id": user_id})
 
     # -- protection ------------------------------------------------------------
 
-    async def restrictions(self, connection: AsyncConnection, page_ids: list[int], now: float) -> list[Restriction]:
+    def restrictions(self, connection: Connection, page_ids: list[int], now: float) -> list[Restriction]:
         """Unexpired restrictions of the pages, ordered by page and type."""
         if not page_ids:
             return []
-        rows = await connection.execute(
-            select(page_restrictions).where(page_restrictions.c.page_id.in_(page_ids),
-                                            _active(page_restrictions.c.expiry, now))
-            .order_by(page_restrictions.c.page_id, page_restrictions.c.id))
+        rows = connection.execute(_RESTRICTIONS, {"page_ids": page_ids, "now": now})
         return [_record(Restriction, row) for row in rows]
 
-    async def replace_restrictions(self, connection: AsyncConnection, page_id: int,
-                                   restrictions: list[Restriction]) -> None:
-        await connection.execute(delete(page_restrictions).where(page_restrictions.c.page_id == page_id))
-        for item in restrictions:
-            await connection.execute(page_restrictions.insert().values(
-                page_id=page_id, type=item.type, level=item.level, cascade=item.cascade, expiry=item.expiry))
+    def replace_restrictions(self, connection: Connection, page_id: int,
+                             restrictions: list[Restriction]) -> None:
+        connection.execute(_DELETE_RESTRICTIONS, {"page_id": page_id})
+        if restrictions:
+            connection.execute(page_restrictions.insert(), [
+                {"page_id": page_id, "type": item.type, "level": item.level, "cascade": item.cascade,
+                 "expiry": item.expiry} for item in restrictions])
 
-    async def cascading_sources(self, connection: AsyncConnection, now: float) -> list[tuple[PageRecord, str, Restriction]]:
+    def cascading_sources(self, connection: Connection, now: float) -> list[tuple[PageRecord, str, Restriction]]:
         """Pages whose unexpired protection cascades, with their current text."""
-        rows = await connection.execute(
-            select(page, revision.c.text, page_restrictions.c.type.label("r_type"),
-                   page_restrictions.c.level.label("r_level"), page_restrictions.c.expiry.label("r_expiry"))
-            .select_from(page_restrictions.join(page, page.c.id == page_restrictions.c.page_id)
-                         .join(revision, revision.c.id == page.c.latest))
-            .where(page_restrictions.c.cascade.is_(True), _active(page_restrictions.c.expiry, now)))
+        rows = connection.execute(_CASCADING_SOURCES, {"now": now})
         return [(_record(PageRecord, row), row.text,
                  Restriction(row.id, row.r_type, row.r_level, True, row.r_expiry)) for row in rows]
 
-    async def title_protection(self, connection: AsyncConnection, namespace: int, dbkey: str,
-                               now: float) -> TitleProtection | None:
-        found = await self.title_protections(connection, [(namespace, dbkey)], now)
-        return found.get((namespace, dbkey))
+    def stored_title_protection(self, connection: Connection, namespace: int,
+                                dbkey: str) -> TitleProtection | None:
+        """The title's create protection row, expired or not (see `is_active`)."""
+        row = connection.execute(_TITLE_PROTECTION, {"namespace": namespace, "title": dbkey}).first()
+        return None if row is None else _title_protection(row)
 
-    async def title_protections(self, connection: AsyncConnection, keys: list[tuple[int, str]],
-                                now: float) -> dict[tuple[int, str], TitleProtection]:
-        if not keys:
-            return {}
-        query = self._protected_titles_query().where(
-            tuple_(protected_titles.c.namespace, protected_titles.c.title).in_(keys),
-            _active(protected_titles.c.expiry, now))
-        return {(row.namespace, row.title): _title_protection(row) for row in await connection.execute(query)}
+    def set_title_protection(self, connection: Connection, protection: TitleProtection) -> None:
+        self.delete_title_protection(connection, protection.namespace, protection.title)
+        connection.execute(protected_titles.insert(), {
+            "namespace": protection.namespace, "title": protection.title, "user_id": protection.user_id,
+            "reason": protection.reason, "timestamp": protection.timestamp, "expiry": protection.expiry,
+            "level": protection.level})
 
-    @staticmethod
-    def _protected_titles_query() -> Any:
-        return select(protected_titles, func.coalesce(user.c.name, "").label("user_name")).select_from(
-            protected_titles.outerjoin(user, user.c.id == protected_titles.c.user_id))
+    def delete_title_protection(self, connection: Connection, namespace: int, dbkey: str) -> None:
+        connection.execute(_DELETE_TITLE_PROTECTION, {"namespace": namespace, "title": dbkey})
 
-    async def set_title_protection(self, connection: AsyncConnection, protection: TitleProtection) -> None:
-        await self.delete_title_protection(connection, protection.namespace, protection.title)
-        await connection.execute(protected_titles.insert().values(
-            namespace=protection.namespace, title=protection.title, user_id=protection.user_id,
-            reason=protection.reason, timestamp=protection.timestamp, expiry=protection.expiry,
-            level=protection.level))
-
-    async def delete_title_protection(self, connection: AsyncConnection, namespace: int, dbkey: str) -> None:
-        await connection.execute(delete(protected_titles).where(
-            protected_titles.c.namespace == namespace, protected_titles.c.title == dbkey))
-
-    async def list_protected_titles(self, connection: AsyncConnection, *, now: float, namespaces: list[int],
-                                    levels: list[str], newest_first: bool, limit: int,
-                                    start: float | None, end: float | None,
-                                    after: tuple[float, int, str] | None) -> list[TitleProtection]:
+    def list_protected_titles(self, connection: Connection, *, now: float, namespaces: list[int],
+                              levels: list[str], newest_first: bool, limit: int,
+                              start: float | None, end: float | None,
+                              after: tuple[float, int, str] | None) -> list[TitleProtection]:
         """Unexpired create protections in time order; `after` is a (time, ns, title) continuation."""
         p = protected_titles
         conditions = [_active(p.c.expiry, now)]
@@ -282,23 +313,23 @@ class PageRepository:
                     p.c.namespace > namespace, and_(p.c.namespace == namespace, p.c.title >= title)))))
         columns = (p.c.timestamp, p.c.namespace, p.c.title)
         order = [c.desc() for c in columns] if newest_first else [c.asc() for c in columns]
-        rows = await connection.execute(self._protected_titles_query().where(*conditions).order_by(*order).limit(limit))
+        rows = connection.execute(_protected_titles_query().where(*conditions).order_by(*order).limit(limit))
         return [_title_protection(row) for row in rows]
 
     # -- log -------------------------------------------------------------------
 
-    async def add_log(self, connection: AsyncConnection, *, type: str, action: str, now: float, user_id: int,
-                      user_text: str, namespace: int, title: str, page_id: int | None, comment: str,
-                      params: dict[str, Any]) -> int:
-        result = await connection.execute(log_table.insert().values(
-            type=type, action=action, timestamp=now, user_id=user_id, user_text=user_text,
-            namespace=namespace, title=title, page_id=page_id, comment=comment, params=params))
+    def add_log(self, connection: Connection, *, type: str, action: str, now: float, user_id: int,
+                user_text: str, namespace: int, title: str, page_id: int | None, comment: str,
+                params: dict[str, Any]) -> int:
+        result = connection.execute(log_table.insert(), {
+            "type": type, "action": action, "timestamp": now, "user_id": user_id, "user_text": user_text,
+            "namespace": namespace, "title": title, "page_id": page_id, "comment": comment, "params": params})
         return int(result.inserted_primary_key[0])
 
-    async def log_entries(self, connection: AsyncConnection, *, types: list[str], action: str | None,
-                          user_text: str | None, target: tuple[int, str] | None, namespace: int | None,
-                          newest_first: bool, limit: int, start: float | None, end: float | None,
-                          after: tuple[float, int] | None) -> list[LogEntry]:
+    def log_entries(self, connection: Connection, *, types: list[str], action: str | None,
+                    user_text: str | None, target: tuple[int, str] | None, namespace: int | None,
+                    newest_first: bool, limit: int, start: float | None, end: float | None,
+                    after: tuple[float, int] | None) -> list[LogEntry]:
         """Log entries in time order; `after` is a (time, id) continuation."""
         t = log_table
         conditions: list[Any] = []
@@ -323,29 +354,29 @@ class PageRepository:
             else:
                 conditions.append(or_(t.c.timestamp > when, and_(t.c.timestamp == when, t.c.id >= log_id)))
         order = (t.c.timestamp.desc(), t.c.id.desc()) if newest_first else (t.c.timestamp.asc(), t.c.id.asc())
-        rows = await connection.execute(select(t).where(*conditions).order_by(*order).limit(limit))
+        rows = connection.execute(select(t).where(*conditions).order_by(*order).limit(limit))
         return [_record(LogEntry, row) for row in rows]
 
     # -- watchlist -------------------------------------------------------------
 
-    async def watched(self, connection: AsyncConnection, user_id: int, keys: list[tuple[int, str]],
-                      now: float) -> set[tuple[int, str]]:
+    def watched(self, connection: Connection, user_id: int, keys: list[tuple[int, str]],
+                now: float) -> set[tuple[int, str]]:
         """Which of the subject titles the user watches (talk pages share their subject's entry)."""
         if not user_id or not keys:
             return set()
-        rows = await connection.execute(select(watchlist.c.namespace, watchlist.c.title).where(
+        rows = connection.execute(select(watchlist.c.namespace, watchlist.c.title).where(
             watchlist.c.user_id == user_id, _active(watchlist.c.expiry, now),
             or_(*(and_(watchlist.c.namespace == ns, watchlist.c.title == dbkey) for ns, dbkey in keys))))
         return {(row.namespace, row.title) for row in rows}
 
-    async def watch(self, connection: AsyncConnection, user_id: int, namespace: int, dbkey: str,
-                    expiry: float | None) -> None:
-        await self.unwatch(connection, user_id, namespace, dbkey)
-        await connection.execute(watchlist.insert().values(
-            user_id=user_id, namespace=namespace, title=dbkey, expiry=expiry))
+    def watch(self, connection: Connection, user_id: int, namespace: int, dbkey: str,
+              expiry: float | None) -> None:
+        """Watch the title until `expiry`; an entry that already says so is left unwritten."""
+        connection.execute(_WATCH[connection.dialect.name],
+                           {"user_id": user_id, "namespace": namespace, "title": dbkey, "expiry": expiry})
 
-    async def unwatch(self, connection: AsyncConnection, user_id: int, namespace: int, dbkey: str) -> None:
-        await connection.execute(delete(watchlist).where(
+    def unwatch(self, connection: Connection, user_id: int, namespace: int, dbkey: str) -> None:
+        connection.execute(delete(watchlist).where(
             watchlist.c.user_id == user_id, watchlist.c.namespace == namespace, watchlist.c.title == dbkey))
 
 

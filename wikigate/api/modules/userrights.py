@@ -2,20 +2,26 @@
 
 Groups the performer may not change are skipped without an error, as in
 MediaWiki; the answer lists only the groups actually added and removed.
-Any change is written to the rights log.
+Any change is written to the rights log. Reading the current groups, the
+changes and the log entry run as one transaction, so concurrent changes of
+one user's groups cannot work from the same stale list.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import delete, select
+from sqlalchemy.engine import Connection
+
 from wikigate import timeutil
 from wikigate.api.context import ApiContext
 from wikigate.api.errors import ApiError, ApiMessage
 from wikigate.api.params import Param, require_one_of, split_multi, check_change_tags
 from wikigate.config import IMPLICIT_GROUPS
-from wikigate.services.pages import REPOSITORY
+from wikigate.services.pages import REPOSITORY, run_transaction
 from wikigate.services.rights import changeable_groups
+from wikigate.store.schema import user_groups
 from wikigate.store.users import UserRecord
 from wikigate.titles import NS
 
@@ -102,27 +108,43 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
     is_self = target.id == performer.id
     addable = set(changeable["add"]) | (set(changeable["add-self"]) if is_self else set())
     removable = set(changeable["remove"]) | (set(changeable["remove-self"]) if is_self else set())
-    users = ctx.services.users
     now = ctx.now
-    old: dict[str, float | None] = {
-        m.group: m.expiry for m in await users.groups(target.id) if m.expiry is None or m.expiry > now}
-    removed = [g for g in dict.fromkeys(remove) if g in removable and g in old]
-    added = [g for g in add if g in addable and _adds_something(g, expiries[g], old, removable)]
-    new = {g: e for g, e in old.items() if g not in removed}
-    new.update({g: expiries[g] for g in added})
-    if new != old:
-        async with ctx.services.engine.begin() as connection:
-            for group in removed:
-                await users.remove_group(connection, target.id, group)
-            for group in added:
-                await users.set_group(connection, target.id, group, expiries[group])
-            await REPOSITORY.add_log(
-                connection, type="rights", action="rights", now=now, user_id=performer.id,
-                user_text=performer.name, namespace=NS.USER, title=target.name.replace(" ", "_"), page_id=0,
-                comment=params["reason"],
-                params={"oldgroups": sorted(old), "newgroups": sorted(new),
-                        "oldmetadata": _metadata(old), "newmetadata": _metadata(new)})
+
+    def change(connection: Connection) -> tuple[list[str], list[str]]:
+        old: dict[str, float | None] = {
+            group: expiry for group, expiry in _memberships(connection, target.id) if expiry is None or expiry > now}
+        removed = [g for g in dict.fromkeys(remove) if g in removable and g in old]
+        added = [g for g in add if g in addable and _adds_something(g, expiries[g], old, removable)]
+        new = {g: e for g, e in old.items() if g not in removed}
+        new.update({g: expiries[g] for g in added})
+        if new == old:
+            return added, removed
+        _write_groups(connection, target.id, removed, {g: expiries[g] for g in added})
+        REPOSITORY.add_log(
+            connection, type="rights", action="rights", now=now, user_id=performer.id,
+            user_text=performer.name, namespace=NS.USER, title=target.name.replace(" ", "_"), page_id=0,
+            comment=params["reason"],
+            params={"oldgroups": sorted(old), "newgroups": sorted(new),
+                    "oldmetadata": _metadata(old), "newmetadata": _metadata(new)})
+        return added, removed
+
+    added, removed = await run_transaction(ctx.services, change)
     return {"userrights": {"user": target.name, "userid": target.id, "added": added, "removed": removed}}
+
+
+def _memberships(connection: Connection, user_id: int) -> list[tuple[str, float | None]]:
+    rows = connection.execute(select(user_groups.c.group, user_groups.c.expiry)
+                              .where(user_groups.c.user_id == user_id))
+    return [(row.group, row.expiry) for row in rows]
+
+
+def _write_groups(connection: Connection, user_id: int, removed: list[str], added: dict[str, float | None]) -> None:
+    """Drop the removed groups and (re)write the added ones with their new expiries."""
+    connection.execute(delete(user_groups).where(user_groups.c.user_id == user_id,
+                                                 user_groups.c.group.in_([*removed, *added])))
+    if added:
+        connection.execute(user_groups.insert(), [
+            {"user_id": user_id, "group": group, "expiry": expiry} for group, expiry in added.items()])
 
 
 def _adds_something(group: str, expiry: float | None, old: dict[str, float | None], removable: set[str]) -> bool:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
+from sqlalchemy.engine import Connection
+
 from wikigate.api.context import ApiContext
 from wikigate.api.errors import ApiMessage
 from wikigate.api.formats import message_entry
@@ -68,13 +70,16 @@ async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
     services = ctx.services
     entries = [e for e in pageset.entries if e.invalid_reason is None and e.title is not None]
     keys = [pages.subject_key(e.title) for e in entries]
-    async with services.engine.connect() as connection:
-        need_state = "protection" in props or bool(params["testactions"])
-        states = {e.page_id: await pages.load_state(connection, services, e.title, ctx.now)
+    need_state = "protection" in props or bool(params["testactions"])
+
+    def read(connection: Connection) -> tuple[dict[int, PageState], set[tuple[int, str]], dict[tuple[int, str], int]]:
+        states = {e.page_id: pages.load_state(connection, services, e.title, ctx.now)
                   for e in entries if need_state and e.title.can_exist}
-        watched = (await pages.REPOSITORY.watched(connection, ctx.user.id, keys, ctx.now)
+        watched = (pages.REPOSITORY.watched(connection, ctx.user.id, keys, ctx.now)
                    if props & {"watched", "notificationtimestamp"} else set())
-        talk_rows = await _related_pages(connection, entries, props)
+        return states, watched, _related_pages(connection, entries, props)
+
+    states, watched, talk_rows = await pages.run_transaction(services, read)
     for entry in entries:
         title = entry.title
         info: dict[str, Any] = {}
@@ -151,7 +156,7 @@ def _associated(ctx: ApiContext, title: Title) -> Title | None:
     return ctx.services.namespaces.title(namespace, title.dbkey)
 
 
-async def _related_pages(connection: Any, entries: list[Any], props: set[str]) -> dict[tuple[int, str], int]:
+def _related_pages(connection: Connection, entries: list[Any], props: set[str]) -> dict[tuple[int, str], int]:
     """Page ids of the associated (talk or subject) pages, when asked for."""
     if not props & {"talkid", "subjectid"}:
         return {}
@@ -163,7 +168,7 @@ async def _related_pages(connection: Any, entries: list[Any], props: set[str]) -
         namespace = title.subject_namespace if title.is_talk else title.talk_namespace
         if namespace is None:
             continue
-        record = await pages.REPOSITORY.page_by_title(connection, namespace, title.dbkey)
+        record = pages.REPOSITORY.page_by_title(connection, namespace, title.dbkey)
         if record is not None:
             found[(namespace, title.dbkey)] = record.id
     return found

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select, tuple_
+from sqlalchemy.engine import Connection
 
 from wikigate.api.context import ApiContext
 from wikigate.api.errors import ApiError
 from wikigate.api.params import Param
-from wikigate.services.pages import REPOSITORY
+from wikigate.services.pages import REPOSITORY, run_transaction
 from wikigate.store.pages import LogEntry
 from wikigate.store.schema import page
 from wikigate.timeutil import format_expiry, parse_timestamp, to_iso, to_mw
@@ -90,12 +91,14 @@ async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
         entries: list[LogEntry] = []  # no change tags, and prefix search is off (as in miser mode)
         current_ids: dict[tuple[int, str], int] = {}
     else:
-        async with ctx.services.engine.connect() as connection:
-            entries = await REPOSITORY.log_entries(
+        def read(connection: Connection) -> tuple[list[LogEntry], dict[tuple[int, str], int]]:
+            found = REPOSITORY.log_entries(
                 connection, types=[log_type] if log_type else [], action=action, user_text=params["user"],
                 target=target, namespace=params["namespace"], newest_first=params["dir"] == "older",
                 limit=limit + 1, start=params["start"], end=params["end"], after=after)
-            current_ids = await _current_page_ids(connection, entries)
+            return found, _current_page_ids(connection, found)
+
+        entries, current_ids = await run_transaction(ctx.services, read)
     if len(entries) > limit:
         following = entries[limit]
         query.set_continue("lecontinue", f"{to_mw(following.timestamp)}|{following.id}")
@@ -104,11 +107,11 @@ async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
     query.data["logevents"] = [_item(ctx, entry, props, current_ids) for entry in entries]
 
 
-async def _current_page_ids(connection: Any, entries: list[LogEntry]) -> dict[tuple[int, str], int]:
+def _current_page_ids(connection: Connection, entries: list[LogEntry]) -> dict[tuple[int, str], int]:
     keys = list({(e.namespace, e.title) for e in entries})
     if not keys:
         return {}
-    rows = await connection.execute(
+    rows = connection.execute(
         select(page.c.id, page.c.namespace, page.c.title).where(tuple_(page.c.namespace, page.c.title).in_(keys)))
     return {(row.namespace, row.title): row.id for row in rows}
 
