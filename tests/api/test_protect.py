@@ -6,8 +6,10 @@ import asyncio
 from typing import Any
 
 import pytest
+from sqlalchemy import event
 
 from tests.helpers import logged_in
+from wikigate.services import pages as page_services
 
 
 NOW = 1_790_000_000.0  # the clock fixture's time: 2026-09-21T14:13:20Z
@@ -249,3 +251,62 @@ async def test_concurrent_protects_keep_one_consistent_state(sysop: Any) -> None
     assert entries[0]["params"]["details"][0]["level"] == info["protection"][0]["level"]
     levels_logged = [e["params"]["details"][0]["level"] for e in reversed(entries)]
     assert all(a != b for a, b in zip(levels_logged, levels_logged[1:]))
+
+
+class TransactionRecorder:
+    """The transactions of the page services, each as the verbs of its statements.
+
+    A regression guard for benchmark workload 6: the advisory lock that only
+    PostgreSQL takes is left out, so both backends give the same lists.
+    """
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.transactions: list[list[str]] = []
+        original = page_services.transaction
+
+        async def recorded(engine: Any, direct: Any, work: Any) -> Any:
+            verbs: list[str] = []
+            self.transactions.append(verbs)
+
+            def on_statement(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+                if "pg_advisory_xact_lock" not in statement:
+                    verbs.append(statement.split(None, 1)[0].upper())
+
+            def watched(connection: Any) -> Any:
+                event.listen(connection, "before_cursor_execute", on_statement)
+                try:
+                    return work(connection)
+                finally:
+                    event.remove(connection, "before_cursor_execute", on_statement)
+
+            return await original(engine, direct, watched)
+
+        monkeypatch.setattr(page_services, "transaction", recorded)
+
+    def take(self) -> list[list[str]]:
+        taken, self.transactions = self.transactions, []
+        return taken
+
+
+async def test_each_write_is_one_short_transaction(sysop: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    recorder = TransactionRecorder(monkeypatch)
+    token = await sysop.token()
+    recorder.take()
+    # The page with its latest revision, the title's create protection, the cascading protections.
+    reads = ["SELECT", "SELECT", "SELECT"]
+    body = (await sysop.post(action="edit", title="Fresh", text="new", token=token)).json()
+    assert body["edit"]["new"] == ""
+    # The checks alone (before the rate limiter), then the checks again and the writes:
+    # page, revision, page's latest, edit count, watchlist.
+    assert recorder.take() == [reads, reads + ["INSERT", "INSERT", "UPDATE", "UPDATE", "INSERT"]]
+
+    body = (await sysop.post(action="edit", title="Fresh", text="new", token=token)).json()
+    assert body["edit"]["nochange"] == ""
+    # An unchanged text writes nothing but the watchlist upsert, which leaves a same entry alone.
+    assert recorder.take() == [reads, reads + ["INSERT"]]
+
+    body = (await sysop.post(action="protect", title="Fresh", protections="edit=sysop|move=sysop",
+                             token=token)).json()
+    assert body["protect"]["protections"][0] == {"edit": "sysop", "expiry": "infinite"}
+    # Watchlist, null revision, page's latest, the restrictions replaced, the log entry.
+    assert recorder.take() == [reads + ["INSERT", "INSERT", "UPDATE", "DELETE", "INSERT", "INSERT"]]
