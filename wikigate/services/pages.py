@@ -26,7 +26,7 @@ from wikigate import titles
 from wikigate.services.permissions import CascadeSource, Denial, PageState, permission_errors
 from wikigate.services.ratelimit import limit_exceeded
 from wikigate.services.users import User
-from wikigate.store.db import transaction
+from wikigate.store.db import read, transaction
 from wikigate.store.pages import PageRecord, PageRepository, RevisionRecord, TitleProtection, is_active
 
 if TYPE_CHECKING:
@@ -39,6 +39,11 @@ REPOSITORY = PageRepository()
 async def run_transaction(services: "Services", work: Callable[[Connection], T]) -> T:
     """Run the synchronous `work` (reads, writes or both) as one transaction."""
     return await transaction(services.engine, services.direct, work)
+
+
+async def run_read(services: "Services", work: Callable[[Connection], T]) -> T:
+    """Run the synchronous, read-only `work`; on SQLite it takes no lock at all."""
+    return await read(services.engine, services.direct, work)
 
 
 class PageError(Exception):
@@ -254,7 +259,7 @@ async def edit(services: "Services", user: User, title: titles.Title, request: E
     def save(connection: Connection) -> EditOutcome:
         return _save(connection, services, user, title, request, now)
 
-    await run_transaction(services, check)
+    await run_read(services, check)
     if await limit_exceeded(services, user, "edit", ip):
         raise PageError("apierror-ratelimited")
     return await run_transaction(services, save)
@@ -287,7 +292,7 @@ def _save(connection: Connection, services: "Services", user: User, title: title
 
 
 async def revision_exists(services: "Services", rev_id: int) -> bool:
-    return await run_transaction(services, lambda connection: REPOSITORY.revision(connection, rev_id) is not None)
+    return await run_read(services, lambda connection: REPOSITORY.revision(connection, rev_id) is not None)
 
 
 async def resolve_title(services: "Services", title_text: str | None, page_id: int | None) -> titles.Title:
@@ -300,7 +305,7 @@ async def resolve_title(services: "Services", title_text: str | None, page_id: i
         if not title.can_exist:
             raise PageError("apierror-pagecannotexist")
         return title
-    record = await run_transaction(services, lambda connection: REPOSITORY.page_by_id(connection, page_id or 0))
+    record = await run_read(services, lambda connection: REPOSITORY.page_by_id(connection, page_id or 0))
     if record is None:
         raise PageError("apierror-nosuchpageid", page_id)
     return services.namespaces.title(record.namespace, record.title)

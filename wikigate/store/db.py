@@ -87,3 +87,11 @@ async def transaction(engine: AsyncEngine, direct: "DirectSqlite | None", work: 
         return await direct.run(work)
     async with engine.begin() as connection:
         return await connection.run_sync(work)
+
+
+async def read(engine: AsyncEngine, direct: "DirectSqlite | None", work: Callable[[Connection], T]) -> T:
+    """Run a synchronous, read-only unit of work: on SQLite on the event loop's thread, no lock taken."""
+    if direct is not None:
+        return direct.read(work)
+    async with engine.connect() as connection:
+        return await connection.run_sync(work)

@@ -11,10 +11,12 @@ Everything else keeps using the SQLAlchemy engine.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import fcntl
 import sqlite3
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import IO, Any, Callable, Iterator, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection as SyncConnection
@@ -65,6 +67,7 @@ class DirectSqlite:
         self._reader: sqlite3.Connection | None = None
         self._writer: sqlite3.Connection | None = None
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer")
+        self._lock_file: IO[bytes] | None = None
         # The same reads, for SQLAlchemy statements (types converted as usual).
         self._engine: Engine = create_engine(
             f"sqlite:///{path}", poolclass=StaticPool,
@@ -108,27 +111,52 @@ class DirectSqlite:
         """Run `work` with a SQLAlchemy connection in one immediate transaction on the writer thread."""
         return await asyncio.get_running_loop().run_in_executor(self._executor, self._run, work)
 
+    def read(self, work: Callable[[SyncConnection], T]) -> T:
+        """Run read-only `work` with a SQLAlchemy connection on the calling (event loop) thread."""
+        with self._engine.connect() as connection:
+            return work(connection)
+
     def _run(self, work: Callable[[SyncConnection], T]) -> T:
-        with self._write_engine.begin() as connection:
+        with self._process_lock(), self._write_engine.begin() as connection:
             return work(connection)
 
     def _transaction(self, work: Callable[[sqlite3.Connection], T]) -> T:
         if self._writer is None:
             self._writer = _connect(self._path, read_only=False)
         connection = self._writer
-        connection.execute("BEGIN IMMEDIATE")
-        try:
-            result = work(connection)
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
-        connection.execute("COMMIT")
+        with self._process_lock():
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                result = work(connection)
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
         return result
+
+    @contextlib.contextmanager
+    def _process_lock(self) -> Iterator[None]:
+        """Queue for the write lock across processes instead of SQLite's busy polling.
+
+        SQLite's busy handler sleeps in steps of up to 100 ms while another worker
+        process keeps re-taking the lock, which gave multi-second tails under
+        load; a blocking flock wakes the next writer as soon as the lock is free.
+        """
+        if self._lock_file is None:
+            self._lock_file = open(f"{self._path}.writer-lock", "a+b")  # noqa: SIM115
+        fcntl.flock(self._lock_file.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(self._lock_file.fileno(), fcntl.LOCK_UN)
 
     def close(self) -> None:
         self._executor.shutdown(wait=True)
         self._engine.dispose()
         self._write_engine.dispose()
+        if self._lock_file is not None:
+            self._lock_file.close()
+            self._lock_file = None
         for connection in (self._reader, self._writer):
             if connection is not None:
                 connection.close()

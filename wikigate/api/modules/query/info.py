@@ -79,7 +79,7 @@ async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
                    if props & {"watched", "notificationtimestamp"} else set())
         return states, watched, _related_pages(connection, entries, props)
 
-    states, watched, talk_rows = await pages.run_transaction(services, read)
+    states, watched, talk_rows = await pages.run_read(services, read)
     for entry in entries:
         title = entry.title
         info: dict[str, Any] = {}

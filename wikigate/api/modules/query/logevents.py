@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 from wikigate.api.context import ApiContext
 from wikigate.api.errors import ApiError
 from wikigate.api.params import Param
-from wikigate.services.pages import REPOSITORY, run_transaction
+from wikigate.services.pages import REPOSITORY, run_read
 from wikigate.store.pages import LogEntry
 from wikigate.store.schema import page
 from wikigate.timeutil import format_expiry, parse_timestamp, to_iso, to_mw
@@ -98,7 +98,7 @@ async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
                 limit=limit + 1, start=params["start"], end=params["end"], after=after)
             return found, _current_page_ids(connection, found)
 
-        entries, current_ids = await run_transaction(ctx.services, read)
+        entries, current_ids = await run_read(ctx.services, read)
     if len(entries) > limit:
         following = entries[limit]
         query.set_continue("lecontinue", f"{to_mw(following.timestamp)}|{following.id}")

@@ -7,7 +7,7 @@ from typing import Any
 from wikigate.api.context import ApiContext
 from wikigate.api.errors import ApiError, ApiMessage
 from wikigate.api.params import Param
-from wikigate.services.pages import REPOSITORY, run_transaction
+from wikigate.services.pages import REPOSITORY, run_read
 from wikigate.store.pages import RevisionRecord
 from wikigate.timeutil import parse_timestamp, to_iso, to_mw
 
@@ -123,7 +123,7 @@ async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
             await _history(ctx, params, query, good[0], props, slots)
         return
     latest_ids = [entry.row.latest for entry in good]
-    revisions = await run_transaction(ctx.services,
+    revisions = await run_read(ctx.services,
                                       lambda connection: REPOSITORY.revisions_by_ids(connection, latest_ids))
     by_page = {rev.page_id: rev for rev in revisions}
     for entry in good:
@@ -139,7 +139,7 @@ async def _history(ctx: ApiContext, params: dict[str, Any], query: Any, entry: A
     start, start_id = params["start"], params["startid"]
     if params["continue"] is not None:
         start, start_id = _parse_continue(params["continue"])
-    rows = await run_transaction(ctx.services, lambda connection: REPOSITORY.page_revisions(
+    rows = await run_read(ctx.services, lambda connection: REPOSITORY.page_revisions(
         connection, entry.page_id, newest_first=newest_first, limit=limit + 1, start_id=start_id,
         start=start, end=params["end"]))
     if params["user"] is not None:

@@ -7,7 +7,7 @@ from typing import Any
 from wikigate.api.context import ApiContext
 from wikigate.api.errors import ApiError
 from wikigate.api.params import Param
-from wikigate.services.pages import REPOSITORY, run_transaction, transclusions
+from wikigate.services.pages import REPOSITORY, run_read, transclusions
 from wikigate.titles import InvalidTitle, Title, parse_title
 
 NAME = "templates"
@@ -46,7 +46,7 @@ async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
         return
     good = pageset.good
     latest_ids = [entry.row.latest for entry in good]
-    revisions = await run_transaction(ctx.services,
+    revisions = await run_read(ctx.services,
                                       lambda connection: REPOSITORY.revisions_by_ids(connection, latest_ids))
     texts = {rev.page_id: rev.text for rev in revisions}
     wanted = _wanted(ctx, params["templates"])
