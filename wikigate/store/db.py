@@ -6,6 +6,8 @@ driver per backend and no second, synchronous connection path to maintain.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
@@ -14,7 +16,7 @@ from alembic.config import Config
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.sql import Executable
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 if TYPE_CHECKING:
     from wikigate.store.sqlite_direct import DirectSqlite
@@ -66,15 +68,22 @@ async def read_first(engine: AsyncEngine, direct: "DirectSqlite | None", stateme
     """One row of a read: straight from the SQLite file when possible, else through the pool."""
     if direct is not None:
         return direct.first(statement)
-    async with engine.connect() as connection:
+    async with _reading(engine) as connection:
         return (await connection.execute(statement)).first()
 
 
 async def read_all(engine: AsyncEngine, direct: "DirectSqlite | None", statement: Executable) -> list[Row[Any]]:
     if direct is not None:
         return direct.all(statement)
-    async with engine.connect() as connection:
+    async with _reading(engine) as connection:
         return list((await connection.execute(statement)).all())
+
+
+@contextlib.asynccontextmanager
+async def _reading(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A pooled connection for one-statement reads, without BEGIN and ROLLBACK round trips."""
+    async with engine.connect() as connection:
+        yield await connection.execution_options(isolation_level="AUTOCOMMIT")
 
 
 async def transaction(engine: AsyncEngine, direct: "DirectSqlite | None", work: Callable[[Connection], T]) -> T:

@@ -11,11 +11,12 @@ import asyncio
 import sqlite3
 from typing import Protocol
 
-from sqlalchemy import Integer, String, case, cast, delete, select
+from sqlalchemy import Integer, String, bindparam, case, cast, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from wikigate.clock import Clock
+from wikigate.store.db import read_first
 from wikigate.store.schema import objectcache
 from wikigate.store.sqlite_direct import DirectSqlite
 
@@ -52,6 +53,8 @@ class DatabaseStore:
         self._pending: dict[str, tuple[str, float]] = {}
         self._waiters: list[asyncio.Future[None]] = []
         self._flusher: asyncio.Task[None] | None = None
+        self._select = select(objectcache.c.value, objectcache.c.expires).where(
+            objectcache.c.key == bindparam("key"))
         insert = self._dialect.insert(objectcache)
         self._upsert = insert.on_conflict_do_update(
             index_elements=[objectcache.c.key],
@@ -59,9 +62,7 @@ class DatabaseStore:
         )
 
     async def get(self, key: str) -> str | None:
-        query = select(objectcache.c.value, objectcache.c.expires).where(objectcache.c.key == key)
-        async with self._engine.connect() as connection:
-            row = (await connection.execute(query)).first()
+        row = await read_first(self._engine, None, self._select.params(key=key))
         if row is None or (row.expires is not None and row.expires <= self._clock.now()):
             return None
         return row.value

@@ -7,7 +7,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -49,6 +49,14 @@ _WITH_GROUPS_SQL = (
 )
 
 
+# Built once: constructing a statement costs more than running it.
+_WITH_GROUPS = (
+    select(user, user_groups.c.group, user_groups.c.expiry)
+    .select_from(user.outerjoin(user_groups, user_groups.c.user_id == user.c.id))
+    .where(user.c.id == bindparam("user_id"))
+)
+
+
 class UserRepository:
     def __init__(self, engine: AsyncEngine, direct: DirectSqlite | None = None) -> None:
         self._engine = engine
@@ -78,13 +86,7 @@ class UserRepository:
             memberships = [GroupMembership(row["group"], row["group_expiry"]) for row in found
                            if row["group"] is not None]
             return _record(found[0]), memberships
-        query = (
-            select(user, user_groups.c.group, user_groups.c.expiry)
-            .select_from(user.outerjoin(user_groups, user_groups.c.user_id == user.c.id))
-            .where(user.c.id == user_id)
-        )
-        async with self._engine.connect() as connection:
-            rows = (await connection.execute(query)).all()
+        rows = await read_all(self._engine, None, _WITH_GROUPS.params(user_id=user_id))
         if not rows:
             return None
         groups = [GroupMembership(row.group, row.expiry) for row in rows if row.group is not None]
