@@ -11,6 +11,8 @@ every server process counts together.
 
 from __future__ import annotations
 
+import asyncio
+
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -53,8 +55,10 @@ class Throttle:
     async def hit(self, username: str | None, ip: str | None) -> ThrottleHit | None:
         """Count one attempt; the longest limit it goes over, or None when it may go ahead."""
         worst: ThrottleHit | None = None
-        for condition, key in self._keys(username, ip):
-            count = await self._kv.incr(key, condition["seconds"])
+        keys = self._keys(username, ip)
+        # The counters are independent: count them all at once.
+        counts = await asyncio.gather(*(self._kv.incr(key, condition["seconds"]) for condition, key in keys))
+        for (condition, _), count in zip(keys, counts):
             if count > condition["count"] and (worst is None or condition["seconds"] > worst.seconds):
                 worst = ThrottleHit(int(condition["count"]), int(condition["seconds"]))
         return worst

@@ -5,7 +5,6 @@ from __future__ import annotations
 import secrets
 import sqlite3
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.engine import Row
@@ -57,6 +56,10 @@ _WITH_GROUPS = (
 )
 
 
+_BY_ID = select(user).where(user.c.id == bindparam("user_id"))
+_BY_NAME = select(user).where(user.c.name == bindparam("name"))
+
+
 class UserRepository:
     def __init__(self, engine: AsyncEngine, direct: DirectSqlite | None = None) -> None:
         self._engine = engine
@@ -64,18 +67,16 @@ class UserRepository:
         self._direct = direct
 
     async def by_id(self, user_id: int) -> UserRecord | None:
-        return await self._one(user.c.id == user_id)
+        row = await read_first(self._engine, self._direct, _BY_ID.params(user_id=user_id))
+        return None if row is None else _record(row)
 
     async def by_name(self, name: str) -> UserRecord | None:
-        return await self._one(user.c.name == name)
+        row = await read_first(self._engine, self._direct, _BY_NAME.params(name=name))
+        return None if row is None else _record(row)
 
     async def by_email(self, email: str) -> list[UserRecord]:
         query = select(user).where(func.lower(user.c.email) == email.lower()).order_by(user.c.id)
         return [_record(row) for row in await read_all(self._engine, self._direct, query)]
-
-    async def _one(self, condition: Any) -> UserRecord | None:
-        row = await read_first(self._engine, self._direct, select(user).where(condition))
-        return None if row is None else _record(row)
 
     async def with_groups(self, user_id: int) -> tuple[UserRecord, list[GroupMembership]] | None:
         """The account and its stored groups in one round trip (the per-request lookup)."""
