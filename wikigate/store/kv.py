@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from sqlalchemy import Integer, String, bindparam, case, cast, delete, select
@@ -35,24 +36,76 @@ class KeyValueStore(Protocol):
     async def close(self) -> None: ...
 
 
+# A batch of changes by key: (value, expiry time) to write, or None to delete.
+Changes = dict[str, "tuple[str, float] | None"]
+
+
+class GroupCommit:
+    """Writes the changes that arrive while a transaction is in flight together in the next.
+
+    Each caller returns only once its own change is committed (or sees the
+    batch's error), so nothing is acknowledged early; under load one commit
+    serves many requests.
+    """
+
+    def __init__(self, write: Callable[[Changes], Awaitable[None]]) -> None:
+        self._write = write
+        self._pending: Changes = {}
+        self._waiters: list[asyncio.Future[None]] = []
+        self._flusher: asyncio.Task[None] | None = None
+
+    async def submit(self, changes: Changes) -> None:
+        self._pending.update(changes)
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        if self._flusher is None:
+            self._flusher = asyncio.ensure_future(self._flush())
+        await waiter
+
+    async def _flush(self) -> None:
+        try:
+            while self._pending:
+                batch, waiters = self._pending, self._waiters
+                self._pending, self._waiters = {}, []
+                try:
+                    await self._write(batch)
+                except Exception as error:  # every caller of this batch sees the failure
+                    for waiter in waiters:
+                        if not waiter.done():
+                            waiter.set_exception(error)
+                    continue
+                for waiter in waiters:
+                    if not waiter.done():
+                        waiter.set_result(None)
+        finally:
+            self._flusher = None
+
+
+class _Sweeper:
+    """About every thousandth write also sweeps expired rows, so the table stays
+    bounded without a background job."""
+
+    def __init__(self) -> None:
+        self._writes = 0
+
+    def due(self, count: int) -> bool:
+        before = self._writes
+        self._writes += count
+        return before // 1000 != self._writes // 1000
+
+
 class DatabaseStore:
-    """Rows in the `objectcache` table (through SQLAlchemy; used for PostgreSQL).
+    """Rows in the `objectcache` table through SQLAlchemy (used for PostgreSQL).
 
-    Expired rows read as missing and are purged lazily.
-
-    Writes are group-committed: the sets that arrive while a transaction is in
-    flight are written together by the next one, and each caller returns only
-    once its own row is committed. Under load one commit serves many requests.
+    Expired rows read as missing and are purged lazily; writes are group-committed.
     """
 
     def __init__(self, engine: AsyncEngine, clock: Clock) -> None:
         self._engine = engine
         self._clock = clock
         self._dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
-        self._writes = 0
-        self._pending: dict[str, tuple[str, float]] = {}
-        self._waiters: list[asyncio.Future[None]] = []
-        self._flusher: asyncio.Task[None] | None = None
+        self._sweeper = _Sweeper()
+        self._commits = GroupCommit(self._write)
         self._select = select(objectcache.c.value, objectcache.c.expires).where(
             objectcache.c.key == bindparam("key"))
         insert = self._dialect.insert(objectcache)
@@ -65,41 +118,26 @@ class DatabaseStore:
         row = await read_first(self._engine, None, self._select.params(key=key))
         if row is None or (row.expires is not None and row.expires <= self._clock.now()):
             return None
-        return row.value
+        return str(row.value)
 
     async def set(self, key: str, value: str, ttl: float) -> None:
-        self._pending[key] = (value, self._clock.now() + ttl)
-        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._waiters.append(waiter)
-        if self._flusher is None:
-            self._flusher = asyncio.ensure_future(self._flush())
-        await waiter
-
-    async def _flush(self) -> None:
-        try:
-            while self._pending:
-                batch, waiters = self._pending, self._waiters
-                self._pending, self._waiters = {}, []
-                rows = [{"key": key, "value": value, "expires": expires} for key, (value, expires) in batch.items()]
-                try:
-                    async with self._engine.begin() as connection:
-                        await connection.execute(self._upsert, rows)
-                except Exception as error:  # every caller of this batch sees the failure
-                    for waiter in waiters:
-                        if not waiter.done():
-                            waiter.set_exception(error)
-                    continue
-                for waiter in waiters:
-                    if not waiter.done():
-                        waiter.set_result(None)
-                await self._maybe_purge(len(rows))
-        finally:
-            self._flusher = None
+        await self._commits.submit({key: (value, self._clock.now() + ttl)})
 
     async def delete(self, *keys: str) -> None:
         if keys:
-            async with self._engine.begin() as connection:
-                await connection.execute(delete(objectcache).where(objectcache.c.key.in_(keys)))
+            await self._commits.submit(dict.fromkeys(keys))
+
+    async def _write(self, batch: Changes) -> None:
+        rows = [{"key": key, "value": change[0], "expires": change[1]}
+                for key, change in batch.items() if change is not None]
+        gone = [key for key, change in batch.items() if change is None]
+        async with self._engine.begin() as connection:
+            if gone:
+                await connection.execute(delete(objectcache).where(objectcache.c.key.in_(gone)))
+            if rows:
+                await connection.execute(self._upsert, rows)
+            if self._sweeper.due(len(rows)):
+                await connection.execute(delete(objectcache).where(objectcache.c.expires <= self._clock.now()))
 
     async def incr(self, key: str, ttl: float) -> int:
         now = self._clock.now()
@@ -127,17 +165,6 @@ class DatabaseStore:
     async def close(self) -> None:
         return None
 
-    async def _maybe_purge(self, count: int) -> None:
-        # About every thousandth write sweeps expired rows, so the table stays
-        # bounded without a background job.
-        before = self._writes
-        self._writes += count
-        if before // 1000 != self._writes // 1000:
-            async with self._engine.begin() as connection:
-                await connection.execute(
-                    delete(objectcache).where(objectcache.c.expires <= self._clock.now())
-                )
-
 
 _SQLITE_UPSERT = (
     "INSERT INTO objectcache (key, value, expires) VALUES (?, ?, ?) "
@@ -156,16 +183,14 @@ class SqliteStore:
     """The `objectcache` table of the SQLite database, read and written directly.
 
     Reads run on the event loop's thread; writes are group-committed on the
-    writer thread, so under load one transaction carries many requests' rows.
+    writer thread.
     """
 
     def __init__(self, direct: DirectSqlite, clock: Clock) -> None:
         self._direct = direct
         self._clock = clock
-        self._writes = 0
-        self._pending: dict[str, tuple[str, float] | None] = {}  # None: delete the key
-        self._waiters: list[asyncio.Future[None]] = []
-        self._flusher: asyncio.Task[None] | None = None
+        self._sweeper = _Sweeper()
+        self._commits = GroupCommit(self._write)
 
     async def get(self, key: str) -> str | None:
         row = self._direct.read_one("SELECT value, expires FROM objectcache WHERE key = ?", (key,))
@@ -174,51 +199,25 @@ class SqliteStore:
         return str(row["value"])
 
     async def set(self, key: str, value: str, ttl: float) -> None:
-        await self._enqueue({key: (value, self._clock.now() + ttl)})
+        await self._commits.submit({key: (value, self._clock.now() + ttl)})
 
     async def delete(self, *keys: str) -> None:
         if keys:
-            await self._enqueue(dict.fromkeys(keys))
+            await self._commits.submit(dict.fromkeys(keys))
 
-    async def _enqueue(self, changes: dict[str, tuple[str, float] | None]) -> None:
-        self._pending.update(changes)
-        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._waiters.append(waiter)
-        if self._flusher is None:
-            self._flusher = asyncio.ensure_future(self._flush())
-        await waiter
+    async def _write(self, batch: Changes) -> None:
+        rows = [(key, *change) for key, change in batch.items() if change is not None]
+        gone = [(key,) for key, change in batch.items() if change is None]
+        now = self._clock.now()
+        sweep = self._sweeper.due(len(rows))
 
-    async def _flush(self) -> None:
-        try:
-            while self._pending:
-                batch, waiters = self._pending, self._waiters
-                self._pending, self._waiters = {}, []
-                rows = [(key, *change) for key, change in batch.items() if change is not None]
-                gone = [(key,) for key, change in batch.items() if change is None]
-                now = self._clock.now()
-                self._writes += len(rows)
-                # About every thousandth write also sweeps expired rows, so the
-                # table stays bounded without a background job.
-                sweep = self._writes // 1000 != (self._writes - len(rows)) // 1000
+        def write(connection: sqlite3.Connection) -> None:
+            connection.executemany("DELETE FROM objectcache WHERE key = ?", gone)
+            connection.executemany(_SQLITE_UPSERT, rows)
+            if sweep:
+                connection.execute("DELETE FROM objectcache WHERE expires <= ?", (now,))
 
-                def write(connection: sqlite3.Connection) -> None:
-                    connection.executemany("DELETE FROM objectcache WHERE key = ?", gone)
-                    connection.executemany(_SQLITE_UPSERT, rows)
-                    if sweep:
-                        connection.execute("DELETE FROM objectcache WHERE expires <= ?", (now,))
-
-                try:
-                    await self._direct.write(write)
-                except Exception as error:  # every caller of this batch sees the failure
-                    for waiter in waiters:
-                        if not waiter.done():
-                            waiter.set_exception(error)
-                    continue
-                for waiter in waiters:
-                    if not waiter.done():
-                        waiter.set_result(None)
-        finally:
-            self._flusher = None
+        await self._direct.write(write)
 
     async def incr(self, key: str, ttl: float) -> int:
         now = self._clock.now()
