@@ -67,11 +67,17 @@ class UserRepository:
         self._direct = direct
 
     async def by_id(self, user_id: int) -> UserRecord | None:
-        row = await read_first(self._engine, self._direct, _BY_ID.params(user_id=user_id))
+        if self._direct is not None:
+            found = self._direct.read_one('SELECT * FROM "user" WHERE id = ?', (user_id,))
+            return None if found is None else _record(found)
+        row = await read_first(self._engine, None, _BY_ID.params(user_id=user_id))
         return None if row is None else _record(row)
 
     async def by_name(self, name: str) -> UserRecord | None:
-        row = await read_first(self._engine, self._direct, _BY_NAME.params(name=name))
+        if self._direct is not None:
+            found = self._direct.read_one('SELECT * FROM "user" WHERE name = ?', (name,))
+            return None if found is None else _record(found)
+        row = await read_first(self._engine, None, _BY_NAME.params(name=name))
         return None if row is None else _record(row)
 
     async def by_email(self, email: str) -> list[UserRecord]:
@@ -115,8 +121,11 @@ class UserRepository:
             await own.execute(statement)
 
     async def groups(self, user_id: int) -> list[GroupMembership]:
+        if self._direct is not None:
+            rows = self._direct.read_all('SELECT "group", expiry FROM user_groups WHERE user_id = ?', (user_id,))
+            return [GroupMembership(row["group"], row["expiry"]) for row in rows]
         query = select(user_groups.c.group, user_groups.c.expiry).where(user_groups.c.user_id == user_id)
-        return [GroupMembership(row.group, row.expiry) for row in await read_all(self._engine, self._direct, query)]
+        return [GroupMembership(row.group, row.expiry) for row in await read_all(self._engine, None, query)]
 
     async def set_group(self, connection: AsyncConnection, user_id: int, group: str, expiry: float | None) -> None:
         await connection.execute(
