@@ -27,6 +27,7 @@ serve: $(STAMP)
 	$(BIN)/wikigate serve
 
 test: $(TEST_STAMP)
+	$(BIN)/ruff check wikigate tests tools
 	$(BIN)/python -m pytest -q
 	@if [ "$$CI" = "true" ] || [ -n "$$WIKIGATE_TEST_POSTGRES" ]; then $(MAKE) --no-print-directory test-postgres; fi
 

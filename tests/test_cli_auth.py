@@ -8,7 +8,6 @@ import pyotp
 import pytest
 
 
-
 @pytest.fixture
 def run(cli):  # type: ignore[no-untyped-def]
     cli("user", "create", "Admin", "--password-stdin", stdin="AdminPassword-1234\n")

@@ -9,7 +9,8 @@ from __future__ import annotations
 import asyncio
 import secrets
 import sys
-from typing import Any, Awaitable, Callable, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 import click
 

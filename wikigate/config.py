@@ -11,9 +11,10 @@ import dataclasses
 import json
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 # $wgGroupPermissions as MediaWiki 1.39 reports it through siteinfo (OATHAuth enabled).
 DEFAULT_GROUP_PERMISSIONS: dict[str, list[str]] = {

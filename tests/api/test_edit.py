@@ -38,7 +38,7 @@ async def test_create_then_update_then_nochange(new_api: Any, services: Any) -> 
 async def test_prepend_append_and_md5(new_api: Any, services: Any) -> None:
     alice = await logged_in(new_api, services, "Alice")
     await edit(alice, title="Page", text="middle")
-    digest = hashlib.md5("top\n\nbottom".encode()).hexdigest()
+    digest = hashlib.md5(b"top\n\nbottom").hexdigest()
     body = await edit(alice, title="Page", prependtext="top\n", appendtext="\nbottom", md5=digest)
     assert body["edit"]["result"] == "Success"
     assert await content(alice, "Page") == "top\nmiddle\nbottom"

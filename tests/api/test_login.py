@@ -5,7 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from tests.conftest import Api
-from wikigate.services.login import change_password, create_bot_password, enable_two_factor
+from wikigate.services.login import (
+    change_password,
+    create_bot_password,
+    enable_two_factor,
+)
 
 WRONG = "Incorrect username or password entered. Please try again."
 

@@ -11,7 +11,6 @@ from sqlalchemy import event
 from tests.helpers import logged_in
 from wikigate.services import pages as page_services
 
-
 NOW = 1_790_000_000.0  # the clock fixture's time: 2026-09-21T14:13:20Z
 
 

@@ -16,7 +16,13 @@ from types import ModuleType
 
 import pytest
 
-from wikigate.auth.common_passwords import HEADER, MAGIC, BloomFilter, default_filter, is_common
+from wikigate.auth.common_passwords import (
+    HEADER,
+    MAGIC,
+    BloomFilter,
+    default_filter,
+    is_common,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 MEDIAWIKI_FILTER = Path(

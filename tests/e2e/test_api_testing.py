@@ -13,7 +13,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from e2e_support import ADMIN_PASSWORD, NODE_DIR, WikiServer, node_env, run_program
 
 pytestmark = pytest.mark.e2e

@@ -10,7 +10,6 @@ import mwapi.errors
 import pyotp
 import pytest
 import requests
-
 from e2e_support import RequestTrace, WikiServer
 
 pytestmark = pytest.mark.e2e

@@ -9,7 +9,6 @@ import mwclient
 import pyotp
 import pytest
 import requests
-
 from e2e_support import RequestTrace, WikiServer
 
 pytestmark = pytest.mark.e2e

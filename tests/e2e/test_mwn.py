@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from e2e_support import NODE_DIR, WikiServer, node_env, run_program
 
 pytestmark = pytest.mark.e2e

@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from e2e_support import PYTHON, WikiServer, run_program
 
 pytestmark = pytest.mark.e2e

@@ -8,11 +8,10 @@ from __future__ import annotations
 import json
 import re
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
-
 from e2e_support import PYTHON, WikiServer, fail, node_env, run_program
 
 pytestmark = pytest.mark.e2e

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 @dataclass(slots=True)
 class ApiContext:
-    services: "Services"
+    services: Services
     request: ApiRequest
     session: Session
     user: User

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from wikigate.api.registry import Registry
 
 
-def submodule_map(param: Param, registry: "Registry") -> dict[str, str]:
+def submodule_map(param: Param, registry: Registry) -> dict[str, str]:
     if param.submodules == "action":
         return {name: spec.path for name, spec in registry.actions.items()}
     if param.submodules in QUERY_GROUPS:
@@ -27,7 +27,7 @@ def default_value(default: Any) -> Any:
     return default
 
 
-def param_info(param: Param, index: int, prefix: str, registry: "Registry", *, with_help: bool) -> dict[str, Any]:
+def param_info(param: Param, index: int, prefix: str, registry: Registry, *, with_help: bool) -> dict[str, Any]:
     entry: dict[str, Any] = {"index": index, "name": prefix + param.name}
     if with_help:
         entry["description"] = param.help
@@ -78,7 +78,7 @@ def all_params(spec: ModuleSpec) -> list[Param]:
     return params
 
 
-def module_info(spec: ModuleSpec, registry: "Registry", *, with_help: bool) -> dict[str, Any]:
+def module_info(spec: ModuleSpec, registry: Registry, *, with_help: bool) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "name": spec.name,
         "classname": "Wikigate" + "".join(part.capitalize() for part in spec.path.split("+")),
@@ -106,7 +106,7 @@ def module_info(spec: ModuleSpec, registry: "Registry", *, with_help: bool) -> d
     return entry
 
 
-def help_html(spec: ModuleSpec, registry: "Registry") -> str:
+def help_html(spec: ModuleSpec, registry: Registry) -> str:
     """A plain HTML page describing one module and its parameters."""
     parts = [f"<h2>{html.escape(spec.path)}</h2>", f"<p>{html.escape(spec.description)}</p>"]
     flags = [label for flag, label in ((spec.must_post, "This module requires a POST request."),

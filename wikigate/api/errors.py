@@ -58,7 +58,7 @@ class ApiMessage:
 
     @classmethod
     def of(cls, name: str, *params: Any, code: str | None = None, kind: str = "apierror",
-           data: dict[str, Any] | None = None) -> "ApiMessage":
+           data: dict[str, Any] | None = None) -> ApiMessage:
         key = message_key(name, kind)
         return cls(Message(key, params), code or code_for(key), data or {})
 

@@ -87,7 +87,7 @@ FORMAT_PARAMS = (
 
 
 class Pipeline:
-    def __init__(self, services: "Services") -> None:
+    def __init__(self, services: Services) -> None:
         self.services = services
         self.registry = services.registry
         self.main_params = main_params(list(self.registry.actions))

@@ -77,7 +77,7 @@ def _dedupe(values: list[str]) -> list[str]:
     return list(dict.fromkeys(values))
 
 
-def validate_value(param: Param, full_name: str, raw: str | None, ctx: "ApiContext") -> Any:
+def validate_value(param: Param, full_name: str, raw: str | None, ctx: ApiContext) -> Any:
     """Turn the raw text of one parameter into its typed value (or raise ApiError)."""
     if param.type == "boolean":
         # Presence means true, whatever the value (`0`, `false` and `` included).
@@ -114,7 +114,7 @@ def validate_value(param: Param, full_name: str, raw: str | None, ctx: "ApiConte
     return _single(param, full_name, raw, ctx)
 
 
-def extract_params(ctx: "ApiContext", params: tuple[Param, ...], prefix: str) -> dict[str, Any]:
+def extract_params(ctx: ApiContext, params: tuple[Param, ...], prefix: str) -> dict[str, Any]:
     """Validate every declared parameter of a module, in declaration order."""
     values: dict[str, Any] = {}
     request = ctx.request
@@ -140,7 +140,7 @@ def extract_params(ctx: "ApiContext", params: tuple[Param, ...], prefix: str) ->
     return values
 
 
-def _single(param: Param, full_name: str, raw: str, ctx: "ApiContext") -> Any:
+def _single(param: Param, full_name: str, raw: str, ctx: ApiContext) -> Any:
     kind = param.type
     if isinstance(kind, tuple):
         if raw not in kind:
@@ -191,7 +191,7 @@ def _single(param: Param, full_name: str, raw: str, ctx: "ApiContext") -> Any:
     return raw
 
 
-def _clamp(param: Param, full_name: str, raw: str, value: int, ctx: "ApiContext") -> int:
+def _clamp(param: Param, full_name: str, raw: str, value: int, ctx: ApiContext) -> int:
     low, high = param.min, param.max
     if low is not None and high is not None and not low <= value <= high:
         ctx.warn_module(ApiMessage.of("integeroutofrange", full_name, raw, low, high, kind="apiwarn"))

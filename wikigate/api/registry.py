@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any, Awaitable, Callable
+from typing import Any
 
 from wikigate.api.params import Param
 
@@ -48,7 +49,7 @@ class ModuleSpec:
         return self.prefix + "token"
 
 
-def _spec(module: ModuleType, registry: "Registry") -> ModuleSpec:
+def _spec(module: ModuleType, registry: Registry) -> ModuleSpec:
     group = getattr(module, "GROUP", None)
     params = module.PARAMS(registry) if callable(module.PARAMS) else module.PARAMS
     name = module.NAME

@@ -26,8 +26,17 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from wikigate import usernames
-from wikigate.auth.providers import AuthEnvironment, Flow, PrimaryProvider, SecondaryProvider, status_message
-from wikigate.auth.providers.password import LocalPasswordPrimary, TemporaryPasswordPrimary
+from wikigate.auth.providers import (
+    AuthEnvironment,
+    Flow,
+    PrimaryProvider,
+    SecondaryProvider,
+    status_message,
+)
+from wikigate.auth.providers.password import (
+    LocalPasswordPrimary,
+    TemporaryPasswordPrimary,
+)
 from wikigate.auth.providers.reset import ResetPasswordSecondary
 from wikigate.auth.providers.throttle import ThrottlePreAuthentication
 from wikigate.auth.providers.totp import TotpSecondary

@@ -99,31 +99,31 @@ class AuthResponse:
 
     @classmethod
     def passed(cls, username: str | None = None, *, user_id: int | None = None,
-               remember: bool = False) -> "AuthResponse":
+               remember: bool = False) -> AuthResponse:
         return cls(AuthStatus.PASS, username=username, user_id=user_id, remember=remember)
 
     @classmethod
-    def fail(cls, message: Message) -> "AuthResponse":
+    def fail(cls, message: Message) -> AuthResponse:
         return cls(AuthStatus.FAIL, message=message)
 
     @classmethod
-    def ui(cls, requests: tuple[AuthRequest, ...] | list[AuthRequest], message: Message) -> "AuthResponse":
+    def ui(cls, requests: tuple[AuthRequest, ...] | list[AuthRequest], message: Message) -> AuthResponse:
         if not requests:
             raise ValueError("a UI response must ask for at least one request")
         return cls(AuthStatus.UI, message=message, requests=tuple(requests))
 
     @classmethod
-    def redirect(cls, target: str, requests: tuple[AuthRequest, ...] | list[AuthRequest]) -> "AuthResponse":
+    def redirect(cls, target: str, requests: tuple[AuthRequest, ...] | list[AuthRequest]) -> AuthResponse:
         if not requests:
             raise ValueError("a REDIRECT response must name the requests that complete it")
         return cls(AuthStatus.REDIRECT, requests=tuple(requests), redirect_target=target)
 
     @classmethod
-    def restart(cls, message: Message, requests: tuple[AuthRequest, ...] = ()) -> "AuthResponse":
+    def restart(cls, message: Message, requests: tuple[AuthRequest, ...] = ()) -> AuthResponse:
         return cls(AuthStatus.RESTART, message=message, requests=tuple(requests))
 
     @classmethod
-    def abstain(cls) -> "AuthResponse":
+    def abstain(cls) -> AuthResponse:
         return cls(AuthStatus.ABSTAIN)
 
     @property

@@ -12,7 +12,6 @@ every server process counts together.
 from __future__ import annotations
 
 import asyncio
-
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol

@@ -22,12 +22,12 @@ class AccountError(ValueError):
         self.params = params
 
 
-async def hash_password(services: "Services", password: str) -> str:
+async def hash_password(services: Services, password: str) -> str:
     # Key stretching is deliberately slow: keep it off the event loop.
     return await asyncio.to_thread(services.hasher.hash, password)
 
 
-async def create_account(services: "Services", name: str, password: str | None, *, email: str = "",
+async def create_account(services: Services, name: str, password: str | None, *, email: str = "",
                          real_name: str = "", groups: list[str] | tuple[str, ...] = ()) -> UserRecord:
     canonical = usernames.canonical_name(name, services.namespaces, rigor="creatable")
     if canonical is None:
@@ -46,14 +46,14 @@ async def create_account(services: "Services", name: str, password: str | None, 
     return record
 
 
-async def set_password(services: "Services", user: UserRecord, password: str) -> None:
+async def set_password(services: Services, user: UserRecord, password: str) -> None:
     """A new main password; other sessions and bot passwords of the user stop working."""
     stored = await hash_password(services, password)
     await services.users.update(user.id, password=stored, newpassword="", newpass_time=None,
                                 token=secrets.token_hex(16), touched=services.clock.now())
 
 
-async def set_groups(services: "Services", user: UserRecord, *, add: list[str], remove: list[str],
+async def set_groups(services: Services, user: UserRecord, *, add: list[str], remove: list[str],
                      expiry: float | None = None) -> None:
     async with services.engine.begin() as connection:
         for group in add:

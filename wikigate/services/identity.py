@@ -19,7 +19,7 @@ def remember_token(secret_key: str, user_id: int, user_token: str) -> str:
     return hmac.new(secret_key.encode(), message, hashlib.sha256).hexdigest()
 
 
-async def resolve_user(services: "Services", session: Session, cookies: dict[str, str], ip: str,
+async def resolve_user(services: Services, session: Session, cookies: dict[str, str], ip: str,
                        now: float) -> User | None:
     """The logged-in user of this session, or None for an anonymous request."""
     settings = services.settings

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 USER_NAMESPACE = 2
 
 
-def environment(services: "Services", *, ip: str, now: float) -> AuthEnvironment:
+def environment(services: Services, *, ip: str, now: float) -> AuthEnvironment:
     async def groups_of(record: UserRecord) -> tuple[str, ...]:
         return effective_groups(record, await services.users.groups(record.id), services.settings, now)
 
@@ -49,17 +49,17 @@ def environment(services: "Services", *, ip: str, now: float) -> AuthEnvironment
     )
 
 
-def auth_manager(services: "Services", state: StateStore, *, ip: str, now: float) -> AuthManager:
+def auth_manager(services: Services, state: StateStore, *, ip: str, now: float) -> AuthManager:
     return AuthManager(environment(services, ip=ip, now=now), state)
 
 
-async def change_password(services: "Services", record: UserRecord, password: str) -> None:
+async def change_password(services: Services, record: UserRecord, password: str) -> None:
     """A new main password: other sessions end and bot passwords must be reset, as in MediaWiki."""
     await set_password(services, record, password)
     await BotPasswordRepository(services.engine).invalidate_all(record.id)
 
 
-async def create_user(services: "Services", account: NewAccount, creator: Creator) -> UserRecord | None:
+async def create_user(services: Services, account: NewAccount, creator: Creator) -> UserRecord | None:
     """Create the account and write its `newusers` log entry; None when the name is taken."""
     try:
         record = await create_account(services, account.name, account.password, email=account.email,
@@ -77,7 +77,7 @@ async def create_user(services: "Services", account: NewAccount, creator: Creato
     return record
 
 
-async def bot_password_login(services: "Services", full_name: str, password: str, *, ip: str,
+async def bot_password_login(services: Services, full_name: str, password: str, *, ip: str,
                              now: float) -> BotLogin:
     return await BotPasswordPrimary().login(environment(services, ip=ip, now=now), full_name, password)
 
@@ -85,7 +85,7 @@ async def bot_password_login(services: "Services", full_name: str, password: str
 # -- administration (CLI) -------------------------------------------------------
 
 
-async def _user(services: "Services", name: str) -> UserRecord:
+async def _user(services: Services, name: str) -> UserRecord:
     canonical = usernames.canonical_name(name, services.namespaces, rigor="valid")
     record = await services.users.by_name(canonical) if canonical else None
     if record is None:
@@ -93,7 +93,7 @@ async def _user(services: "Services", name: str) -> UserRecord:
     return record
 
 
-async def create_bot_password(services: "Services", user_name: str, app_id: str, *, grants: Sequence[str],
+async def create_bot_password(services: Services, user_name: str, app_id: str, *, grants: Sequence[str],
                               restrictions: Sequence[str] = ()) -> tuple[BotPasswordRecord, str]:
     """A new bot password; the plain password is returned once and stored only as a hash."""
     record = await _user(services, user_name)
@@ -116,12 +116,12 @@ async def create_bot_password(services: "Services", user_name: str, app_id: str,
     return bot, plain
 
 
-async def list_bot_passwords(services: "Services", user_name: str) -> list[BotPasswordRecord]:
+async def list_bot_passwords(services: Services, user_name: str) -> list[BotPasswordRecord]:
     record = await _user(services, user_name)
     return await BotPasswordRepository(services.engine).for_user(record.id)
 
 
-async def delete_bot_password(services: "Services", user_name: str, app_id: str) -> bool:
+async def delete_bot_password(services: Services, user_name: str, app_id: str) -> bool:
     record = await _user(services, user_name)
     return await BotPasswordRepository(services.engine).delete(record.id, app_id)
 
@@ -133,7 +133,7 @@ class Enrolment:
     recovery_codes: list[str]
 
 
-async def enable_two_factor(services: "Services", user_name: str) -> Enrolment:
+async def enable_two_factor(services: Services, user_name: str) -> Enrolment:
     """Enrol (or re-enrol) a user in TOTP; the secret and codes are shown once."""
     record = await _user(services, user_name)
     secret = totp.new_secret()
@@ -143,12 +143,12 @@ async def enable_two_factor(services: "Services", user_name: str) -> Enrolment:
     return Enrolment(secret=secret, uri=uri, recovery_codes=codes)
 
 
-async def disable_two_factor(services: "Services", user_name: str) -> bool:
+async def disable_two_factor(services: Services, user_name: str) -> bool:
     record = await _user(services, user_name)
     return await OathRepository(services.engine).disable(record.id)
 
 
-async def new_recovery_codes(services: "Services", user_name: str) -> list[str]:
+async def new_recovery_codes(services: Services, user_name: str) -> list[str]:
     """Replace the recovery codes of an enrolled user; the old ones stop working."""
     record = await _user(services, user_name)
     repository = OathRepository(services.engine)

@@ -16,18 +16,30 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Callable, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy.engine import Connection
 
 from wikigate import titles
-from wikigate.services.permissions import CascadeSource, Denial, PageState, permission_errors
+from wikigate.services.permissions import (
+    CascadeSource,
+    Denial,
+    PageState,
+    permission_errors,
+)
 from wikigate.services.ratelimit import limit_exceeded
 from wikigate.services.users import User
 from wikigate.store.db import read, transaction
-from wikigate.store.pages import PageRecord, PageRepository, RevisionRecord, TitleProtection, is_active
+from wikigate.store.pages import (
+    PageRecord,
+    PageRepository,
+    RevisionRecord,
+    TitleProtection,
+    is_active,
+)
 
 if TYPE_CHECKING:
     from wikigate.app import Services
@@ -36,12 +48,12 @@ T = TypeVar("T")
 REPOSITORY = PageRepository()
 
 
-async def run_transaction(services: "Services", work: Callable[[Connection], T]) -> T:
+async def run_transaction(services: Services, work: Callable[[Connection], T]) -> T:
     """Run the synchronous `work` (reads, writes or both) as one transaction."""
     return await transaction(services.engine, services.direct, work)
 
 
-async def run_read(services: "Services", work: Callable[[Connection], T]) -> T:
+async def run_read(services: Services, work: Callable[[Connection], T]) -> T:
     """Run the synchronous, read-only `work`; on SQLite it takes no lock at all."""
     return await read(services.engine, services.direct, work)
 
@@ -90,7 +102,7 @@ def transclusions(text: str, namespaces: titles.Namespaces) -> list[titles.Title
 
 # -- page state -------------------------------------------------------------
 
-def load_state(connection: Connection, services: "Services", title: titles.Title, now: float) -> PageState:
+def load_state(connection: Connection, services: Services, title: titles.Title, now: float) -> PageState:
     """The title's page, unexpired protections and cascade sources as of `now`."""
     if not title.can_exist:
         return PageState(title=title, page=None)
@@ -107,7 +119,7 @@ class PageSnapshot:
     has_stored_title_protection: bool  # a protected_titles row, expired or not
 
 
-def load_snapshot(connection: Connection, services: "Services", title: titles.Title, now: float) -> PageSnapshot:
+def load_snapshot(connection: Connection, services: Services, title: titles.Title, now: float) -> PageSnapshot:
     """`load_state`, with the page's current revision read in the same query as the page."""
     if not title.can_exist:
         return PageSnapshot(PageState(title=title, page=None), None, False)
@@ -117,7 +129,7 @@ def load_snapshot(connection: Connection, services: "Services", title: titles.Ti
     return PageSnapshot(state, latest, stored is not None)
 
 
-def _state(connection: Connection, services: "Services", title: titles.Title, record: PageRecord | None,
+def _state(connection: Connection, services: Services, title: titles.Title, record: PageRecord | None,
            now: float) -> tuple[PageState, TitleProtection | None]:
     repo = REPOSITORY
     restrictions = tuple(repo.restrictions(connection, [record.id], now)) if record else ()
@@ -209,7 +221,7 @@ def _new_text(request: EditRequest, current: str) -> str:
     return request.text or ""
 
 
-def _check(connection: Connection, services: "Services", user: User, title: titles.Title,
+def _check(connection: Connection, services: Services, user: User, title: titles.Title,
            request: EditRequest, now: float) -> PageSnapshot:
     snapshot = load_snapshot(connection, services, title, now)
     state = snapshot.state
@@ -249,7 +261,7 @@ def _conflicts(connection: Connection, user: User, request: EditRequest, latest:
     return base_revision is None or base_revision.text != latest.text
 
 
-async def edit(services: "Services", user: User, title: titles.Title, request: EditRequest, *,
+async def edit(services: Services, user: User, title: titles.Title, request: EditRequest, *,
                now: float, ip: str) -> EditOutcome:
     """Save a new revision of a page (creating it if needed), as `user` at `now`."""
 
@@ -265,7 +277,7 @@ async def edit(services: "Services", user: User, title: titles.Title, request: E
     return await run_transaction(services, save)
 
 
-def _save(connection: Connection, services: "Services", user: User, title: titles.Title,
+def _save(connection: Connection, services: Services, user: User, title: titles.Title,
           request: EditRequest, now: float) -> EditOutcome:
     repo = REPOSITORY
     repo.lock_title(connection, title.namespace, title.dbkey)
@@ -291,11 +303,11 @@ def _save(connection: Connection, services: "Services", user: User, title: title
     return EditOutcome(title, page_id, latest.id if latest else 0, revision, created, watched)
 
 
-async def revision_exists(services: "Services", rev_id: int) -> bool:
+async def revision_exists(services: Services, rev_id: int) -> bool:
     return await run_read(services, lambda connection: REPOSITORY.revision(connection, rev_id) is not None)
 
 
-async def resolve_title(services: "Services", title_text: str | None, page_id: int | None) -> titles.Title:
+async def resolve_title(services: Services, title_text: str | None, page_id: int | None) -> titles.Title:
     """The title named by a `title` or a `pageid` parameter (exactly one is given)."""
     if title_text is not None:
         try:

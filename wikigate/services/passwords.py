@@ -108,12 +108,12 @@ class ResetRequest:
     now: float
 
 
-def start_reset(services: "Services", request: ResetRequest) -> None:
+def start_reset(services: Services, request: ResetRequest) -> None:
     """Hand the whole reset to the background; returns at once whatever the request names."""
     services.mailer.run_later(send_reset(services, request), label="password reset")
 
 
-async def send_reset(services: "Services", request: ResetRequest) -> None:
+async def send_reset(services: Services, request: ResetRequest) -> None:
     """Give every account the request names a temporary password and mail it.
 
     Nothing happens when no account matches or the accounts have no email address, and
@@ -130,7 +130,7 @@ async def send_reset(services: "Services", request: ResetRequest) -> None:
         await _reset_one(services, account, request, resend_after)
 
 
-async def _accounts_for(services: "Services", request: ResetRequest) -> list[UserRecord]:
+async def _accounts_for(services: Services, request: ResetRequest) -> list[UserRecord]:
     if request.username is not None:
         name = usernames.canonical_name(request.username, services.namespaces, rigor="usable")
         found = await services.users.by_name(name) if name else None
@@ -145,7 +145,7 @@ def _recently_reset(account: UserRecord, now: float, resend_after: float) -> boo
     return account.newpass_time is not None and now < account.newpass_time + resend_after
 
 
-async def _reset_one(services: "Services", account: UserRecord, request: ResetRequest,
+async def _reset_one(services: Services, account: UserRecord, request: ResetRequest,
                      resend_after: float) -> None:
     settings = services.settings
     temporary = new_temporary_password(settings)
@@ -196,7 +196,7 @@ def change_issues(settings: Settings, password: str, retype: str, *, username: s
     return password_issues(settings, password, username=username, groups=groups)
 
 
-async def change_password(services: "Services", record: UserRecord, password: str, retype: str, *,
+async def change_password(services: Services, record: UserRecord, password: str, retype: str, *,
                           groups: Iterable[str], now: float) -> None:
     """Set a new main password, or raise PasswordChangeError without touching anything."""
     issues = change_issues(services.settings, password, retype, username=record.name, groups=groups)
@@ -211,7 +211,7 @@ async def change_password(services: "Services", record: UserRecord, password: st
         await _void_bot_passwords(connection, record.id)
 
 
-async def remove_temporary_password(services: "Services", record: UserRecord, *, now: float) -> None:
+async def remove_temporary_password(services: Services, record: UserRecord, *, now: float) -> None:
     """Forget a pending temporary password; the main password is untouched."""
     async with services.engine.begin() as connection:
         await connection.execute(

@@ -20,8 +20,21 @@ from sqlalchemy.engine import Connection
 
 from wikigate import timeutil, titles
 from wikigate.messages import Message, render
-from wikigate.services.pages import REPOSITORY, PageError, PageSnapshot, apply_watch, load_snapshot, run_transaction
-from wikigate.services.permissions import PageState, applicable_types, level_right, permission_errors, usable_levels
+from wikigate.services.pages import (
+    REPOSITORY,
+    PageError,
+    PageSnapshot,
+    apply_watch,
+    load_snapshot,
+    run_transaction,
+)
+from wikigate.services.permissions import (
+    PageState,
+    applicable_types,
+    level_right,
+    permission_errors,
+    usable_levels,
+)
 from wikigate.services.users import User
 from wikigate.store.pages import Restriction, TitleProtection
 
@@ -92,7 +105,7 @@ def _same_second(a: float | None, b: float | None) -> bool:
     return math.floor(a) == math.floor(b)
 
 
-async def protect(services: "Services", user: User, title: titles.Title, values: list[str],
+async def protect(services: Services, user: User, title: titles.Title, values: list[str],
                   expiries: list[str], *, cascade: bool, reason: str, watchlist: str,
                   watchlist_expiry: float | None, now: float) -> ProtectOutcome:
     def work(connection: Connection) -> ProtectOutcome:
@@ -102,7 +115,7 @@ async def protect(services: "Services", user: User, title: titles.Title, values:
     return await run_transaction(services, work)
 
 
-def _protect(connection: Connection, services: "Services", user: User, title: titles.Title, values: list[str],
+def _protect(connection: Connection, services: Services, user: User, title: titles.Title, values: list[str],
              expiries: list[str], *, cascade: bool, reason: str, watchlist: str,
              watchlist_expiry: float | None, now: float) -> ProtectOutcome:
     settings = services.settings

@@ -23,7 +23,7 @@ def _subnet(ip: str) -> str:
     return ".".join(ip.split(".")[:3])  # IPv4 /24
 
 
-async def limit_exceeded(services: "Services", user: User, action: str, ip: str, *, increment: int = 1) -> bool:
+async def limit_exceeded(services: Services, user: User, action: str, ip: str, *, increment: int = 1) -> bool:
     """Count one use of `action`; True when the user is now over a limit (→ `ratelimited`)."""
     limits = services.settings.rate_limits.get(action)
     if not limits or increment <= 0:

@@ -7,16 +7,16 @@ driver per backend and no second, synchronous connection path to maintain.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Row
-from sqlalchemy.sql import Executable
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.sql import Executable
 
 if TYPE_CHECKING:
     from wikigate.store.sqlite_direct import DirectSqlite
@@ -64,7 +64,7 @@ async def upgrade(engine: AsyncEngine, revision: str = "heads") -> None:
         await connection.run_sync(run)
 
 
-async def read_first(engine: AsyncEngine, direct: "DirectSqlite | None", statement: Executable) -> Row[Any] | None:
+async def read_first(engine: AsyncEngine, direct: DirectSqlite | None, statement: Executable) -> Row[Any] | None:
     """One row of a read: straight from the SQLite file when possible, else through the pool."""
     if direct is not None:
         return direct.first(statement)
@@ -72,7 +72,7 @@ async def read_first(engine: AsyncEngine, direct: "DirectSqlite | None", stateme
         return (await connection.execute(statement)).first()
 
 
-async def read_all(engine: AsyncEngine, direct: "DirectSqlite | None", statement: Executable) -> list[Row[Any]]:
+async def read_all(engine: AsyncEngine, direct: DirectSqlite | None, statement: Executable) -> list[Row[Any]]:
     if direct is not None:
         return direct.all(statement)
     async with _reading(engine) as connection:
@@ -86,7 +86,7 @@ async def _reading(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
         yield await connection.execution_options(isolation_level="AUTOCOMMIT")
 
 
-async def transaction(engine: AsyncEngine, direct: "DirectSqlite | None", work: Callable[[Connection], T]) -> T:
+async def transaction(engine: AsyncEngine, direct: DirectSqlite | None, work: Callable[[Connection], T]) -> T:
     """Run a synchronous unit of work in one transaction, off the event loop.
 
     On SQLite the whole unit runs on the writer thread in one hand-off; on
@@ -98,7 +98,7 @@ async def transaction(engine: AsyncEngine, direct: "DirectSqlite | None", work: 
         return await connection.run_sync(work)
 
 
-async def read(engine: AsyncEngine, direct: "DirectSqlite | None", work: Callable[[Connection], T]) -> T:
+async def read(engine: AsyncEngine, direct: DirectSqlite | None, work: Callable[[Connection], T]) -> T:
     """Run a synchronous, read-only unit of work: on SQLite on the event loop's thread, no lock taken."""
     if direct is not None:
         return direct.read(work)

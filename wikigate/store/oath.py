@@ -10,8 +10,8 @@ from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from wikigate.store.db import read_first
-from wikigate.store.sqlite_direct import DirectSqlite
 from wikigate.store.schema import oath_users
+from wikigate.store.sqlite_direct import DirectSqlite
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,14 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Row
 
 from wikigate.store.schema import logging as log_table
-from wikigate.store.schema import page, page_restrictions, protected_titles, revision, user, watchlist
+from wikigate.store.schema import (
+    page,
+    page_restrictions,
+    protected_titles,
+    revision,
+    user,
+    watchlist,
+)
 
 
 @dataclass(frozen=True, slots=True)

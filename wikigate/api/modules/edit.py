@@ -7,7 +7,12 @@ from typing import Any
 from wikigate.api.context import ApiContext
 from wikigate.api.errors import ApiError
 from wikigate.api.modules.protect import WATCHLIST, api_error
-from wikigate.api.params import Param, require_at_least_one_of, require_one_of, check_change_tags
+from wikigate.api.params import (
+    Param,
+    check_change_tags,
+    require_at_least_one_of,
+    require_one_of,
+)
 from wikigate.messages import Message, render
 from wikigate.services import pages
 from wikigate.services.pages import EditRequest, PageError

@@ -6,7 +6,7 @@ from typing import Any
 
 from wikigate.api.context import ApiContext
 from wikigate.api.errors import ApiError, ApiMessage
-from wikigate.api.params import Param, require_one_of, split_multi, check_change_tags
+from wikigate.api.params import Param, check_change_tags, require_one_of, split_multi
 from wikigate.services import protection
 from wikigate.services.pages import PageError, WatchMode, resolve_title
 from wikigate.timeutil import format_expiry

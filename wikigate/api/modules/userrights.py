@@ -17,7 +17,7 @@ from sqlalchemy.engine import Connection
 from wikigate import timeutil
 from wikigate.api.context import ApiContext
 from wikigate.api.errors import ApiError, ApiMessage
-from wikigate.api.params import Param, require_one_of, split_multi, check_change_tags
+from wikigate.api.params import Param, check_change_tags, require_one_of, split_multi
 from wikigate.config import IMPLICIT_GROUPS
 from wikigate.services.pages import REPOSITORY, run_transaction
 from wikigate.services.rights import changeable_groups

@@ -19,7 +19,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from wikigate.auth.hashing import PasswordFactory
-from wikigate.auth.policy import DEFAULT_PASSWORD_POLICY, PolicyIssue, check_password, effective_policy
+from wikigate.auth.policy import (
+    DEFAULT_PASSWORD_POLICY,
+    PolicyIssue,
+    check_password,
+    effective_policy,
+)
 from wikigate.auth.responses import AuthRequest, AuthResponse
 from wikigate.auth.throttle import Counter
 from wikigate.config import Settings

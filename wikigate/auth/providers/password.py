@@ -14,7 +14,12 @@ from typing import Any
 
 from wikigate import usernames
 from wikigate.auth.policy import LoginAction, PolicyIssue, login_action
-from wikigate.auth.providers import AuthEnvironment, Flow, PrimaryProvider, status_message
+from wikigate.auth.providers import (
+    AuthEnvironment,
+    Flow,
+    PrimaryProvider,
+    status_message,
+)
 from wikigate.auth.responses import AuthResponse
 from wikigate.messages import Message
 from wikigate.store.users import UserRecord

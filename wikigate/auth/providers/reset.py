@@ -9,9 +9,20 @@ from __future__ import annotations
 
 import hmac
 
-from wikigate.auth.providers import AuthEnvironment, Flow, SecondaryProvider, status_message
+from wikigate.auth.providers import (
+    AuthEnvironment,
+    Flow,
+    SecondaryProvider,
+    status_message,
+)
 from wikigate.auth.providers.password import reset_message
-from wikigate.auth.responses import AuthRequest, AuthResponse, Required, change_password_request, skip_reset_request
+from wikigate.auth.responses import (
+    AuthRequest,
+    AuthResponse,
+    Required,
+    change_password_request,
+    skip_reset_request,
+)
 from wikigate.messages import Message
 from wikigate.store.users import UserRecord
 

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from wikigate import usernames
 from wikigate.auth.providers import AuthEnvironment
-from wikigate.auth.throttle import account_creation_throttle, duration, password_attempt_throttle
+from wikigate.auth.throttle import (
+    account_creation_throttle,
+    duration,
+    password_attempt_throttle,
+)
 from wikigate.messages import Message
 
 

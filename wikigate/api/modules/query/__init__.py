@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 from wikigate import specialpages
 from wikigate.api.context import ApiContext
-from wikigate.titles import NS
 from wikigate.api.params import Param, extract_params
+from wikigate.titles import NS
 
 if TYPE_CHECKING:
     from wikigate.api.registry import Registry
@@ -20,7 +20,7 @@ EXAMPLES = (
 )
 
 
-def PARAMS(registry: "Registry") -> tuple[Param, ...]:
+def PARAMS(registry: Registry) -> tuple[Param, ...]:
     generators = tuple(
         spec.name for group in ("prop", "list") for spec in registry.query[group].values() if spec.generator
     )
