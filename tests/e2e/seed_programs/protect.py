@@ -7,7 +7,6 @@ level of a given page.
 MIT License
 """
 import requests
-
 S = requests.Session()
 URL = "{{API_URL}}"
 # Step 1: Retrieve a login token

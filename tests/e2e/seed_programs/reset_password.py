@@ -6,7 +6,6 @@ Demo of `Resetpassword` module: RReset password for all users with an email addr
 MIT license
 """
 import requests
-
 S = requests.Session()
 URL = "{{API_URL}}"
 # Step 1: Retrieve a login token
