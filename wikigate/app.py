@@ -34,6 +34,7 @@ from wikigate.store.sqlite_direct import DirectSqlite
 from wikigate.store.users import UserRepository
 
 log = logging.getLogger("wikigate")
+API_METHODS = ["GET", "POST", "HEAD", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
 @dataclass
@@ -133,8 +134,9 @@ def create_app(settings: Settings, *, clock: Clock | None = None, services: Serv
 
     script = settings.script_path.rstrip("/")
     routes = [
-        Route(f"{script}/api.php", api, methods=["GET", "POST", "HEAD"]),
-        Route("/api.php", api, methods=["GET", "POST", "HEAD"]),
+        # Like PHP, api.php answers every method; only POST bodies are read.
+        Route(f"{script}/api.php", api, methods=API_METHODS),
+        Route("/api.php", api, methods=API_METHODS),
         Route(f"{script}/index.php", index, methods=["GET", "POST", "HEAD"]),
         Route("/index.php", index, methods=["GET", "POST", "HEAD"]),
     ]

@@ -182,7 +182,6 @@ class Settings:
     groups_remove_from_self: Mapping[str, list[str]] = field(default_factory=dict)
     autoconfirm_age: int = 0
     autoconfirm_count: int = 0
-    max_name_chars: int = 255
     invalid_username_characters: str = "@:>"
     rate_limits: Mapping[str, Mapping[str, list[int]]] = field(default_factory=lambda: DEFAULT_RATE_LIMITS)
     grant_permissions: Mapping[str, list[str]] = field(default_factory=lambda: DEFAULT_GRANT_PERMISSIONS)
@@ -207,7 +206,6 @@ class Settings:
     password_reminder_resend_time: int = 24  # hours
     reauthenticate_time: int = 3600  # $wgReauthenticateTime: seconds a login counts as recent
     enable_bot_passwords: bool = True
-    remember_me: str = "choose"
 
     @property
     def public_server(self) -> str:

@@ -299,3 +299,10 @@ async def test_cache_headers_follow_maxage_and_the_module(api: Api) -> None:
 async def test_responselanginfo(api: Api) -> None:
     body = (await api.get(action="query", responselanginfo="1")).json()
     assert body["uselang"] == "en" and body["errorlang"] == "en"
+
+
+async def test_other_methods_are_answered_like_get(api: Api) -> None:
+    put = await api.client.put("/w/api.php?action=query&meta=tokens&format=json", content=b"ignored")
+    assert put.status_code == 200 and put.json()["query"]["tokens"]["csrftoken"] == "+\\"
+    delete = await api.client.delete("/w/api.php?action=validatepassword&password=x&format=json")
+    assert delete.json()["error"]["code"] == "mustbeposted"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from wikigate.api.errors import ApiError, ApiMessage
+from wikigate.api.errors import ApiMessage
 from wikigate.api.request import ApiRequest
 from wikigate.services.sessions import Session
 from wikigate.services.users import User
@@ -43,10 +43,6 @@ class ApiContext:
 
     def has_right(self, right: str) -> bool:
         return self.user.has_right(right)
-
-    def require_right(self, right: str) -> None:
-        if not self.user.has_right(right):
-            raise ApiError("permissiondenied-generic", code="permissiondenied")
 
     def warn(self, module_path: str, message: ApiMessage) -> None:
         self.warnings.append((module_path, message))

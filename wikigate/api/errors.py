@@ -79,7 +79,3 @@ class ApiError(Exception):
     @property
     def code(self) -> str:
         return self.messages[0].code
-
-
-def missing_param(name: str) -> ApiError:
-    return ApiError("missingparam", name)

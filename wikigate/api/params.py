@@ -55,14 +55,6 @@ class Param:
             absent = self.default
         object.__setattr__(self, "absent", absent)
 
-    @property
-    def is_enum(self) -> bool:
-        return isinstance(self.type, tuple)
-
-    @property
-    def type_name(self) -> str:
-        return "enum" if isinstance(self.type, tuple) else self.type
-
 
 def split_multi(value: str) -> list[str]:
     """MediaWiki's multi-value syntax: `a|b|c`, or U+001F-separated when it starts with U+001F."""

@@ -41,9 +41,6 @@ class ModuleSpec:
     # How responses may be cached: "private" (the default) or "public" (same for everyone).
     cache_mode: str = "private"
 
-    def param_name(self, param: Param) -> str:
-        return self.prefix + param.name
-
     @property
     def token_param(self) -> str:
         return self.prefix + "token"
@@ -108,9 +105,3 @@ class Registry:
                     return self.query[group][name]
             return None
         return self.actions.get(path)
-
-    def all_paths(self) -> list[str]:
-        paths = ["main", *self.actions]
-        for group in QUERY_GROUPS:
-            paths.extend(spec.path for spec in self.query[group].values())
-        return paths

@@ -146,9 +146,6 @@ class AuthManager:
             return []
         return self._secondary(flow["waiting"]).requests(user, flow)
 
-    def has_flow(self) -> bool:
-        return bool(self.state.get(STATE_KEY))
-
     # -- login -------------------------------------------------------------------
 
     async def begin_authentication(self, submission: dict[str, str], *, return_url: str) -> AuthResponse:

@@ -11,6 +11,7 @@ from typing import Any
 from wikigate.api.context import ApiContext
 from wikigate.api.errors import ApiError, ApiMessage
 from wikigate.api.params import Param
+from wikigate.auth.responses import PASSWORD_REQUEST
 from wikigate.messages import Message
 from wikigate.services import passwords
 from wikigate.store.users import UserRecord
@@ -31,7 +32,6 @@ EXAMPLES = (
      "Attempt to change the current user's password to ExamplePassword."),
 )
 
-PASSWORD_REQUEST = "MediaWiki\\Auth\\PasswordAuthenticationRequest"
 
 
 async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:

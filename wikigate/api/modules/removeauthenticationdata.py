@@ -12,6 +12,7 @@ from wikigate.api.context import ApiContext
 from wikigate.api.errors import ApiError
 from wikigate.api.modules.changeauthenticationdata import require_recent_login
 from wikigate.api.params import Param
+from wikigate.auth.responses import TEMPORARY_PASSWORD_REQUEST
 from wikigate.services import passwords
 
 NAME = "removeauthenticationdata"
@@ -28,7 +29,6 @@ EXAMPLES = (
      "Attempt to remove the current user's data for FooAuthenticationRequest."),
 )
 
-TEMPORARY_PASSWORD_REQUEST = "MediaWiki\\Auth\\TemporaryPasswordAuthenticationRequest"
 
 
 async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
