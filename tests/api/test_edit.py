@@ -158,7 +158,7 @@ async def test_writeapi_and_rate_limit(new_api: Any, services: Any) -> None:
     assert (await edit(new_api(ip="10.0.0.9"), title="Sandbox", text="x"))["error"]["code"] == "writeapidenied"
 
 
-async def test_new_section_and_undo(new_api: Any, services: Any) -> None:
+async def test_new_section_and_undo_of_a_missing_revision(new_api: Any, services: Any) -> None:
     alice = await logged_in(new_api, services, "Alice")
     await edit(alice, title="Page", text="intro")
     body = await edit(alice, title="Page", section="new", sectiontitle="Topic", text="Body.")
@@ -166,7 +166,6 @@ async def test_new_section_and_undo(new_api: Any, services: Any) -> None:
     assert await content(alice, "Page") == "intro\n\n== Topic ==\n\nBody."
     history = (await alice.get(action="query", prop="revisions", titles="Page", rvprop="comment")).json()
     assert next(iter(history["query"]["pages"].values()))["revisions"][0]["comment"] == "/* Topic */ new section"
-    assert (await edit(alice, title="Page", section="2", text="x"))["error"]["code"] == "sections-unsupported"
     assert (await edit(alice, title="Page", undo="987654321"))["error"]["code"] == "nosuchrevid"
     assert (await edit(alice, title="Page", undo="1"))["error"]["code"] == "undo-unsupported"
 
@@ -208,3 +207,76 @@ async def test_concurrent_edits_keep_a_linear_history(new_api: Any, services: An
     assert [old for old, _ in chain[1:]] == [new for _, new in chain[:-1]]  # each saved on the previous one
     final = await content(mindy, "Busy")
     assert sorted(final.split()[1:]) == [str(n) for n in range(6)]
+
+
+PAGE = "Lead\n== A ==\nS1\n=== A1 ===\nsub\n== B ==\nS2"
+
+
+async def test_lead_section_edit_keeps_every_other_section(new_api: Any, services: Any) -> None:
+    alice = await logged_in(new_api, services, "Alice")
+    await edit(alice, title="Page", text=PAGE)
+    assert (await edit(alice, title="Page", section="0", text="New lead"))["edit"]["result"] == "Success"
+    assert await content(alice, "Page") == "New lead\n\n== A ==\nS1\n=== A1 ===\nsub\n== B ==\nS2"
+
+
+async def test_numbered_section_edit_replaces_that_section_and_its_subsections(new_api: Any, services: Any) -> None:
+    alice = await logged_in(new_api, services, "Alice")
+    await edit(alice, title="Page", text=PAGE)
+    assert (await edit(alice, title="Page", section="1", text="== A2 ==\nnew"))["edit"]["result"] == "Success"
+    assert await content(alice, "Page") == "Lead\n== A2 ==\nnew\n\n== B ==\nS2"
+    await edit(alice, title="Page", section="2", appendtext="!")
+    assert await content(alice, "Page") == "Lead\n== A2 ==\nnew\n\n== B ==\nS2!"
+    await edit(alice, title="Page", section="2", text="")
+    assert await content(alice, "Page") == "Lead\n== A2 ==\nnew"
+
+
+async def test_every_section_edit_keeps_the_text_outside_its_section(new_api: Any, services: Any) -> None:
+    alice = await logged_in(new_api, services, "Alice")
+    page = "Lead <!--\n== not a heading ==\n-->\n== A ==\n{{T|\n== in a template ==\n}}\n== B ==\nb\n= C =\nc"
+    expected = {
+        "0": "Lead <!--\n== not a heading ==\n-->\n",
+        "1": "== A ==\n{{T|\n== in a template ==\n}}\n",
+        "3": "== B ==\nb\n",
+        "4": "= C =\nc",
+    }
+    for section, span in expected.items():
+        await edit(alice, title="Page", text=page)
+        await edit(alice, title="Page", section=section, text="NEW")
+        start = page.index(span)
+        assert await content(alice, "Page") == (page[:start] + "NEW\n\n" + page[start + len(span):]).rstrip()
+
+
+async def test_sections_that_do_not_exist_or_are_malformed_are_refused(new_api: Any, services: Any) -> None:
+    alice = await logged_in(new_api, services, "Alice")
+    await edit(alice, title="Page", text=PAGE)
+    for section in ("x", "", " 1", "-1"):
+        assert (await edit(alice, title="Page", section=section, text="y"))["error"]["code"] == "invalidsection"
+    refused = await edit(alice, title="Page", section="9", text="y")
+    assert refused["error"]["code"] == "nosuchsection" and "9" in refused["error"]["info"]
+    assert (await edit(alice, title="Page", section="9", appendtext="y"))["error"]["code"] == "nosuchsection"
+    assert (await edit(alice, title="Missing", section="1", text="y"))["error"]["code"] == "nosuchsection"
+    assert (await edit(alice, title="Missing", section="00", text="y"))["error"]["code"] == "nosuchsection"
+    assert await content(alice, "Page") == PAGE
+    assert (await edit(alice, title="Missing", section="0", text="lead"))["edit"]["new"] == ""
+    assert await content(alice, "Missing") == "lead"
+
+
+async def test_new_section_takes_its_heading_from_the_summary_when_untitled(new_api: Any, services: Any) -> None:
+    alice = await logged_in(new_api, services, "Alice")
+    await edit(alice, title="Talk", text="intro")
+    await edit(alice, title="Talk", section="new", summary="Question", text="Why?")
+    assert await content(alice, "Talk") == "intro\n\n== Question ==\n\nWhy?"
+    await edit(alice, title="Talk", section="new", sectiontitle="Titled", summary="my summary", text="Body")
+    assert await content(alice, "Talk") == "intro\n\n== Question ==\n\nWhy?\n\n== Titled ==\n\nBody"
+    history = (await alice.get(action="query", prop="revisions", titles="Talk", rvprop="comment", rvlimit="2",
+                               formatversion="2")).json()
+    comments = [revision["comment"] for revision in history["query"]["pages"][0]["revisions"]]
+    assert comments == ["my summary", "/* Question */ new section"]
+    assert (await edit(alice, title="Talk", section="new", text="  "))["error"]["code"] == "missingcommenttext"
+
+
+async def test_saved_text_loses_trailing_whitespace_as_in_mediawiki(new_api: Any, services: Any) -> None:
+    alice = await logged_in(new_api, services, "Alice")
+    await edit(alice, title="Page", text="body  \n\n")
+    assert await content(alice, "Page") == "body"
+    assert "nochange" in (await edit(alice, title="Page", text="body \n"))["edit"]

@@ -28,7 +28,9 @@ MESSAGES: dict[str, str] = {
     "apierror-badmd5": "The MD5 hash given doesn't match the text.",
     "apierror-editconflict": "Edit conflict: the page was changed since you started editing it.",
     "apierror-undo-unsupported": "Undoing revisions is not supported by this server.",
-    "apierror-sections-unsupported": "Editing single sections is not supported by this server; send the whole page or a new section.",
+    "apierror-invalidsection": "The <var>section</var> parameter must be a section number, optionally prefixed with T-, or \"new\".",
+    "apierror-nosuchsection": "The page has no section $1.",
+    "missingcommenttext": "A new section needs some text.",
     "newsectionsummary": "/* $1 */ new section",
     # Permission errors (MediaWiki's keys, so the API codes match)
     "badaccess-group0": "You may not perform the action you asked for.",

@@ -40,6 +40,7 @@ from wikigate.store.pages import (
     TitleProtection,
     is_active,
 )
+from wikigate.wikitext import sections
 
 if TYPE_CHECKING:
     from wikigate.app import Services
@@ -190,9 +191,10 @@ class EditRequest:
     basetimestamp: float | None = None
     md5: str | None = None
     watchlist: str = WatchMode.PREFERENCES
-    # section=new: the text becomes a new section at the end, under this heading if given.
-    new_section: bool = False
-    section_title: str | None = None
+    # None: the whole page; "new": a new section at the end, under `heading` if given;
+    # otherwise a section id ("2", "T-1") whose text is replaced.
+    section: str | None = None
+    heading: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,14 +213,44 @@ def _md5_input(request: EditRequest) -> str:
     return request.text or ""
 
 
-def _new_text(request: EditRequest, current: str) -> str:
+def _new_text(request: EditRequest, latest: RevisionRecord | None) -> str:
+    """The page's text after the edit, built from its current text; never drops text not sent.
+
+    A section edit replaces exactly the section MediaWiki would (see
+    `wikitext.sections`), or is refused; nothing else of the page changes.
+    """
+    current = latest.text if latest is not None else ""
+    section = request.section
+    if section is not None and section != "new":
+        try:
+            sections.parse_section_id(section)
+        except sections.InvalidSection:
+            raise PageError("apierror-invalidsection") from None
+        # As in MediaWiki, only "0" may name a section of a page that doesn't exist yet.
+        if section != "0" and (latest is None or sections.get_section(current, section) is None):
+            raise PageError("apierror-nosuchsection", section)
     if request.appendtext is not None or request.prependtext is not None:
-        return (request.prependtext or "") + current + (request.appendtext or "")
-    if request.new_section:
-        heading = f"== {request.section_title} ==\n\n" if request.section_title else ""
-        section = heading + (request.text or "")
-        return f"{current}\n\n{section}" if current else section
-    return request.text or ""
+        if section is None:
+            base = current
+        elif section == "new":
+            base = ""
+        else:
+            base = sections.get_section(current, section) or ""
+        text = (request.prependtext or "") + base + (request.appendtext or "")
+    else:
+        text = request.text or ""
+    if section is None:
+        return sections.rtrim(text)
+    if section == "new":
+        if sections.rtrim(text) == "":
+            raise PageError("missingcommenttext")
+        heading = f"== {request.heading} ==\n\n" if request.heading else ""
+        return sections.rtrim(f"{current}\n\n{heading}{text}" if current.strip(sections.PHP_WHITESPACE) else heading + text)
+    if latest is None:
+        return sections.rtrim(text)
+    replaced = sections.replace_section(current, section, text)
+    assert replaced is not None  # the section was found above, in the same text
+    return replaced
 
 
 def _check(connection: Connection, services: Services, user: User, title: titles.Title,
@@ -235,6 +267,7 @@ def _check(connection: Connection, services: Services, user: User, title: titles
     if request.md5 is not None and hashlib.md5(_md5_input(request).encode("utf-8")).hexdigest() != request.md5:
         raise PageError("apierror-badmd5")
     latest = snapshot.latest
+    _new_text(request, latest)  # refuses a section that is malformed or missing, before anything is saved
     if latest is not None and _conflicts(connection, user, request, latest):
         raise PageError("apierror-editconflict")
     return snapshot
@@ -249,7 +282,7 @@ def _conflicts(connection: Connection, user: User, request: EditRequest, latest:
     prepending apply to the current text and never conflict.
     """
     base = request.basetimestamp
-    if base is None or request.text is None or request.new_section:
+    if base is None or request.text is None or request.section == "new":
         return False
     if math.floor(latest.timestamp) <= math.floor(base):
         return False
@@ -283,9 +316,8 @@ def _save(connection: Connection, services: Services, user: User, title: titles.
     repo.lock_title(connection, title.namespace, title.dbkey)
     snapshot = _check(connection, services, user, title, request, now)
     record, latest = snapshot.state.page, snapshot.latest
-    current = latest.text if latest else ""
-    text = _new_text(request, current)
-    if record is not None and latest is not None and text == current:
+    text = _new_text(request, latest)
+    if record is not None and latest is not None and text == latest.text:
         watched = apply_watch(connection, user, title, request.watchlist, now)
         return EditOutcome(title, record.id, latest.id, None, False, watched)
     created = record is None

@@ -26,8 +26,9 @@ CONTENT_MODEL = "wikitext"
 PARAMS = (
     Param("title", "string", help="Title of the page to edit. Cannot be used together with pageid."),
     Param("pageid", "integer", help="Page ID of the page to edit. Cannot be used together with title."),
-    Param("section", "string", help="Section identifier (not supported: whole pages only)."),
-    Param("sectiontitle", "string", help="The title for a new section."),
+    Param("section", "string",
+          help="Section identifier: 0 for the top section, new for a new section, or a section number."),
+    Param("sectiontitle", "string", help="The title for a new section when using section=new."),
     Param("text", "text", help="Page content."),
     Param("summary", "string", help="Edit summary."),
     Param("tags", "string", multi=True, help="Change tags to apply to the revision."),
@@ -78,20 +79,20 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
             if params[name] is not None and not await pages.revision_exists(ctx.services, params[name]):
                 raise ApiError("nosuchrevid", params[name])
         raise ApiError("undo-unsupported")
-    new_section = params["section"] == "new"
-    if params["section"] not in (None, "", "0", "new"):
-        raise ApiError("sections-unsupported")
-    summary = params["summary"]
-    if new_section and summary is None and params["sectiontitle"]:
-        summary = render(Message("newsectionsummary", (params["sectiontitle"],)), "wikitext")
+    summary, heading = params["summary"], None
+    if params["section"] == "new":
+        # A new section is headed by its title or, failing that, by the summary, which then
+        # becomes a link to the new section.
+        heading = params["sectiontitle"] or summary or None
+        if heading and not (params["sectiontitle"] and summary):
+            summary = render(Message("newsectionsummary", (heading,)), "wikitext")
     request = EditRequest(
         text=params["text"], appendtext=params["appendtext"], prependtext=params["prependtext"],
         summary=summary or "", minor=params["minor"], notminor=params["notminor"],
         createonly=params["createonly"], nocreate=params["nocreate"],
         # MediaWiki ignores an empty or zero base timestamp, as PHP reads both as false.
         basetimestamp=params["basetimestamp"] if ctx.request.peek("basetimestamp") not in ("", "0") else None,
-        md5=params["md5"], watchlist=_watchlist(params), new_section=new_section,
-        section_title=params["sectiontitle"])
+        md5=params["md5"], watchlist=_watchlist(params), section=params["section"], heading=heading)
     try:
         title = await pages.resolve_title(ctx.services, params["title"], params["pageid"])
         outcome = await pages.edit(ctx.services, ctx.user, title, request, now=ctx.now, ip=ctx.ip)

@@ -1,0 +1,1 @@
+"""Rules about wikitext that need no page, database or request: pure functions."""
