@@ -28,6 +28,7 @@ serve: $(STAMP)
 
 test: $(TEST_STAMP)
 	$(BIN)/ruff check wikigate tests tools
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 	@if [ "$$CI" = "true" ] || [ -n "$$WIKIGATE_TEST_POSTGRES" ]; then $(MAKE) --no-print-directory test-postgres; fi
 

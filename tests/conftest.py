@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
-from wikigate.app import Services, build_services, create_app
+from wikigate.app import Runtime, build_runtime, create_app
 from wikigate.clock import FixedClock
 from wikigate.config import Settings
 
@@ -66,14 +66,14 @@ def clock() -> FixedClock:
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated SQLite database, made once and copied for each test."""
-    from wikigate.store import db
+    from wikigate.store.database import open_database
 
     path = tmp_path_factory.mktemp("template") / "wikigate.sqlite"
 
     async def migrate() -> None:
-        engine = db.create_engine(f"sqlite+aiosqlite:///{path}")
-        await db.upgrade(engine)
-        await engine.dispose()
+        database = open_database(f"sqlite:///{path}")
+        await database.upgrade()
+        await database.close()
 
     asyncio.run(migrate())
     return path
@@ -90,21 +90,32 @@ def settings(tmp_path: Path, pg_database: str | None, sqlite_template: Path) -> 
                     database_url=pg_database or "", sitename="Wikigate", server="http://wiki.test")
 
 
-async def _reset_database(services: Services) -> None:
-    """PostgreSQL tests share one database: empty every table before each test."""
+def truncate_all(tx: Any) -> None:
+    """Empty every table: PostgreSQL tests share one database."""
     from sqlalchemy import text
 
     from wikigate.store.schema import metadata
 
     names = ", ".join(f'"{table.name}"' for table in metadata.sorted_tables)
-    async with services.engine.begin() as connection:
-        await connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    tx.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+async def _reset_database(runtime: Runtime) -> None:
+    await runtime.database.write(truncate_all)
 
 
 @pytest.fixture
-async def services(settings: Settings, clock: FixedClock) -> AsyncIterator[Services]:
-    built = await build_services(settings, clock=clock)
-    if built.engine.dialect.name == "postgresql":
+async def runtime(settings: Settings, clock: FixedClock, request: pytest.FixtureRequest) -> AsyncIterator[Runtime]:
+    """The services of a test, built from `settings` changed by the test's `configure` marker, if any.
+
+    `@pytest.mark.configure(lambda settings: replace(settings, ...))` sets up a
+    test with other settings: services take their settings when they are built.
+    """
+    marker = request.node.get_closest_marker("configure")
+    if marker is not None:
+        settings = marker.args[0](settings)
+    built = await build_runtime(settings, clock=clock)
+    if built.database.dialect == "postgresql":
         await _reset_database(built)
     try:
         yield built
@@ -113,8 +124,14 @@ async def services(settings: Settings, clock: FixedClock) -> AsyncIterator[Servi
 
 
 @pytest.fixture
-async def app(settings: Settings, services: Services) -> Any:
-    return create_app(settings, services=services)
+def services(runtime: Runtime) -> Any:
+    return runtime.services
+
+
+@pytest.fixture
+async def app(runtime: Runtime) -> Any:
+    # The runtime's settings, which a `configure` marker may have changed.
+    return create_app(runtime.services.settings, runtime=runtime)
 
 
 class Api:
@@ -170,11 +187,9 @@ async def new_api(app: Any, client: httpx.AsyncClient) -> AsyncIterator[Any]:
 
 
 @pytest.fixture
-async def make_user(services: Services) -> Any:
-    from wikigate.services.accounts import create_account
-
+async def make_user(services: Any) -> Any:
     async def make(name: str, password: str, *, groups: tuple[str, ...] = (), email: str = "") -> Any:
-        return await create_account(services, name, password, groups=groups, email=email)
+        return await services.accounts.create(name, password, groups=groups, email=email)
 
     return make
 

@@ -15,9 +15,8 @@ from typing import Any
 import httpx
 import pytest
 
-from wikigate.app import build_services, create_app
+from wikigate.app import build_runtime, create_app
 from wikigate.config import Settings
-from wikigate.services.accounts import create_account
 
 REDIS_URL = os.environ.get("WIKIGATE_TEST_REDIS", "redis://127.0.0.1:6379/0")
 
@@ -77,14 +76,14 @@ async def site(request: pytest.FixtureRequest, settings: Settings) -> AsyncItera
                 pytest.fail(f"Redis is not reachable at {REDIS_URL}")
             pytest.skip(f"Redis is not reachable at {REDIS_URL}")
         settings = replace(settings, redis_url=REDIS_URL, redis_prefix=f"wikigate-test-{secrets.token_hex(4)}:")
-    first = await build_services(settings)
-    second = await build_services(settings, migrate=False)
-    if first.engine.dialect.name == "postgresql":
+    first = await build_runtime(settings)
+    second = await build_runtime(settings, migrate=False)
+    if first.database.dialect == "postgresql":
         from tests.conftest import _reset_database
 
         await _reset_database(first)
-    await create_account(first, "Alice", "AlicePassword-1234")
-    apps = [create_app(settings, services=first), create_app(settings, services=second)]
+    await first.services.accounts.create("Alice", "AlicePassword-1234")
+    apps = [create_app(settings, runtime=first), create_app(settings, runtime=second)]
     switch = Switch(*(httpx.ASGITransport(app=app, client=("127.0.0.1", 40000)) for app in apps))
     try:
         async with apps[0].router.lifespan_context(apps[0]), apps[1].router.lifespan_context(apps[1]):

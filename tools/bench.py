@@ -1,6 +1,6 @@
 """Side-by-side benchmark: wikigate against MediaWiki 1.39 (nginx + php-fpm).
 
-    .venv/bin/python tools/bench.py [--duration 10] [--connections 16] [--workloads 1,2,3]
+    .venv/bin/python tools/bench.py [--duration 10] [--connections 16] [--workloads 0,1,2,3]
                                     [--backend sqlite|postgresql] [--redis] [--no-mediawiki]
                                     [--markdown] [--profile DIR] [--soak N]
 
@@ -16,6 +16,14 @@ Printed per workload and server: requests/s, p50 and p99 latency, errors
 wikigate / MediaWiki of that same run. Results also go to
 bench-results/<date>.json. `--soak N` sends N requests to wikigate alone and
 samples the workers' RSS to show whether memory stays flat.
+
+Workload 0 is the framework's own ceiling: tools/ceiling_app.py, a bare
+Starlette app answering a constant JSON body, started like wikigate (own
+uvicorn process, `wikigate serve`'s uvicorn options, the same 2 workers) and
+sent workload 2's request. It runs whenever workload 2 does, right before it;
+`--workloads 0` measures it alone (no wikigate, no MediaWiki). The output then
+says what share of the ceiling's requests/s siteinfo reaches, and the JSON
+keeps both (meta, and the extra of wikigate's workload 2 row).
 """
 
 from __future__ import annotations
@@ -46,6 +54,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 LUA = ROOT / "tools" / "bench.lua"
+CEILING_APP = ROOT / "tools" / "ceiling_app.py"
 RESULTS_DIR = ROOT / "bench-results"
 MEDIAWIKI_CODE = Path("/usr/share/mediawiki")
 MEDIAWIKI_REFERENCE = ROOT.parent / "shared" / "reference" / "mediawiki"
@@ -84,9 +93,15 @@ class Workload:
     modules: tuple[str, ...] = ()  # actions the server must have
 
 
+CEILING = 0  # the bare-Starlette workload; served by Ceiling only
+SITEINFO = 2  # the workload compared with the ceiling
+
+# The ceiling comes right before siteinfo: measured next to each other, both see
+# the machine in the same state, and its row sits by the one it is compared with.
 WORKLOADS = (
     Workload(1, "tokens", "anonymous meta=tokens&type=login (GET)"),
-    Workload(2, "siteinfo", "meta=siteinfo (GET)"),
+    Workload(CEILING, "siteinfo", "bare-Starlette ceiling, constant JSON (GET)"),
+    Workload(SITEINFO, "siteinfo", "meta=siteinfo (GET)"),
     Workload(3, "userinfo", "logged-in meta=tokens+userinfo (GET)"),
     Workload(4, "validatepassword", "action=validatepassword (POST, mixed passwords)", ("validatepassword",)),
     Workload(5, "login", "action=clientlogin end to end (logins/s)", ("clientlogin",)),
@@ -159,13 +174,14 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
-def wait_until_up(api_url: str, timeout: float = 30.0) -> None:
+def wait_until_up(api_url: str, timeout: float = 30.0, expect: str = "query") -> None:
+    """Wait for a siteinfo answer holding the key `expect` (the ceiling's constant body has no "query")."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
             response = httpx.get(api_url, params={"action": "query", "meta": "siteinfo", "format": "json"},
                                  timeout=5)
-            if response.status_code == 200 and "query" in response.json():
+            if response.status_code == 200 and expect in response.json():
                 return
         except (httpx.HTTPError, ValueError):
             pass
@@ -179,6 +195,25 @@ def available_actions(api_url: str) -> frozenset[str]:
         if parameter["name"] == "action":
             return frozenset(parameter["type"])
     return frozenset()
+
+
+def uvicorn_workers(process: subprocess.Popen[bytes] | None) -> list[int]:
+    if process is None:
+        return []
+    # uvicorn's supervisor spawns the workers (and may spawn a resource tracker).
+    return [pid for pid in children(process.pid) if b"resource_tracker" not in _cmdline(pid)]
+
+
+def stop_group(process: subprocess.Popen[bytes] | None) -> None:
+    """SIGTERM to the process group started here (supervisor and workers), SIGKILL if that is not enough."""
+    if process is None or process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
 
 
 class Wikigate:
@@ -224,10 +259,7 @@ class Wikigate:
         return Server("wikigate", self.api_url, self.worker_pids, self.worker_pids, available_actions(self.api_url))
 
     def worker_pids(self) -> list[int]:
-        if self.process is None:
-            return []
-        # uvicorn's supervisor spawns the workers (and may spawn a resource tracker).
-        return [pid for pid in children(self.process.pid) if b"resource_tracker" not in _cmdline(pid)]
+        return uvicorn_workers(self.process)
 
     def stop(self) -> None:
         if not self.data_dir.exists():
@@ -235,13 +267,7 @@ class Wikigate:
         log = (self.data_dir / "server.log").read_text(errors="replace") if self.process else ""
         if "Traceback" in log or (self.process is not None and self.process.poll() is not None):
             print(f"bench: wikigate's log:\n{log[-3000:]}", file=sys.stderr)
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        stop_group(self.process)
         if self.pg_database:
             _pg_admin(f'DROP DATABASE IF EXISTS "{self.pg_database}" WITH (FORCE)')
         if self.redis_prefix:
@@ -250,7 +276,7 @@ class Wikigate:
 
     def seed_session(self, name: str) -> str:
         """A logged-in session written straight into the store, for servers without clientlogin yet."""
-        from wikigate.app import build_services
+        from wikigate.app import build_runtime
         from wikigate.config import load_settings
         from wikigate.services.identity import start_login_session
         from wikigate.services.sessions import Session
@@ -259,18 +285,46 @@ class Wikigate:
 
         async def work() -> str:
             settings = load_settings(self.data_dir / "wikigate.toml", env=env)
-            services = await build_services(settings, migrate=False)
+            runtime = await build_runtime(settings, migrate=False)
+            services = runtime.services
             try:
-                record = await services.users.by_name(name)
-                assert record is not None
-                session = Session(id="", cookie_name=services.sessions.cookie_name)
+                record = await services.accounts.require(name)
+                session = Session(id="", random=services.random, cookie_name=services.sessions.cookie_name)
                 start_login_session(session, record.id, record.token, remember=False)
                 await services.sessions.save(session)
                 return f"{session.cookie_name}={session.id}"
             finally:
-                await services.close()
+                await runtime.close()
 
         return asyncio.run(work())
+
+
+class Ceiling:
+    """The framework's own ceiling: tools/ceiling_app.py, with the uvicorn options and workers of wikigate."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/w/api.php"
+
+    def start(self) -> Server:
+        # Its own session, as wikigate's: stopping it signals the whole group and nothing else.
+        # stderr stays the bench's, so a failed start shows its traceback.
+        self.process = subprocess.Popen(
+            [sys.executable, str(CEILING_APP), "--workers", str(WORKERS), "--port", str(self.port)],
+            stdout=subprocess.DEVNULL, start_new_session=True,
+        )
+        wait_until_up(self.api_url, expect="batchcomplete")
+        return Server("ceiling", self.api_url, self.worker_pids, self.worker_pids)
+
+    def worker_pids(self) -> list[int]:
+        return uvicorn_workers(self.process)
+
+    def stop(self) -> None:
+        stop_group(self.process)
 
 
 def _cmdline(pid: int) -> bytes:
@@ -399,9 +453,11 @@ def hash_cost_seconds(rounds: int = 10) -> tuple[str, float, float]:
     """The configured password type, and the median wall and CPU time of one hash in this process."""
     from wikigate.auth.hashing import PasswordFactory
     from wikigate.config import load_settings
+    from wikigate.randomness import Randomness
 
     settings = load_settings(Path(tempfile.gettempdir()) / "no-such-wikigate.toml", env={})  # the defaults
-    factory = PasswordFactory(default_type=settings.password_default, pbkdf2_cost=settings.pbkdf2_cost)
+    factory = PasswordFactory(Randomness(), default_type=settings.password_default,
+                              pbkdf2_cost=settings.pbkdf2_cost)
     walls, cpus = [], []
     for _ in range(rounds):
         wall, cpu = time.perf_counter(), time.thread_time()
@@ -576,6 +632,24 @@ def cpu_ratio(results: list[Measurement], number: int) -> float | None:
     return None
 
 
+def ceiling_share(results: list[Measurement]) -> tuple[float, Measurement, Measurement] | None:
+    """wikigate's siteinfo requests/s as a percentage of the bare-Starlette ceiling's, with both rows."""
+    siteinfo = next((m for m in results if m.workload == SITEINFO and m.server == "wikigate" and not m.skipped), None)
+    ceiling = next((m for m in results if m.workload == CEILING and not m.skipped), None)
+    if siteinfo is None or ceiling is None or ceiling.requests_per_s <= 0:
+        return None
+    return siteinfo.requests_per_s / ceiling.requests_per_s * 100, siteinfo, ceiling
+
+
+def ceiling_line(results: list[Measurement]) -> str | None:
+    found = ceiling_share(results)
+    if found is None:
+        return None
+    share, siteinfo, ceiling = found
+    return (f"siteinfo reaches {share:.0f}% of the bare-Starlette ceiling ({siteinfo.requests_per_s:.0f} / "
+            f"{ceiling.requests_per_s:.0f} req/s; CPU per request {siteinfo.cpu_us:.0f} / {ceiling.cpu_us:.0f} µs)")
+
+
 def print_table(results: list[Measurement], workloads: list[Workload]) -> None:
     header = f"{'workload':<52} {'server':<10} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} " \
              f"{'CPU/req':>9} {'RSS/worker':>11} {'ratio':>7} {'CPU ratio':>9}"
@@ -605,6 +679,9 @@ def print_table(results: list[Measurement], workloads: list[Workload]) -> None:
                          f"(token GET + clientlogin) {m.cpu_us / 1000:.1f} ms = one hash's CPU "
                          f"({m.extra['hash_cpu_ms']:.1f} ms) + {m.extra['cpu_beyond_hash_ms']:.1f} ms")
             print(line)
+    line = ceiling_line(results)
+    if line:
+        print(f"\n{line}")
 
 
 def markdown(results: list[Measurement], workloads: list[Workload], meta: dict[str, Any]) -> str:
@@ -617,7 +694,8 @@ def markdown(results: list[Measurement], workloads: list[Workload], meta: dict[s
          "CPU per request (wg / MW) | CPU ratio | peak RSS per worker (wg / MW) |"),
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for workload in workloads:
+    # The ceiling has no MediaWiki side: it is a sentence under the table, not a row.
+    for workload in (w for w in workloads if w.number != CEILING):
         rows = {m.server: m for m in results if m.workload == workload.number}
         cells = [f"{workload.number}. {workload.title}"]
         for name in ("wikigate", "MediaWiki"):
@@ -649,6 +727,9 @@ def markdown(results: list[Measurement], workloads: list[Workload], meta: dict[s
                          f"{m.extra['cpu_beyond_hash_ms']:.1f} ms beyond one hash's CPU "
                          f"({m.extra['hash_cpu_ms']:.1f} ms)")
             lines.append(f"- {text}.")
+    line = ceiling_line(results)
+    if line:
+        lines += [f"- {line}."] if login else ["", f"- {line}."]
     return "\n".join(lines)
 
 
@@ -702,7 +783,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=10, help="seconds measured per workload and server")
     parser.add_argument("--warmup", type=float, default=2, help="seconds of warm-up before each measurement")
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--workloads", default="1,2,3,4,5,6", help="e.g. 1,2,3")
+    parser.add_argument("--workloads", default="1,2,3,4,5,6",
+                        help="e.g. 1,2,3; 0 is the bare-Starlette ceiling, also run whenever 2 is")
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--redis", action="store_true", help="sessions and counters in Redis (127.0.0.1:6379)")
     parser.add_argument("--no-mediawiki", action="store_true", help="measure wikigate alone")
@@ -714,7 +796,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--soak", type=int, metavar="N", help="send N requests to wikigate and watch RSS")
     parser.add_argument("--soak-chunk", type=float, default=10, help="seconds between RSS samples in --soak")
     args = parser.parse_args(argv)
-    args.workload_list = [w for w in WORKLOADS if str(w.number) in args.workloads.split(",")]
+    chosen = set(args.workloads.split(","))
+    if str(SITEINFO) in chosen:
+        chosen.add(str(CEILING))  # siteinfo's share of the ceiling needs both
+    args.workload_list = [w for w in WORKLOADS if str(w.number) in chosen]
     return args
 
 
@@ -725,9 +810,14 @@ def main(argv: list[str] | None = None) -> None:
         return
     ensure_wrk()
     wikigate = Wikigate(backend=args.backend, redis=args.redis)
-    servers: list[Server] = []
+    ceiling = Ceiling()
+    servers: list[Server] = []  # the wikis, each measured on every workload but the ceiling
+    ceilings: list[Server] = []  # the ceiling alone, on workload 0 alone
+    # `--workloads 0` measures the ceiling alone: no wiki to start.
+    wikis_needed = bool(args.soak) or any(w.number != CEILING for w in args.workload_list)
     try:
-        servers.append(wikigate.start())
+        if wikis_needed:
+            servers.append(wikigate.start())
         if args.soak:
             print(f"soak: {args.soak:,} requests to wikigate ({args.backend}{', Redis' if args.redis else ''})")
             outcome = soak(servers[0], wikigate, args.soak, args.connections, args.soak_chunk)
@@ -735,14 +825,17 @@ def main(argv: list[str] | None = None) -> None:
             print(f"RSS after warm-up {outcome['baseline_mb']:.1f} MB, at the end {outcome['last_mb']:.1f} MB "
                   f"({outcome['change_percent']:+.1f}%), max {outcome['max_mb']:.1f} MB: {verdict} (±10%)")
             return
-        if not args.no_mediawiki and mediawiki_installed():
+        if wikis_needed and not args.no_mediawiki and mediawiki_installed():
             servers.append(start_mediawiki())
-        elif not args.no_mediawiki:
+        elif wikis_needed and not args.no_mediawiki:
             print("MediaWiki is not installed here: measuring wikigate alone")
+        if any(w.number == CEILING for w in args.workload_list):
+            ceilings.append(ceiling.start())
         hash_type, hash_seconds, hash_cpu_seconds = hash_cost_seconds()
         results: list[Measurement] = []
         for workload in args.workload_list:
-            for server in servers:
+            targets = ceilings if workload.number == CEILING else servers
+            for server in targets:
                 print(f"[{workload.number}] {server.name}: {workload.title}", file=sys.stderr, flush=True)
                 results.append(measure(server, workload, args, wikigate if server.name == "wikigate" else None,
                                        args.profile))
@@ -753,6 +846,11 @@ def main(argv: list[str] | None = None) -> None:
                 m.extra["beyond_hash_ms"] = m.extra["sequential_login_ms"] - hash_seconds * 1000
                 m.extra["hash_cpu_ms"] = hash_cpu_seconds * 1000
                 m.extra["cpu_beyond_hash_ms"] = m.cpu_us / 1000 - hash_cpu_seconds * 1000
+        share = ceiling_share(results)
+        if share is not None:
+            percent, siteinfo, ceiling_row = share
+            siteinfo.extra["ceiling_requests_per_s"] = ceiling_row.requests_per_s
+            siteinfo.extra["ceiling_share_percent"] = percent
         meta = {
             "date": datetime.datetime.now().isoformat(timespec="seconds"),
             "machine": machine(),
@@ -767,6 +865,9 @@ def main(argv: list[str] | None = None) -> None:
             "git": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
                                   text=True, check=False).stdout.strip(),
         }
+        if share is not None:
+            meta["ceiling_requests_per_s"] = share[2].requests_per_s
+            meta["siteinfo_ceiling_share_percent"] = share[0]
         print()
         print_table(results, args.workload_list)
         print(f"\nresults: {save(results, meta).relative_to(ROOT)}")
@@ -778,6 +879,7 @@ def main(argv: list[str] | None = None) -> None:
     finally:
         for server in servers:
             server.stop()
+        ceiling.stop()  # also after a failed start
         wikigate.stop()  # also after a failed start: the process, database and data directory go
 
 
@@ -831,29 +933,24 @@ async def app_profile(count: int, top: int = 22) -> None:
     import pstats
     from urllib.parse import urlencode
 
-    from sqlalchemy import event
-
-    from wikigate.app import build_services, create_app
+    from wikigate.app import build_runtime, create_app
     from wikigate.config import load_settings
-    from wikigate.services.accounts import create_account
     from wikigate.services.identity import start_login_session
     from wikigate.services.sessions import Session
 
     data_dir = Path(tempfile.mkdtemp(prefix="wikigate-profile-"))
     settings = load_settings(data_dir / "wikigate.toml", env={"WIKIGATE_DATA_DIR": str(data_dir)})
-    services = await build_services(settings)
-    app = create_app(settings, services=services)
+    runtime = await build_runtime(settings)
+    services = runtime.services
+    app = create_app(settings, runtime=runtime)
     client = InProcessClient(app)
-    record = await create_account(services, READER, ACCOUNTS[READER][0])
-    session = Session(id="", cookie_name=services.sessions.cookie_name)
+    record = await services.accounts.create(READER, ACCOUNTS[READER][0])
+    session = Session(id="", random=services.random, cookie_name=services.sessions.cookie_name)
     start_login_session(session, record.id, record.token, remember=False)
     await services.sessions.save(session)
     reader_cookie = f"{session.cookie_name}={session.id}"
-    statements = [0]
+    stats = runtime.database.stats
     turn = [0]
-
-    def count_statement(*_: Any) -> None:
-        statements[0] += 1
 
     async def login() -> None:
         headers, body = await client.request("GET", "action=query&meta=tokens&type=login&format=json")
@@ -879,20 +976,19 @@ async def app_profile(count: int, top: int = 22) -> None:
         4: (validate, count),
         5: (login, max(20, count // 50)),
     }
-    event.listen(services.engine.sync_engine, "before_cursor_execute", count_statement)
     _, hash_wall, _ = hash_cost_seconds()
     try:
         async with app.router.lifespan_context(app):
             for number, (case, rounds) in cases.items():
                 for _ in range(min(rounds, 200)):  # warm caches and the connection pool
                     await case()
-                statements[0] = 0
+                counted = stats.statements
                 wall, cpu = time.perf_counter(), time.process_time()
                 for _ in range(rounds):
                     await case()
                 wall, cpu = (time.perf_counter() - wall) / rounds, (time.process_time() - cpu) / rounds
                 print(f"\nworkload {number}: {wall * 1e6:.0f} µs wall, {cpu * 1e6:.0f} µs CPU, "
-                      f"{statements[0] / rounds:.2f} SQL statements each (in-process, {rounds} times)")
+                      f"{(stats.statements - counted) / rounds:.2f} SQL statements each (in-process, {rounds} times)")
                 if number == 5:
                     print(f"  one hash here takes {hash_wall * 1e3:.1f} ms: {(wall - hash_wall) * 1e3:.1f} ms "
                           f"of each login (token GET + clientlogin) is beyond it")
@@ -909,7 +1005,7 @@ async def app_profile(count: int, top: int = 22) -> None:
                     print(f"    {own / rounds * 1e6:7.1f} / {cumulative / rounds * 1e6:7.1f}  "
                           f"{calls / rounds:5.1f}x  {function} ({where}:{line})")
     finally:
-        await services.close()
+        await runtime.close()
         shutil.rmtree(data_dir, ignore_errors=True)
 
 

@@ -572,63 +572,54 @@ def wikigate_settings(data_dir: Path, database_url: str = "") -> Any:
                     pbkdf2_cost=1000, sitename="Oracle Wiki", server="http://127.0.0.1:8081")
 
 
-async def seed_wikigate(services: Any) -> None:
+async def seed_wikigate(runtime: Any) -> None:
     """The reference wiki's users, bot password and pages."""
-    from sqlalchemy import insert
+    from wikigate.store import botpasswords, users
+    from wikigate.store.botpasswords import BotPasswordRecord
 
-    from wikigate.services.accounts import create_account, hash_password
-    from wikigate.store import schema
-
+    services = runtime.services
     ids = {}
     now = services.clock.now()
     for name, groups, email in USERS:
-        record = await create_account(services, name, PASSWORDS[name], groups=groups, email=email)
+        record = await services.accounts.create(name, PASSWORDS[name], groups=groups, email=email)
         ids[name] = record.id
         if email:
             # The reference wiki set these addresses with a maintenance script, which confirms them.
-            await services.users.update(record.id, email_authenticated=now)
-    stored = await hash_password(services, PASSWORDS["Admin@oracle"])
-    async with services.engine.begin() as connection:
-        await connection.execute(insert(schema.bot_passwords).values(
-            user_id=ids["Admin"], app_id="oracle", password=stored, grants=list(BOT_GRANTS),
-            restrictions=["0.0.0.0/0", "::/0"], created=now))
+            await runtime.database.write(
+                lambda tx, user_id=record.id: users.update_user(tx, user_id, email_authenticated=now))
+    bot = BotPasswordRecord(user_id=ids["Admin"], app_id="oracle",
+                            password=await services.accounts.hash(PASSWORDS["Admin@oracle"]),
+                            grants=BOT_GRANTS, restrictions=("0.0.0.0/0", "::/0"), created=now)
+    await runtime.database.write(lambda tx: botpasswords.insert(tx, bot))
     for title, text in SEED_PAGES.items():
-        await insert_page(services, title, text, user_id=ids["Admin"], user_text="Admin")
+        await insert_page(runtime, title, text, user_id=ids["Admin"], user_text="Admin")
 
 
-async def insert_page(services: Any, title_text: str, text: str, *, user_id: int = 0,
+async def insert_page(runtime: Any, title_text: str, text: str, *, user_id: int = 0,
                       user_text: str = "Conformance") -> None:
-    import hashlib
-
-    from sqlalchemy import insert, update
-
-    from wikigate.store import schema
+    from wikigate.store import pages
     from wikigate.titles import parse_title
 
+    services = runtime.services
     title = parse_title(title_text, services.namespaces)
     now = services.clock.now()
-    size = len(text.encode())
-    async with services.engine.begin() as connection:
-        page = await connection.execute(insert(schema.page).values(
-            namespace=title.namespace, title=title.dbkey, latest=0, len=size, touched=now, is_new=True))
-        page_id = page.inserted_primary_key[0]
-        revision = await connection.execute(insert(schema.revision).values(
-            page_id=page_id, parent_id=0, text=text, comment="conformance fixture", user_id=user_id,
-            user_text=user_text, timestamp=now, minor=False, len=size,
-            sha1=hashlib.sha1(text.encode()).hexdigest()))
-        await connection.execute(update(schema.page).where(schema.page.c.id == page_id)
-                                 .values(latest=revision.inserted_primary_key[0]))
+
+    def create(tx: Any) -> None:
+        page_id = pages.create_page(tx, title.namespace, title.dbkey, now)
+        pages.add_revision(tx, page_id=page_id, parent_id=0, text=text, comment="conformance fixture",
+                           user_id=user_id, user_text=user_text, now=now, minor=False, is_new=True)
+
+    await runtime.database.write(create)
 
 
-async def empty_database(services: Any) -> None:
+async def empty_database(runtime: Any) -> None:
     """A shared PostgreSQL test database may hold other tests' rows."""
     from sqlalchemy import text
 
     from wikigate.store.schema import metadata
 
     names = ", ".join(f'"{table.name}"' for table in metadata.sorted_tables)
-    async with services.engine.begin() as connection:
-        await connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    await runtime.database.write(lambda tx: tx.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE")))
 
 
 class InProcessWikigate:
@@ -641,20 +632,20 @@ class InProcessWikigate:
 
     def __init__(self, settings: Any) -> None:
         self.settings = settings
-        self.services: Any = None
+        self.runtime: Any = None
         self.app: Any = None
         self._lifespan: Any = None
 
     async def __aenter__(self) -> Target:
-        from wikigate.app import build_services, create_app
+        from wikigate.app import build_runtime, create_app
         from wikigate.clock import FixedClock
 
         self.clock = FixedClock(time.time())
-        self.services = await build_services(self.settings, clock=self.clock)
-        if self.services.engine.dialect.name == "postgresql":
-            await empty_database(self.services)
-        await seed_wikigate(self.services)
-        self.app = create_app(self.settings, services=self.services)
+        self.runtime = await build_runtime(self.settings, clock=self.clock)
+        if self.runtime.database.dialect == "postgresql":
+            await empty_database(self.runtime)
+        await seed_wikigate(self.runtime)
+        self.app = create_app(self.settings, runtime=self.runtime)
         self._lifespan = self.app.router.lifespan_context(self.app)
         await self._lifespan.__aenter__()
         transport = httpx.ASGITransport(app=self.app, client=("127.0.0.1", 50000))
@@ -663,27 +654,25 @@ class InProcessWikigate:
             self.clock.advance(3 * 86400)
 
         async def make_page(title: str, text: str) -> None:
-            await insert_page(self.services, title, text)
+            await insert_page(self.runtime, title, text)
 
         async def read_mail(since: float) -> str:
-            await self.services.mailer.drain()
+            await self.runtime.mailer.drain()
             mails = sorted((Path(self.settings.data_dir) / "outbox").glob("*.eml"))
             if not mails:
                 raise RuntimeError("wikigate sent no mail")
             return mail_text(mails[-1].read_bytes())
 
         async def restore_password(name: str) -> None:
-            from wikigate.services.accounts import set_password
-
-            record = await self.services.users.by_name(name)
-            await set_password(self.services, record, PASSWORDS[name])
+            accounts = self.runtime.services.accounts
+            await accounts.change_password(await accounts.require(name), PASSWORDS[name])
 
         return Target("http://127.0.0.1:8081/w/api.php", transport=transport, reset=reset, make_page=make_page,
                       read_mail=read_mail, restore_password=restore_password)
 
     async def __aexit__(self, *exc: object) -> None:
         await self._lifespan.__aexit__(None, None, None)
-        await self.services.close()
+        await self.runtime.close()
 
 
 # ---------------------------------------------------------------- fixtures

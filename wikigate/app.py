@@ -1,20 +1,19 @@
-"""The ASGI application: wires settings, storage and services, then serves api.php.
+"""The composition root: builds every service once per process, then serves api.php.
 
-No module-level globals: everything a request needs hangs off `Services`,
-built once per process by `create_app`.
+Nothing below this module builds its own dependencies: `build_runtime` opens
+the database and the key-value store, makes the mailer, and hands each
+service what it needs through its constructor. The request pipeline and the
+CLI get the typed `Services` record; `Runtime` also keeps what must be closed.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-import secrets
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -27,110 +26,108 @@ from wikigate.auth.hashing import PasswordFactory
 from wikigate.clock import Clock
 from wikigate.config import Settings
 from wikigate.mail import Mailer, mailer_from_settings
+from wikigate.randomness import Randomness
+from wikigate.services.accounts import Accounts
+from wikigate.services.identity import Identity
+from wikigate.services.login import Login
+from wikigate.services.pages import Pages
+from wikigate.services.passwords import Passwords
+from wikigate.services.protection import Protections
+from wikigate.services.queries import Queries
+from wikigate.services.ratelimit import RateLimiter
 from wikigate.services.sessions import SessionStore
-from wikigate.store import db
-from wikigate.store.kv import DatabaseStore, KeyValueStore, RedisStore, SqliteStore
-from wikigate.store.sqlite_direct import DirectSqlite
-from wikigate.store.users import UserRepository
+from wikigate.services.suite import Services
+from wikigate.store.database import Database, open_database
+from wikigate.store.kv import DatabaseStore, KeyValueStore, RedisStore
 
 log = logging.getLogger("wikigate")
 API_METHODS = ["GET", "POST", "HEAD", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
-@dataclass
-class Services:
-    """Everything shared by the requests of one process."""
+@dataclass(frozen=True, slots=True)
+class Runtime:
+    """The services of one process and the resources behind them."""
 
-    settings: Settings
-    clock: Clock
-    engine: AsyncEngine
+    services: Services
+    database: Database
     kv: KeyValueStore
-    sessions: SessionStore
-    users: UserRepository
-    namespaces: titles.Namespaces
-    hasher: PasswordFactory
     mailer: Mailer
-    registry: Registry
-    direct: DirectSqlite | None = None  # SQLite only: the fast path for per-request reads
-    extras: dict[str, Any] = field(default_factory=dict)
 
     async def close(self) -> None:
         await self.mailer.drain()
         await self.kv.close()
-        if self.direct is not None:
-            self.direct.close()
-        await self.engine.dispose()
+        await self.database.close()
 
 
-def ensure_secret_key(settings: Settings) -> Settings:
+def ensure_secret_key(settings: Settings, random: Randomness) -> Settings:
     """A configured secret, or one generated once and kept in the data directory."""
     if settings.secret_key:
         return settings
-    from dataclasses import replace
-
     path = Path(settings.data_dir) / "secret.key"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32))
+        path.write_text(random.token_hex(32))
         path.chmod(0o600)
     return replace(settings, secret_key=path.read_text().strip())
 
 
-async def build_services(settings: Settings, *, clock: Clock | None = None, migrate: bool = True) -> Services:
+async def build_runtime(settings: Settings, *, clock: Clock | None = None, random: Randomness | None = None,
+                        migrate: bool = True) -> Runtime:
     clock = clock or Clock()
-    settings = ensure_secret_key(settings)
-    if not settings.database_url:
-        Path(settings.data_dir).mkdir(parents=True, exist_ok=True)
-    engine = db.create_engine(settings.effective_database_url)
+    random = random or Randomness()
+    settings = ensure_secret_key(settings, random)
+    database = open_database(settings.effective_database_url)
     if migrate:
-        await db.upgrade(engine)
-    direct = DirectSqlite(Path(engine.url.database or "")) if engine.dialect.name == "sqlite" else None
-    kv: KeyValueStore
-    if settings.redis_url:
-        kv = RedisStore(settings.redis_url, settings.redis_prefix)
-    elif direct is not None:
-        kv = SqliteStore(direct, clock)
-    else:
-        kv = DatabaseStore(engine, clock)
+        await database.upgrade()
+    kv: KeyValueStore = (RedisStore(settings.redis_url, settings.redis_prefix) if settings.redis_url
+                         else DatabaseStore(database, clock))
     mailer = mailer_from_settings(
         smtp_host=settings.smtp_host or None, smtp_port=settings.smtp_port, smtp_tls=settings.smtp_tls,
         smtp_user=settings.smtp_user or None, smtp_password=settings.smtp_password or None,
         outbox_dir=Path(settings.data_dir) / "outbox", smtp_timeout=settings.smtp_timeout, clock=clock,
     )
-    return Services(
+    namespaces = titles.namespaces(settings.sitename)
+    hasher = PasswordFactory(random, default_type=settings.password_default, pbkdf2_cost=settings.pbkdf2_cost)
+    rate_limiter = RateLimiter(kv, settings)
+    accounts = Accounts(database, hasher, clock, random, namespaces)
+    services = Services(
         settings=settings,
         clock=clock,
-        engine=engine,
-        kv=kv,
-        sessions=SessionStore(kv, settings, clock),
-        users=UserRepository(engine, direct),
-        namespaces=titles.namespaces(settings.sitename),
-        hasher=PasswordFactory(default_type=settings.password_default, pbkdf2_cost=settings.pbkdf2_cost),
-        mailer=mailer,
-        registry=Registry(),
-        direct=direct,
+        random=random,
+        namespaces=namespaces,
+        sessions=SessionStore(kv, settings, clock, random),
+        identity=Identity(database, settings),
+        accounts=accounts,
+        passwords=Passwords(settings, accounts, mailer, random),
+        login=Login(settings, database, accounts, kv, hasher, namespaces, clock, random),
+        pages=Pages(database, settings, namespaces, rate_limiter),
+        protections=Protections(database, settings, namespaces),
+        queries=Queries(database, namespaces),
+        rate_limiter=rate_limiter,
     )
+    return Runtime(services=services, database=database, kv=kv, mailer=mailer)
 
 
-def create_app(settings: Settings, *, clock: Clock | None = None, services: Services | None = None) -> Starlette:
-    state: dict[str, Any] = {}
+def create_app(settings: Settings, *, clock: Clock | None = None, runtime: Runtime | None = None) -> Starlette:
+    """The ASGI application; it builds its own runtime at start-up unless one is given."""
+    pipelines: list[Pipeline] = []
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        state["services"] = services or await build_services(settings, clock=clock)
-        state["pipeline"] = Pipeline(state["services"])
-        app.state.services = state["services"]
+        built = runtime or await build_runtime(settings, clock=clock)
+        pipelines.append(Pipeline(built.services, Registry()))
         try:
             yield
         finally:
-            if services is None:
-                await state["services"].close()
+            pipelines.clear()
+            if runtime is None:
+                await built.close()
 
     async def api(request: Request) -> Response:
-        return await state["pipeline"].handle(request)
+        return await pipelines[0].handle(request)
 
     async def index(request: Request) -> Response:
-        return await _index(request, state["services"])
+        return await _index(request, pipelines[0].services)
 
     script = settings.script_path.rstrip("/")
     routes = [

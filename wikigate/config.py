@@ -137,6 +137,16 @@ DEFAULT_GRANT_PERMISSIONS: dict[str, list[str]] = {
 }
 
 
+# $wgDefaultUserOptions of 1.39 for the preferences the API reports.
+DEFAULT_USER_OPTIONS: dict[str, Any] = {"ccmeonemails": 0, "date": "default", "diffonly": 0, "disablemail": 0,
+                        "editfont": "monospace", "editondblclick": 0, "enotifminoredits": 0,
+                        "enotifrevealaddr": 0, "enotifusertalkpages": 1, "enotifwatchlistpages": 1,
+                        "extendwatchlist": 1, "fancysig": 0, "forceeditsummary": 0, "gender": "unknown",
+                        "hideminor": 0, "hidepatrolled": 0, "language": "en", "minordefault": 0,
+                        "skin": "vector-2022", "timecorrection": "System|0", "watchcreations": 1,
+                        "watchdefault": 1, "watchmoves": 0, "watchdeletion": 0, "watchuploads": 1}
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     # Where and how to serve.
@@ -221,7 +231,7 @@ class Settings:
 
     @property
     def effective_database_url(self) -> str:
-        return self.database_url or f"sqlite+aiosqlite:///{self.sqlite_path}"
+        return self.database_url or f"sqlite:///{self.sqlite_path}"
 
     @property
     def wiki_id(self) -> str:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from tests.conftest import Api
-from wikigate.services.login import enable_two_factor
 
 PASSWORD_ID = "MediaWiki\\Auth\\PasswordAuthenticationRequest"
 REMEMBER_ID = "MediaWiki\\Auth\\RememberMeAuthenticationRequest"
@@ -62,7 +63,7 @@ async def test_create_requests_for_anonymous_and_logged_in_creators(api: Api, ma
 async def test_login_continue_lists_what_the_flow_waits_for(api: Api, services, make_user) -> None:  # type: ignore[no-untyped-def]
     assert (await info(api, amirequestsfor="login-continue", formatversion="2"))["requests"] == []
     await make_user("Mindy", "MindyPassword-1234")
-    await enable_two_factor(services, "Mindy")
+    await services.login.enable_two_factor("Mindy")
     token = await api.token("login")
     await api.post(action="clientlogin", username="Mindy", password="MindyPassword-1234",
                    loginreturnurl="http://wiki.test/", logintoken=token)
@@ -76,8 +77,8 @@ async def test_raw_messages(api: Api) -> None:
     assert request["fields"]["username"]["label"] == {"key": "authmanager-username-label", "params": []}
 
 
-async def test_security_sensitive_operation(api: Api, services, make_user, clock) -> None:  # type: ignore[no-untyped-def]
-    services.settings = replace(services.settings, reauthenticate_time=300)
+@pytest.mark.configure(lambda settings: replace(settings, reauthenticate_time=300))
+async def test_security_sensitive_operation(api: Api, make_user, clock) -> None:  # type: ignore[no-untyped-def]
     assert (await info(api, amisecuritysensitiveoperation="x"))["securitysensitiveoperationstatus"] == "reauth"
     await make_user("Alice", "AlicePassword-1234")
     await api.login("Alice", "AlicePassword-1234")

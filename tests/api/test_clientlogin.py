@@ -5,14 +5,15 @@ Expected shapes come from MediaWiki 1.39 (transcript-1.39.md §c, §j, §k).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pyotp
 import pytest
-from sqlalchemy import select
 
 from tests.conftest import Api
-from wikigate.services.login import enable_two_factor
+from tests.helpers import HASHER, stored_account, table_rows, update_account
+from wikigate.auth.policy import DEFAULT_PASSWORD_POLICY
 from wikigate.store.schema import user as user_table
 
 RETURN = "http://wiki.test/"
@@ -163,16 +164,14 @@ async def test_remember_me_sets_a_long_lived_token_cookie(api: Api, new_api, mak
     assert await whoami(remembered) == "Alice"
 
 
-async def test_old_hash_is_upgraded_on_login(api: Api, services, make_user) -> None:  # type: ignore[no-untyped-def]
+async def test_old_hash_is_upgraded_on_login(api: Api, runtime, make_user) -> None:  # type: ignore[no-untyped-def]
     record = await make_user("Alice", "AlicePassword-1234")
     old = ":B:salt:" + __import__("hashlib").md5(
         ("salt-" + __import__("hashlib").md5(b"AlicePassword-1234").hexdigest()).encode()).hexdigest()
-    await services.users.update(record.id, password=old)
+    await update_account(runtime, record.id, password=old)
     assert (await start(api, "Alice", "AlicePassword-1234"))["status"] == "PASS"
-    async with services.engine.connect() as connection:
-        stored = (await connection.execute(select(user_table.c.password)
-                                           .where(user_table.c.id == record.id))).scalar_one()
-    assert stored.startswith(":pbkdf2:") and services.hasher.verify("AlicePassword-1234", stored)
+    [stored] = [row.password for row in await table_rows(runtime, user_table, user_table.c.id == record.id)]
+    assert stored.startswith(":pbkdf2:") and HASHER.verify("AlicePassword-1234", stored)
 
 
 # -- two-factor -----------------------------------------------------------------------
@@ -180,7 +179,7 @@ async def test_old_hash_is_upgraded_on_login(api: Api, services, make_user) -> N
 
 async def _enrol(services, make_user) -> str:  # type: ignore[no-untyped-def]
     await make_user("Mindy", "MindyPassword-1234", groups=("sysop",))
-    return (await enable_two_factor(services, "Mindy")).secret
+    return (await services.login.enable_two_factor("Mindy")).secret
 
 
 async def test_two_factor_ui_then_pass(api: Api, services, make_user, clock) -> None:  # type: ignore[no-untyped-def]
@@ -222,7 +221,7 @@ async def test_a_code_is_never_accepted_twice(api: Api, new_api, services, make_
 
 async def test_recovery_code_works_once(api: Api, new_api, services, make_user) -> None:  # type: ignore[no-untyped-def]
     await make_user("Mindy", "MindyPassword-1234")
-    recovery = (await enable_two_factor(services, "Mindy")).recovery_codes[0]
+    recovery = (await services.login.enable_two_factor("Mindy")).recovery_codes[0]
     await start(api, "Mindy", "MindyPassword-1234")
     assert (await clientlogin(api, logincontinue="1", OATHToken=recovery.lower()))["clientlogin"]["status"] == "PASS"
     other = new_api()
@@ -256,14 +255,14 @@ async def test_continuation_with_merged_fields(api: Api, services, make_user) ->
 # -- password changes at login ------------------------------------------------------------
 
 
-async def _mail_temporary_password(services, name: str, password: str, sent: float) -> None:  # type: ignore[no-untyped-def]
-    record = await services.users.by_name(name)
-    await services.users.update(record.id, newpassword=services.hasher.hash(password), newpass_time=sent)
+async def _mail_temporary_password(runtime, name: str, password: str, sent: float) -> None:  # type: ignore[no-untyped-def]
+    record = await stored_account(runtime, name)
+    await update_account(runtime, record.id, newpassword=HASHER.hash(password), newpass_time=sent)
 
 
-async def test_temporary_password_forces_a_new_one(api: Api, new_api, services, make_user, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_temporary_password_forces_a_new_one(api: Api, new_api, runtime, make_user, clock) -> None:  # type: ignore[no-untyped-def]
     await make_user("Alice", "AlicePassword-1234")
-    await _mail_temporary_password(services, "Alice", "29u3f8ki19", clock.now())
+    await _mail_temporary_password(runtime, "Alice", "29u3f8ki19", clock.now())
     ui = await start(api, "Alice", "29u3f8ki19")
     assert ui["status"] == "UI" and ui["messagecode"] == "resetpass-temp-emailed"
     assert ui["requests"] == [{
@@ -290,9 +289,9 @@ async def test_temporary_password_forces_a_new_one(api: Api, new_api, services, 
     assert (await start(new_api(), "Alice", "AlicePassword-1234"))["messagecode"] == "wrongpassword"
 
 
-async def test_expired_temporary_password_is_wrong(api: Api, services, make_user, clock) -> None:  # type: ignore[no-untyped-def]
+async def test_expired_temporary_password_is_wrong(api: Api, runtime, make_user, clock) -> None:  # type: ignore[no-untyped-def]
     await make_user("Alice", "AlicePassword-1234")
-    await _mail_temporary_password(services, "Alice", "29u3f8ki19", clock.now() - 7 * 86400 - 1)
+    await _mail_temporary_password(runtime, "Alice", "29u3f8ki19", clock.now() - 7 * 86400 - 1)
     assert (await start(api, "Alice", "29u3f8ki19"))["messagecode"] == "wrongpassword"
     assert (await start(api, "Alice", "AlicePassword-1234"))["status"] == "PASS"
 
@@ -307,14 +306,14 @@ async def test_policy_suggests_a_change_that_may_be_skipped(api: Api, make_user)
     assert done == {"status": "PASS", "username": "Commonfan"}
 
 
-async def test_forced_change_cannot_be_skipped(api: Api, services, make_user) -> None:  # type: ignore[no-untyped-def]
-    from dataclasses import replace
+_FORCED_LENGTH_POLICY = {
+    **DEFAULT_PASSWORD_POLICY,
+    "default": {**DEFAULT_PASSWORD_POLICY["default"], "MinimalPasswordLength": {"value": 20, "forceChange": True}},
+}
 
-    from wikigate.auth.policy import DEFAULT_PASSWORD_POLICY
 
-    policy = {**DEFAULT_PASSWORD_POLICY,
-              "default": {**DEFAULT_PASSWORD_POLICY["default"], "MinimalPasswordLength": {"value": 20, "forceChange": True}}}
-    services.settings = replace(services.settings, password_policy=policy)
+@pytest.mark.configure(lambda settings: replace(settings, password_policy=_FORCED_LENGTH_POLICY))
+async def test_forced_change_cannot_be_skipped(api: Api, make_user) -> None:  # type: ignore[no-untyped-def]
     await make_user("Alice", "AlicePassword-1234")
     ui = await start(api, "Alice", "AlicePassword-1234")
     assert ui["messagecode"] == "resetpass-validity" and len(ui["requests"]) == 1

@@ -6,9 +6,9 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from sqlalchemy import select
 
 from tests.conftest import Api
+from tests.helpers import HASHER, table_rows
 from wikigate.config import Settings
 from wikigate.store.schema import logging as logging_table
 
@@ -33,12 +33,11 @@ async def register(api: Api, name: str, password: str = GOOD, retype: str | None
     return dict(body["createaccount"])
 
 
-async def test_pass_returns_the_canonical_name(api: Api, services) -> None:  # type: ignore[no-untyped-def]
+async def test_pass_returns_the_canonical_name(api: Api, services, runtime) -> None:  # type: ignore[no-untyped-def]
     assert await register(api, "new_user") == {"status": "PASS", "username": "New user"}
-    record = await services.users.by_name("New user")
-    assert record is not None and services.hasher.verify(GOOD, record.password)
-    async with services.engine.connect() as connection:
-        entry = (await connection.execute(select(logging_table))).one()
+    record = await services.accounts.find("New user")
+    assert record is not None and HASHER.verify(GOOD, record.password)
+    [entry] = await table_rows(runtime, logging_table)
     assert (entry.type, entry.action, entry.user_id, entry.title) == ("newusers", "create", record.id, "New_user")
 
 
@@ -85,10 +84,15 @@ async def test_throttle_counts_creations_per_ip(api: Api, new_api) -> None:  # t
     assert (await register(new_api(ip="10.0.0.9"), "Newbie 4"))["status"] == "PASS"
 
 
-async def test_creation_needs_the_right(api: Api, services) -> None:  # type: ignore[no-untyped-def]
+def _without_createaccount(settings: Settings) -> Settings:
     permissions = {group: [r for r in rights if r != "createaccount"]
-                   for group, rights in services.settings.group_permissions.items()}
-    services.settings = replace(services.settings, group_permissions=permissions)
+                   for group, rights in settings.group_permissions.items()}
+    return replace(settings, group_permissions=permissions)
+
+
+@pytest.mark.configure(lambda settings: _without_createaccount(settings))
+async def test_creation_needs_the_right(api: Api, services) -> None:  # type: ignore[no-untyped-def]
+    assert not any("createaccount" in rights for rights in services.settings.group_permissions.values())
     result = await register(api, "Newbie")
     assert result["status"] == "FAIL" and result["messagecode"] == "permissiondenied"
 
@@ -99,14 +103,13 @@ async def test_continue_without_creation_in_progress(api: Api) -> None:
     assert body["warnings"]["main"]["*"] == "Unrecognized parameter: reason."
 
 
-async def test_logged_in_creator_gives_a_reason(api: Api, make_user, services) -> None:  # type: ignore[no-untyped-def]
+async def test_logged_in_creator_gives_a_reason(api: Api, make_user, runtime) -> None:  # type: ignore[no-untyped-def]
     await make_user("Admin", "AdminPassword-1234", groups=("sysop",))
     await api.login("Admin", "AdminPassword-1234")
     body = await create(api, username="Other", password=GOOD, retype=GOOD, reason="for a friend",
                         createreturnurl=RETURN)
     assert body["createaccount"]["status"] == "PASS" and "warnings" not in body
-    async with services.engine.connect() as connection:
-        entry = (await connection.execute(select(logging_table))).one()
+    [entry] = await table_rows(runtime, logging_table)
     assert (entry.action, entry.user_text, entry.comment) == ("create2", "Admin", "for a friend")
     assert (await api.get(action="query", meta="userinfo")).json()["query"]["userinfo"]["name"] == "Admin"
 

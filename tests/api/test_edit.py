@@ -7,7 +7,10 @@ import hashlib
 from dataclasses import replace
 from typing import Any
 
+import pytest
+
 from tests.helpers import logged_in
+from wikigate.config import Settings
 
 
 async def edit(api: Any, **params: Any) -> dict[str, Any]:
@@ -133,18 +136,28 @@ async def test_cascading_protection(new_api: Any, services: Any) -> None:
     assert templates["query"]["pages"][0]["templates"] == [{"ns": 0, "title": "Other"}, {"ns": 10, "title": "Template:Box"}]
 
 
-async def test_permission_rules(new_api: Any, services: Any) -> None:
-    settings = services.settings
+def without_anonymous_creation(settings: Settings, *, anonymous_edit: bool) -> Settings:
+    """Anonymous users may not create pages (and edit only if `anonymous_edit`); users may not create talk pages."""
     groups = dict(settings.group_permissions)
     groups["*"] = [r for r in groups["*"] if r not in ("createpage", "createtalk", "edit")]
+    if anonymous_edit:
+        groups["*"] = [*groups["*"], "edit"]
     groups["user"] = [r for r in groups["user"] if r != "createtalk"]
-    services.settings = replace(settings, group_permissions=groups)
+    return replace(settings, group_permissions=groups)
+
+
+@pytest.mark.configure(lambda settings: without_anonymous_creation(settings, anonymous_edit=False))
+async def test_permission_rules(new_api: Any, services: Any) -> None:
     alice = await logged_in(new_api, services, "Alice")
     anonymous = new_api()
     assert (await edit(anonymous, title="New", text="a"))["error"]["code"] == "permissiondenied"
     assert (await edit(alice, title="Talk:New", text="a"))["error"]["code"] == "cantcreate"
     assert (await edit(alice, title="MediaWiki:Sidebar", text="a"))["error"]["code"] == "protectednamespace-interface"
-    groups["*"] = [*groups["*"], "edit"]
+
+
+@pytest.mark.configure(lambda settings: without_anonymous_creation(settings, anonymous_edit=True))
+async def test_permission_rules_anonymous_may_edit_but_not_create(new_api: Any) -> None:
+    anonymous = new_api()
     assert (await edit(anonymous, title="New", text="a"))["error"]["code"] == "cantcreate-anon"
 
 
@@ -153,8 +166,11 @@ async def test_writeapi_and_rate_limit(new_api: Any, services: Any) -> None:
     for number in range(8):
         assert (await edit(anonymous, title="Sandbox", text=str(number)))["edit"]["result"] == "Success"
     assert (await edit(anonymous, title="Sandbox", text="again"))["error"]["code"] == "ratelimited"
-    groups = {**services.settings.group_permissions, "*": ["read", "edit", "createpage"]}
-    services.settings = replace(services.settings, group_permissions=groups)
+
+
+@pytest.mark.configure(lambda settings: replace(settings, group_permissions={
+    **settings.group_permissions, "*": ["read", "edit", "createpage"]}))
+async def test_writeapi_is_needed(new_api: Any) -> None:
     assert (await edit(new_api(ip="10.0.0.9"), title="Sandbox", text="x"))["error"]["code"] == "writeapidenied"
 
 
@@ -170,8 +186,8 @@ async def test_new_section_and_undo_of_a_missing_revision(new_api: Any, services
     assert (await edit(alice, title="Page", undo="1"))["error"]["code"] == "undo-unsupported"
 
 
+@pytest.mark.configure(lambda settings: replace(settings, autoconfirm_count=2))
 async def test_edit_count_makes_autoconfirmed(new_api: Any, services: Any) -> None:
-    services.settings = replace(services.settings, autoconfirm_count=2)
     mindy = await logged_in(new_api, services, "Mindy", ("sysop",))
     alice = await logged_in(new_api, services, "Alice")
     await edit(mindy, title="Semi", text="a")

@@ -5,11 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from tests.conftest import Api
-from wikigate.services.login import (
-    change_password,
-    create_bot_password,
-    enable_two_factor,
-)
 
 WRONG = "Incorrect username or password entered. Please try again."
 
@@ -21,8 +16,8 @@ async def login(api: Api, name: str, password: str, **extra: Any) -> dict[str, A
 
 async def admin_with_bot(services, make_user, **options: Any) -> str:  # type: ignore[no-untyped-def]
     await make_user("Admin", "AdminPassword-1234", groups=("sysop", "bureaucrat", "interface-admin"))
-    _, password = await create_bot_password(services, "Admin", "oracle",
-                                            grants=["protect", "editpage", "editprotected"], **options)
+    _, password = await services.login.create_bot_password("Admin", "oracle",
+                                                           grants=["protect", "editpage", "editprotected"], **options)
     return password
 
 
@@ -81,7 +76,7 @@ async def test_bot_password_outside_its_ip_ranges(api: Api, new_api, services, m
 
 async def test_password_change_voids_bot_passwords(api: Api, services, make_user) -> None:  # type: ignore[no-untyped-def]
     password = await admin_with_bot(services, make_user)
-    await change_password(services, await services.users.by_name("Admin"), "Another-passw0rd!")
+    await services.accounts.change_password(await services.accounts.require("Admin"), "Another-passw0rd!")
     assert (await login(api, "Admin@oracle", password))["login"] == {
         "result": "Failed", "reason": 'The bot password for bot name "oracle" of user "Admin" must be reset.'}
 
@@ -114,7 +109,7 @@ async def test_reason_in_other_error_formats(api: Api) -> None:
 
 async def test_two_factor_account_is_aborted(api: Api, services, make_user) -> None:  # type: ignore[no-untyped-def]
     await make_user("Mindy", "MindyPassword-1234")
-    await enable_two_factor(services, "Mindy")
+    await services.login.enable_two_factor("Mindy")
     body = await login(api, "Mindy", "MindyPassword-1234")
     assert body["login"] == {
         "result": "Aborted",

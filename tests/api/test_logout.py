@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from tests.conftest import Api
-from wikigate.services.login import create_bot_password
 
 
 async def test_logout_destroys_the_session(api: Api, new_api, make_user) -> None:  # type: ignore[no-untyped-def]
@@ -34,7 +33,7 @@ async def test_old_csrf_token_dies_with_the_session(api: Api, make_user) -> None
 
 async def test_bot_password_logout_only_drops_its_cookie(api: Api, services, make_user) -> None:  # type: ignore[no-untyped-def]
     await make_user("Admin", "AdminPassword-1234", groups=("sysop",))
-    _, password = await create_bot_password(services, "Admin", "oracle", grants=["editpage"], restrictions=[])
+    _, password = await services.login.create_bot_password("Admin", "oracle", grants=["editpage"], restrictions=[])
     token = await api.token("login")
     await api.post(action="login", lgname="Admin@oracle", lgpassword=password, lgtoken=token)
     response = await api.post(action="logout", token=await api.token("csrf"))

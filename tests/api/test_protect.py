@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from typing import Any
 
 import pytest
 from sqlalchemy import event
 
 from tests.helpers import logged_in
-from wikigate.services import pages as page_services
 
 NOW = 1_790_000_000.0  # the clock fixture's time: 2026-09-21T14:13:20Z
 
@@ -127,33 +127,27 @@ async def test_permission_denied_for_users_and_anonymous(sysop: Any, new_api: An
     assert response.headers["mediawiki-api-error"] == "permissiondenied, cantedit"
 
 
+@pytest.mark.configure(lambda settings: replace(settings, group_permissions={
+    **settings.group_permissions, "protector": ["protect", "edit"]}))
 async def test_cantedit_when_the_protector_cannot_edit(sysop: Any, new_api: Any, services: Any) -> None:
-    from dataclasses import replace
-
     await protect(sysop, title="Main Page", protections="edit=sysop")
-    services.settings = replace(services.settings, group_permissions={
-        **services.settings.group_permissions, "protector": ["protect", "edit"]})
     api = await logged_in(new_api, services, "Pat", ("protector",))
     response = await api.post(action="protect", title="Main Page", protections="edit=all", token=await api.token())
     assert response.json()["error"]["code"] == "cantedit"
 
 
-async def test_interface_namespace_needs_editinterface(sysop: Any, services: Any) -> None:
-    from dataclasses import replace
-
-    services.settings = replace(services.settings, group_permissions={
-        **services.settings.group_permissions,
-        "sysop": [r for r in services.settings.group_permissions["sysop"] if r != "editinterface"]})
+@pytest.mark.configure(lambda settings: replace(settings, group_permissions={
+    **settings.group_permissions,
+    "sysop": [r for r in settings.group_permissions["sysop"] if r != "editinterface"]}))
+async def test_interface_namespace_needs_editinterface(sysop: Any) -> None:
     response = await sysop.post(action="protect", title="MediaWiki:Sidebar", protections="create=sysop",
                                 token=await sysop.token())
     assert response.headers["mediawiki-api-error"] == "protectednamespace-interface, cantedit"
 
 
+@pytest.mark.configure(lambda settings: replace(settings, group_permissions={
+    **settings.group_permissions, "protector": ["protect", "edit", "createpage"]}))
 async def test_a_level_the_user_lacks_is_invalid(new_api: Any, services: Any) -> None:
-    from dataclasses import replace
-
-    services.settings = replace(services.settings, group_permissions={
-        **services.settings.group_permissions, "protector": ["protect", "edit", "createpage"]})
     api = await logged_in(new_api, services, "Pat", ("protector",))
     await edit(api, "Some page")
     body = await protect(api, title="Some page", protections="edit=sysop")
@@ -253,45 +247,62 @@ async def test_concurrent_protects_keep_one_consistent_state(sysop: Any) -> None
 
 
 class TransactionRecorder:
-    """The transactions of the page services, each as the verbs of its statements.
+    """The units of work of the page services (edits and protections), each as the verbs of its statements.
 
     A regression guard for benchmark workload 6: the advisory lock that only
     PostgreSQL takes is left out, so both backends give the same lists.
     """
 
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+    def __init__(self, services: Any, monkeypatch: pytest.MonkeyPatch) -> None:
         self.transactions: list[list[str]] = []
-        # Read-only units count too: each is one round of statements.
-        for name in ("transaction", "read"):
-            monkeypatch.setattr(page_services, name, self._recording(getattr(page_services, name)))
-
-    def _recording(self, original: Any) -> Any:
-        async def recorded(engine: Any, direct: Any, work: Any) -> Any:
-            verbs: list[str] = []
-            self.transactions.append(verbs)
-
-            def on_statement(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-                if "pg_advisory_xact_lock" not in statement:
-                    verbs.append(statement.split(None, 1)[0].upper())
-
-            def watched(connection: Any) -> Any:
-                event.listen(connection, "before_cursor_execute", on_statement)
-                try:
-                    return work(connection)
-                finally:
-                    event.remove(connection, "before_cursor_execute", on_statement)
-
-            return await original(engine, direct, watched)
-
-        return recorded
+        # Both services share the runtime's database; only their units are recorded, so
+        # sessions, tokens and rate limits (which also live in the database) are left out.
+        for service in (services.pages, services.protections):
+            monkeypatch.setattr(service, "_database", _RecordingDatabase(service._database, self))
 
     def take(self) -> list[list[str]]:
         taken, self.transactions = self.transactions, []
         return taken
 
 
-async def test_each_write_is_one_short_transaction(sysop: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    recorder = TransactionRecorder(monkeypatch)
+class _RecordingDatabase:
+    """A database whose read and write units (read-only ones count too: each is one round of statements)
+    are recorded; everything else is the real one's."""
+
+    def __init__(self, real: Any, recorder: TransactionRecorder) -> None:
+        self._real = real
+        self._recorder = recorder
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+    async def read(self, work: Any) -> Any:
+        return await self._real.read(self._watched(work))
+
+    async def write(self, work: Any) -> Any:
+        return await self._real.write(self._watched(work))
+
+    def _watched(self, work: Any) -> Any:
+        verbs: list[str] = []
+        self._recorder.transactions.append(verbs)
+
+        def on_statement(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+            if "pg_advisory_xact_lock" not in statement:
+                verbs.append(statement.split(None, 1)[0].upper())
+
+        def watched(connection: Any) -> Any:
+            event.listen(connection, "before_cursor_execute", on_statement)
+            try:
+                return work(connection)
+            finally:
+                event.remove(connection, "before_cursor_execute", on_statement)
+
+        return watched
+
+
+async def test_each_write_is_one_short_transaction(sysop: Any, services: Any,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    recorder = TransactionRecorder(services, monkeypatch)
     token = await sysop.token()
     recorder.take()
     # The page with its latest revision, the title's create protection, the cascading protections.

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
-import threading
 from dataclasses import replace
 from email.message import EmailMessage
 from typing import Any
 
 import pytest
 
+from tests.helpers import HASHER, stored_account
 from wikigate.config import DEFAULT_GROUP_PERMISSIONS, Settings
 
 OLD_PASSWORD = "Old-Password-4321"
@@ -42,10 +43,10 @@ SUCCESS = {"resetpassword": {"status": "success"}}
 
 
 async def test_reset_by_name_mails_a_temporary_password_stored_hashed(
-    api: Any, services: Any, smtp_server: Any, alice: Any, clock: Any
+    api: Any, services: Any, runtime: Any, smtp_server: Any, alice: Any, clock: Any
 ) -> None:
     assert await reset(api, user="Alice") == SUCCESS
-    await services.mailer.drain()
+    await runtime.mailer.drain()
 
     [message] = smtp_server.messages
     assert smtp_server.recipients == [["alice@example.org"]]
@@ -55,54 +56,54 @@ async def test_reset_by_name_mails_a_temporary_password_stored_hashed(
     temporary = temporary_password(message)
     assert re.fullmatch(r"[0-9a-v]{10}", temporary)
 
-    record = await services.users.by_name("Alice")
+    record = await stored_account(runtime, "Alice")
     assert record.newpass_time == clock.now()
-    assert services.hasher.verify(temporary, record.newpassword, user_id=record.id)
+    assert HASHER.verify(temporary, record.newpassword, user_id=record.id)
     assert temporary not in record.newpassword
     # The main password is untouched until the temporary one is used.
     assert record.password == alice.password
-    assert services.hasher.verify(OLD_PASSWORD, record.password, user_id=record.id)
+    assert HASHER.verify(OLD_PASSWORD, record.password, user_id=record.id)
 
 
 async def test_second_reset_within_resend_time_sends_nothing(
-    api: Any, services: Any, smtp_server: Any, alice: Any, clock: Any
+    api: Any, runtime: Any, smtp_server: Any, alice: Any, clock: Any
 ) -> None:
     await reset(api, user="Alice")
-    await services.mailer.drain()
-    first = await services.users.by_name("Alice")
+    await runtime.mailer.drain()
+    first = await stored_account(runtime, "Alice")
 
     clock.advance(23 * 3600)
     assert await reset(api, user="Alice") == SUCCESS
-    await services.mailer.drain()
+    await runtime.mailer.drain()
     assert len(smtp_server.messages) == 1
-    assert (await services.users.by_name("Alice")).newpassword == first.newpassword
+    assert (await stored_account(runtime, "Alice")).newpassword == first.newpassword
 
     clock.advance(3600)  # 24 hours after the first mail
     assert await reset(api, email="alice@example.org") == SUCCESS
-    await services.mailer.drain()
+    await runtime.mailer.drain()
     assert len(smtp_server.messages) == 2
-    second = await services.users.by_name("Alice")
+    second = await stored_account(runtime, "Alice")
     assert second.newpass_time == clock.now()
-    assert services.hasher.verify(temporary_password(smtp_server.messages[1]), second.newpassword,
+    assert HASHER.verify(temporary_password(smtp_server.messages[1]), second.newpassword,
                                   user_id=second.id)
 
 
 async def test_reset_by_email_mails_each_account_separately(
-    api: Any, services: Any, smtp_server: Any, make_user: Any
+    api: Any, runtime: Any, smtp_server: Any, make_user: Any
 ) -> None:
     await make_user("Carol", "Carol-Password-1", email="shared@example.org")
     await make_user("Dave", "Dave-Password-1", email="shared@example.org")
     await make_user("Erin", "Erin-Password-1", email="erin@example.org")
 
     assert await reset(api, email="shared@example.org") == SUCCESS
-    await services.mailer.drain()
+    await runtime.mailer.drain()
 
     assert len(smtp_server.messages) == 2
     for name, message in zip(("Carol", "Dave"), smtp_server.messages):
-        record = await services.users.by_name(name)
+        record = await stored_account(runtime, name)
         assert f"User name: {name}" in message.get_content()
-        assert services.hasher.verify(temporary_password(message), record.newpassword, user_id=record.id)
-    assert (await services.users.by_name("Erin")).newpassword == ""
+        assert HASHER.verify(temporary_password(message), record.newpassword, user_id=record.id)
+    assert (await stored_account(runtime, "Erin")).newpassword == ""
 
 
 @pytest.mark.parametrize("params", [
@@ -112,33 +113,30 @@ async def test_reset_by_email_mails_each_account_separately(
     {"user": "Nomail"},
 ])
 async def test_no_matching_account_answers_success_and_sends_nothing(
-    api: Any, services: Any, smtp_server: Any, alice: Any, make_user: Any, params: dict[str, str]
+    api: Any, runtime: Any, smtp_server: Any, alice: Any, make_user: Any, params: dict[str, str]
 ) -> None:
     await make_user("Nomail", "Nomail-Password-1")
     assert await reset(api, **params) == SUCCESS
-    await services.mailer.drain()
+    await runtime.mailer.drain()
     assert smtp_server.messages == []
     for name in ("Alice", "Nomail"):
-        record = await services.users.by_name(name)
+        record = await stored_account(runtime, name)
         assert (record.newpassword, record.newpass_time) == ("", None)
 
 
 async def test_answer_does_not_wait_for_the_reset_work(
-    api: Any, services: Any, smtp_server: Any, alice: Any
+    api: Any, services: Any, runtime: Any, smtp_server: Any, alice: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Known and unknown names get the same answer before any hashing or mail happens."""
-    release = threading.Event()
-    real = services.hasher
+    release = asyncio.Event()
+    real = services.accounts.hash
 
-    class BlockedHasher:
-        def hash(self, password: str) -> str:
-            release.wait(5)
-            return real.hash(password)
+    async def blocked_hash(password: str) -> str:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(release.wait(), 5)
+        return await real(password)
 
-        def __getattr__(self, name: str) -> Any:
-            return getattr(real, name)
-
-    services.hasher = BlockedHasher()
+    monkeypatch.setattr(services.accounts, "hash", blocked_hash)
     try:
         known = await api.post(action="resetpassword", token="+\\", user="Alice")
         unknown = await api.post(action="resetpassword", token="+\\", user="Nobody")
@@ -146,33 +144,32 @@ async def test_answer_does_not_wait_for_the_reset_work(
         assert known.headers.keys() == unknown.headers.keys()
         await asyncio.sleep(0.05)
         assert smtp_server.messages == []
-        assert (await services.users.by_name("Alice")).newpassword == ""
+        assert (await stored_account(runtime, "Alice")).newpassword == ""
     finally:
         release.set()
-        await services.mailer.drain()
-        services.hasher = real
+        await runtime.mailer.drain()
     assert len(smtp_server.messages) == 1
 
 
 async def test_rate_limit_answers_success_but_sends_nothing(
-    api: Any, services: Any, smtp_server: Any, alice: Any
+    api: Any, runtime: Any, smtp_server: Any, alice: Any
 ) -> None:
     # mailpassword allows an IP address 5 resets an hour; MediaWiki pretends the 6th worked.
     for _ in range(5):
         assert await reset(api, user="Nobody") == SUCCESS
     assert await reset(api, user="Alice") == SUCCESS
-    await services.mailer.drain()
+    await runtime.mailer.drain()
     assert smtp_server.messages == []
-    assert (await services.users.by_name("Alice")).newpassword == ""
+    assert (await stored_account(runtime, "Alice")).newpassword == ""
 
 
-async def test_rate_limit_is_per_ip(api: Any, new_api: Any, services: Any, smtp_server: Any,
+async def test_rate_limit_is_per_ip(api: Any, new_api: Any, runtime: Any, smtp_server: Any,
                                     alice: Any) -> None:
     for _ in range(6):
         await reset(api, user="Nobody")
     other = new_api(ip="192.0.2.7")
     assert await reset(other, user="Alice") == SUCCESS
-    await services.mailer.drain()
+    await runtime.mailer.drain()
     assert len(smtp_server.messages) == 1
     assert "192.0.2.7" in smtp_server.messages[0].get_content()
 
@@ -199,13 +196,13 @@ async def error(api: Any, **params: Any) -> tuple[str, str]:
     ({"token": "+\\", "user": "1.2.3.4"}, "baduser", None),
     ({"token": "+\\", "user": "#1"}, "baduser", None),
 ])
-async def test_errors(api: Any, services: Any, smtp_server: Any, alice: Any, params: dict[str, str],
+async def test_errors(api: Any, runtime: Any, smtp_server: Any, alice: Any, params: dict[str, str],
                       code: str, info: str | None) -> None:
     got_code, got_info = await error(api, **params)
     assert got_code == code
     if info is not None:
         assert got_info == info
-    await services.mailer.drain()
+    await runtime.mailer.drain()
     assert smtp_server.messages == []
 
 
@@ -221,14 +218,14 @@ async def test_errorformat_plaintext(api: Any) -> None:
                                "text": "Neither a username nor an email address was given"}]
 
 
-async def test_logged_in_user_may_reset(api: Any, services: Any, smtp_server: Any, alice: Any,
+async def test_logged_in_user_may_reset(api: Any, runtime: Any, smtp_server: Any, alice: Any,
                                         make_user: Any, session_for: Any, clock: Any) -> None:
     bob = await make_user("Bob", "Bob-Password-1")
     await session_for(api, bob, auth_time=clock.now())
     token = await api.token()
     body = (await api.post(action="resetpassword", token=token, user="Alice")).json()
     assert body == SUCCESS
-    await services.mailer.drain()
+    await runtime.mailer.drain()
     assert len(smtp_server.to("alice@example.org")) == 1
 
 
@@ -245,11 +242,11 @@ class TestConfiguration:
 
     @pytest.mark.parametrize("settings", [{"password_reset_routes": {"username": False, "email": True}}],
                              indirect=True)
-    async def test_disabled_route_ignores_its_parameter(self, api: Any, services: Any, smtp_server: Any,
+    async def test_disabled_route_ignores_its_parameter(self, api: Any, runtime: Any, smtp_server: Any,
                                                          alice: Any) -> None:
         assert (await error(api, token="+\\", user="Alice"))[0] == "passwordreset-nodata"
         assert await reset(api, email="alice@example.org") == SUCCESS
-        await services.mailer.drain()
+        await runtime.mailer.drain()
         assert len(smtp_server.messages) == 1
 
     @pytest.mark.parametrize("settings", [{"enable_email": False}], indirect=True)
@@ -272,11 +269,11 @@ async def clientlogin(api: Any, **params: Any) -> dict[str, Any]:
 
 
 async def test_mailed_temporary_password_completes_clientlogin(
-    api: Any, new_api: Any, services: Any, smtp_server: Any, alice: Any
+    api: Any, new_api: Any, runtime: Any, smtp_server: Any, alice: Any
 ) -> None:
     pytest.importorskip("wikigate.api.modules.clientlogin")
     await reset(api, user="Alice")
-    await services.mailer.drain()
+    await runtime.mailer.drain()
     temporary = temporary_password(smtp_server.messages[0])
     # Until the temporary password is used, the old one still logs in.
     assert (await clientlogin(new_api(), username="Alice", password=OLD_PASSWORD))["status"] == "PASS"

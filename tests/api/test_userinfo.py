@@ -41,10 +41,9 @@ async def test_bureaucrat_can_change_every_group(api: Api, make_user) -> None:  
 
 
 async def test_expired_group_no_longer_counts(api: Api, make_user, services, clock) -> None:  # type: ignore[no-untyped-def]
-    from wikigate.services.accounts import set_groups
-
     record = await make_user("Temp", "TempPassword-1234")
-    await set_groups(services, record, add=["sysop"], remove=[], expiry=clock.now() + 60)
+    await services.accounts.change_groups(record, None, add={"sysop": clock.now() + 60}, remove=[],
+                                          addable={"sysop"}, removable=(), now=clock.now())
     await api.login("Temp", "TempPassword-1234")
     groups = lambda body: body["query"]["userinfo"]["groups"]  # noqa: E731
     assert "sysop" in groups((await api.get(action="query", meta="userinfo", uiprop="groups")).json())

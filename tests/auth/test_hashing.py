@@ -20,6 +20,9 @@ from wikigate.auth.hashing import (
     Pbkdf2Params,
     SaltedMd5Hasher,
 )
+from wikigate.randomness import Randomness
+
+RANDOM = Randomness()
 
 PASSWORD = "correct horse ñ"
 
@@ -81,11 +84,11 @@ PHP_ARGON2ID_CHEAP = (
 
 @pytest.fixture
 def factory() -> PasswordFactory:
-    return PasswordFactory(pbkdf2_cost=1000)
+    return PasswordFactory(RANDOM, pbkdf2_cost=1000)
 
 
 def test_default_format_matches_mediawiki_vectors() -> None:
-    factory = PasswordFactory()
+    factory = PasswordFactory(RANDOM)
     assert factory.verify(PASSWORD, MW_PBKDF2_30000)
     assert factory.verify("AlicePassword-1234", MW_ALICE)
     assert not factory.verify("alicepassword-1234", MW_ALICE)
@@ -93,7 +96,7 @@ def test_default_format_matches_mediawiki_vectors() -> None:
 
 
 def test_new_default_hash_has_mediawiki_layout() -> None:
-    stored = PasswordFactory().hash(PASSWORD)
+    stored = PasswordFactory(RANDOM).hash(PASSWORD)
     fields = stored.split(":")
     assert fields[:5] == ["", "pbkdf2", "sha512", "30000", "64"]
     assert len(fields[5]) == 24 and fields[5].endswith("==")  # 16 salt bytes
@@ -143,11 +146,11 @@ def test_bcrypt_reads_passwords_as_php_crypt_does(factory: PasswordFactory) -> N
 @pytest.mark.parametrize(
     "hasher",
     [
-        Pbkdf2Hasher(params=Pbkdf2Params(rounds=1000)),
+        Pbkdf2Hasher(RANDOM, params=Pbkdf2Params(rounds=1000)),
         OldMd5Hasher(),
-        SaltedMd5Hasher(),
-        LayeredPbkdf2Hasher("A", params=Pbkdf2Params(rounds=1000)),
-        LayeredPbkdf2Hasher("B", params=Pbkdf2Params(rounds=1000)),
+        SaltedMd5Hasher(RANDOM),
+        LayeredPbkdf2Hasher("A", RANDOM, params=Pbkdf2Params(rounds=1000)),
+        LayeredPbkdf2Hasher("B", RANDOM, params=Pbkdf2Params(rounds=1000)),
         BcryptHasher(cost=4),
         Argon2Hasher(memory_cost=1024, time_cost=1),
     ],
@@ -165,7 +168,7 @@ def test_each_hasher_round_trips(hasher, factory: PasswordFactory) -> None:
 
 def test_new_salts_differ(factory: PasswordFactory) -> None:
     assert factory.hash(PASSWORD) != factory.hash(PASSWORD)
-    assert SaltedMd5Hasher().encode(PASSWORD) != SaltedMd5Hasher().encode(PASSWORD)
+    assert SaltedMd5Hasher(RANDOM).encode(PASSWORD) != SaltedMd5Hasher(RANDOM).encode(PASSWORD)
 
 
 def test_bcrypt_layout_is_mediawikis() -> None:
@@ -200,7 +203,7 @@ def test_needs_update_when_type_or_parameters_differ(
 
 
 def test_needs_update_follows_the_default_type() -> None:
-    bcrypt_default = PasswordFactory(default_type="bcrypt")
+    bcrypt_default = PasswordFactory(RANDOM, default_type="bcrypt")
     assert not bcrypt_default.needs_update(MW_BCRYPT)
     assert bcrypt_default.needs_update(MW_PBKDF2_30000)
     assert bcrypt_default.hash(PASSWORD).startswith(":bcrypt:9$")
@@ -208,7 +211,7 @@ def test_needs_update_follows_the_default_type() -> None:
 
 def test_unknown_default_type_is_refused() -> None:
     with pytest.raises(ValueError):
-        PasswordFactory(default_type="md5")
+        PasswordFactory(RANDOM, default_type="md5")
 
 
 @pytest.mark.parametrize(
@@ -251,7 +254,7 @@ def test_unencodable_password_does_not_raise(factory: PasswordFactory) -> None:
 
 
 def test_dummy_verify_costs_about_a_real_verify() -> None:
-    factory = PasswordFactory()
+    factory = PasswordFactory(RANDOM)
     stored = factory.hash(PASSWORD)
 
     def best_of_three(work) -> float:

@@ -10,7 +10,6 @@ import pytest
 from wikigate.auth.manager import STATE_KEY, Action, AuthManager
 from wikigate.auth.responses import AuthResponse, AuthStatus, totp_request
 from wikigate.messages import Message
-from wikigate.services.login import auth_manager, enable_two_factor
 
 
 class DictState:
@@ -30,7 +29,7 @@ class DictState:
 
 
 def manager(services, state: DictState) -> AuthManager:  # type: ignore[no-untyped-def]
-    return auth_manager(services, state, ip="127.0.0.1", now=services.clock.now())
+    return services.login.manager(state, ip="127.0.0.1", now=services.clock.now())
 
 
 async def test_pass_leaves_no_state(services, make_user) -> None:  # type: ignore[no-untyped-def]
@@ -44,7 +43,7 @@ async def test_pass_leaves_no_state(services, make_user) -> None:  # type: ignor
 
 async def test_a_paused_flow_lives_under_one_key_and_resumes_in_a_new_manager(services, make_user) -> None:  # type: ignore[no-untyped-def]
     await make_user("Mindy", "MindyPassword-1234")
-    secret = (await enable_two_factor(services, "Mindy")).secret
+    secret = (await services.login.enable_two_factor("Mindy")).secret
     state = DictState()
     first = await manager(services, state).begin_authentication(
         {"username": "Mindy", "password": "MindyPassword-1234"}, return_url="http://x/")
@@ -63,7 +62,7 @@ async def test_continue_without_state_fails(services) -> None:  # type: ignore[n
 
 async def test_a_new_begin_drops_an_old_flow(services, make_user) -> None:  # type: ignore[no-untyped-def]
     await make_user("Mindy", "MindyPassword-1234")
-    await enable_two_factor(services, "Mindy")
+    await services.login.enable_two_factor("Mindy")
     state = DictState()
     await manager(services, state).begin_authentication({"username": "Mindy", "password": "MindyPassword-1234"},
                                                         return_url="http://x/")

@@ -11,6 +11,9 @@ from wikigate.auth.totp import (
     provisioning_uri,
     verify_code,
 )
+from wikigate.randomness import Randomness
+
+RANDOM = Randomness()
 
 # A fixed secret keeps the expected codes reproducible.
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -68,9 +71,9 @@ def test_malformed_codes_are_rejected(bad: str) -> None:
 
 
 def test_new_secret_works_with_authenticator_apps() -> None:
-    secret = new_secret()
+    secret = new_secret(RANDOM)
     assert len(secret) == 42 and "=" not in secret  # 26 bytes, unpadded
-    assert secret != new_secret()
+    assert secret != new_secret(RANDOM)
     code = pyotp.TOTP(secret).at(NOW)
     assert verify_code(secret, code, now=NOW, last_step=None) == STEP
 
@@ -85,7 +88,7 @@ def test_provisioning_uri() -> None:
 
 
 def test_recovery_code_works_once() -> None:
-    codes = new_recovery_codes()
+    codes = new_recovery_codes(RANDOM)
     assert len(codes) == 10 and len(set(codes)) == 10
     assert all(len(code) == 16 for code in codes)
     stored = [hash_recovery_code(code) for code in codes]
@@ -99,14 +102,14 @@ def test_recovery_code_works_once() -> None:
 
 
 def test_recovery_code_tolerates_spaces_and_case() -> None:
-    code = new_recovery_codes(1)[0]
+    code = new_recovery_codes(RANDOM, 1)[0]
     stored = [hash_recovery_code(code)]
     typed = f"{code[:4]} {code[4:8]} {code[8:]}".lower()
     assert match_recovery_code(typed, stored) == 0
 
 
 def test_wrong_recovery_code_matches_nothing() -> None:
-    stored = [hash_recovery_code(code) for code in new_recovery_codes(3)]
+    stored = [hash_recovery_code(code) for code in new_recovery_codes(RANDOM, 3)]
     assert match_recovery_code("AAAAAAAAAAAAAAAA", stored) is None
     assert match_recovery_code("", stored) is None
     assert match_recovery_code("AAAAAAAAAAAAAAAA", []) is None

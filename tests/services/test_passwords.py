@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from tests.helpers import HASHER, stored_account, stored_account_by_id, update_account
 from wikigate.config import Settings
 from wikigate.services import passwords
 from wikigate.services.passwords import PasswordChangeError, ResetRequest
@@ -35,17 +36,31 @@ def test_password_issues_use_the_name_and_groups(settings: Settings) -> None:
         "password-substring-username-match"]
 
 
+STRICT_POLICY = {
+    "default": {"MinimalPasswordLength": 4},
+    "bot": {"MinimumPasswordLengthToLogin": {"value": 16, "forceChange": True}},
+}
+
+
 def test_temporary_password_covers_every_group_minimum(settings: Settings) -> None:
     assert passwords.temporary_password_length(settings) == 10
-    strict = replace(settings, password_policy={
-        "default": {"MinimalPasswordLength": 4},
-        "bot": {"MinimumPasswordLengthToLogin": {"value": 16, "forceChange": True}},
-    })
+    strict = replace(settings, password_policy=STRICT_POLICY)
     assert passwords.temporary_password_length(strict) == 16
-    password = passwords.new_temporary_password(strict)
-    assert len(password) == 16
-    assert set(password) <= set("0123456789abcdefghijklmnopqrstuv")
-    assert passwords.new_temporary_password(strict) != password
+
+
+@pytest.mark.configure(lambda settings: replace(settings, password_policy=STRICT_POLICY))
+async def test_reset_mails_temporary_passwords_of_that_length(services: Any, runtime: Any, make_user: Any,
+                                                               clock: Any) -> None:
+    await make_user("Carol", "Carol-Password-1", email="shared@example.org")
+    await make_user("Dave", "Dave-Password-1", email="shared@example.org")
+    await services.passwords.send_reset(ResetRequest(username=None, email="shared@example.org",
+                                                     requester_ip="203.0.113.5", now=clock.now()))
+    await runtime.mailer.drain()
+    first, second = (temporary_password(message) for message in outbox(services.settings))
+    for password in (first, second):
+        assert len(password) == 16
+        assert set(password) <= set("0123456789abcdefghijklmnopqrstuv")
+    assert first != second
 
 
 @pytest.mark.parametrize(("address", "valid"), [
@@ -84,41 +99,47 @@ def outbox(settings: Settings) -> list[Any]:
     return [email.message_from_bytes(path.read_bytes(), policy=email.policy.default) for path in files]
 
 
-async def test_reset_without_smtp_goes_to_the_outbox(services: Any, make_user: Any, clock: Any) -> None:
+def temporary_password(message: Any) -> str:
+    return str(message.get_content().split("Temporary password: ", 1)[1].split()[0])
+
+
+async def test_reset_without_smtp_goes_to_the_outbox(services: Any, runtime: Any, make_user: Any,
+                                                     clock: Any) -> None:
     record = await make_user("Alice", "Alice-Password-1", email="alice@example.org")
-    await passwords.send_reset(services, ResetRequest(username="alice", email=None,
-                                                      requester_ip="203.0.113.5", now=clock.now()))
-    await services.mailer.drain()
+    await services.passwords.send_reset(ResetRequest(username="alice", email=None,
+                                                     requester_ip="203.0.113.5", now=clock.now()))
+    await runtime.mailer.drain()
     [message] = outbox(services.settings)
     body = message.get_content()
     assert message["To"] == "alice@example.org"
     assert "203.0.113.5" in body and "7 days" in body
-    temporary = body.split("Temporary password: ", 1)[1].split()[0]
-    stored = await services.users.by_id(record.id)
-    assert services.hasher.verify(temporary, stored.newpassword)
+    temporary = temporary_password(message)
+    stored = await stored_account_by_id(runtime, record.id)
+    assert HASHER.verify(temporary, stored.newpassword)
     assert stored.newpass_time == clock.now()
 
 
 async def test_reset_skips_everyone_when_one_account_was_just_reset(
-    services: Any, make_user: Any, clock: Any
+    services: Any, runtime: Any, make_user: Any, clock: Any
 ) -> None:
     first = await make_user("Carol", "Carol-Password-1", email="shared@example.org")
     await make_user("Dave", "Dave-Password-1", email="shared@example.org")
-    await services.users.update(first.id, newpassword="pending", newpass_time=clock.now() - 3600)
-    await passwords.send_reset(services, ResetRequest(username=None, email="shared@example.org",
-                                                      requester_ip="203.0.113.5", now=clock.now()))
-    await services.mailer.drain()
+    await update_account(runtime, first.id, newpassword="pending", newpass_time=clock.now() - 3600)
+    await services.passwords.send_reset(ResetRequest(username=None, email="shared@example.org",
+                                                     requester_ip="203.0.113.5", now=clock.now()))
+    await runtime.mailer.drain()
     assert outbox(services.settings) == []
-    assert (await services.users.by_name("Dave")).newpassword == ""
+    assert (await stored_account(runtime, "Dave")).newpassword == ""
 
 
-async def test_change_password(services: Any, make_user: Any, clock: Any) -> None:
+async def test_change_password(services: Any, runtime: Any, make_user: Any) -> None:
     record = await make_user("Alice", "Alice-Password-1")
     with pytest.raises(PasswordChangeError) as refused:
-        await passwords.change_password(services, record, "Alice", "Alice", groups=("*",), now=clock.now())
+        await services.passwords.change(record, "Alice", "Alice", groups=("*",))
     assert codes(refused.value.issues) == ["password-substring-username-match", "passwordincommonlist"]
-    await passwords.change_password(services, record, "Quite-new-pw-9", "Quite-new-pw-9",
-                                    groups=("*",), now=clock.now())
-    stored = await services.users.by_id(record.id)
-    assert services.hasher.verify("Quite-new-pw-9", stored.password)
-    assert stored.token == record.token  # other sessions are not ended, as in MediaWiki
+    assert await stored_account_by_id(runtime, record.id) == record  # a refused change touches nothing
+    token = await services.passwords.change(record, "Quite-new-pw-9", "Quite-new-pw-9", groups=("*",))
+    stored = await stored_account_by_id(runtime, record.id)
+    assert HASHER.verify("Quite-new-pw-9", stored.password)
+    # The one password change ends the account's other sessions: the caller keeps the new token.
+    assert stored.token == token != record.token

@@ -7,16 +7,21 @@ from typing import TYPE_CHECKING, Any
 
 from wikigate.api.errors import ApiMessage
 from wikigate.api.request import ApiRequest
+from wikigate.config import Settings
+from wikigate.services.identity import remember_token, start_login_session
 from wikigate.services.sessions import Session
+from wikigate.services.suite import Services
 from wikigate.services.users import User
 
 if TYPE_CHECKING:
-    from wikigate.app import Services
+    # Only for the annotation: the registry module imports this one.
+    from wikigate.api.registry import Registry
 
 
 @dataclass(slots=True)
 class ApiContext:
     services: Services
+    registry: Registry
     request: ApiRequest
     session: Session
     user: User
@@ -34,7 +39,7 @@ class ApiContext:
     cache_mode: str = "private"
 
     @property
-    def settings(self):  # type: ignore[no-untyped-def]
+    def settings(self) -> Settings:
         return self.services.settings
 
     @property
@@ -59,8 +64,6 @@ class ApiContext:
     def log_in(self, user_id: int, user_name: str, user_token: str, *, remember: bool,
                bot_app_id: str | None = None, bot_grants: tuple[str, ...] = ()) -> None:
         """Bind the session to a user under a new id and send the login cookies."""
-        from wikigate.services.identity import remember_token, start_login_session
-
         settings = self.services.settings
         start_login_session(self.session, user_id, user_token, remember=remember,
                             bot_app_id=bot_app_id, bot_grants=bot_grants)

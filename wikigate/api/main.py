@@ -12,10 +12,10 @@
 from __future__ import annotations
 
 import logging
-import secrets
 import socket
 import time
-from typing import TYPE_CHECKING, Any
+from dataclasses import replace
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -24,35 +24,18 @@ from wikigate.api import formats
 from wikigate.api.context import ApiContext
 from wikigate.api.errors import ApiError, ApiMessage
 from wikigate.api.params import Param, extract_params
-from wikigate.api.registry import ModuleSpec
+from wikigate.api.registry import ModuleSpec, Registry
 from wikigate.api.request import ApiRequest, read_request
-from wikigate.auth.tokens import ANONYMOUS_TOKEN, token_matches
+from wikigate.api.tokens import token_is_valid
 from wikigate.messages import Message, render
-from wikigate.services.identity import resolve_user
+from wikigate.services.suite import Services
 from wikigate.services.users import build_user
 from wikigate.timeutil import to_iso
-
-if TYPE_CHECKING:
-    from wikigate.app import Services
 
 log = logging.getLogger("wikigate.api")
 
 FORMATS = ("json", "jsonfm", "none")
 HOSTNAME = socket.gethostname()
-
-# Token types: the session secret they use and the salt mixed into the HMAC.
-TOKEN_TYPES: dict[str, tuple[str, str]] = {
-    "createaccount": ("createaccount", ""),
-    "csrf": ("default", ""),
-    "login": ("login", ""),
-    "patrol": ("default", "patrol"),
-    "rollback": ("default", "rollback"),
-    "userrights": ("default", "userrights"),
-    "watch": ("default", "watch"),
-}
-# Types whose anonymous token is the constant `+\`.
-EDIT_CLASS_TOKENS = frozenset({"csrf", "patrol", "rollback", "userrights", "watch"})
-
 
 def main_params(action_names: list[str]) -> tuple[Param, ...]:
     return (
@@ -87,15 +70,17 @@ FORMAT_PARAMS = (
 
 
 class Pipeline:
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, registry: Registry) -> None:
         self.services = services
-        self.registry = services.registry
-        self.main_params = main_params(list(self.registry.actions))
+        self.registry = registry
+        self.main_params = main_params(list(registry.actions))
+        # The anonymous user's groups and rights depend on the settings only: built once.
+        self._anonymous_rights = build_user(None, [], services.settings, 0, ip="")
 
     async def handle(self, http: Request) -> Response:
         services = self.services
         started = time.perf_counter()
-        request_id = secrets.token_hex(12)
+        request_id = services.random.token_hex(12)
         now = services.clock.now()
         ctx: ApiContext | None = None
         module_path = "main"
@@ -105,8 +90,8 @@ class Pipeline:
             return self._fallback_error(error, request_id)
         fmt, formatversion, errorformat, ascii_only = self._output_options(api_request)
         session = await services.sessions.load(api_request.cookies)
-        ctx = ApiContext(services=services, request=api_request, session=session,
-                         user=build_user(None, [], services.settings, now, ip=api_request.client_ip),
+        ctx = ApiContext(services=services, registry=self.registry, request=api_request, session=session,
+                         user=replace(self._anonymous_rights, name=api_request.client_ip),
                          now=now, formatversion=formatversion, errorformat=errorformat)
         result: dict[str, Any] = {}
         status = 200
@@ -116,7 +101,7 @@ class Pipeline:
             self._format_params(ctx)
             self._cors(ctx, main)
             if not ctx.login_suppressed:
-                user = await resolve_user(services, session, api_request.cookies, api_request.client_ip, now)
+                user = await services.identity.resolve(session, api_request.cookies, api_request.client_ip, now)
                 if user is not None:
                     ctx.user = user
             spec = self.registry.actions[main["action"]]
@@ -223,21 +208,8 @@ class Pipeline:
             raise ApiError("missingparam", name)
         if ctx.request.in_query(name):
             raise ApiError("mustpostparams", name, 1)
-        if not self.token_is_valid(ctx, spec.token, token):
+        if not token_is_valid(ctx, spec.token, token):
             raise ApiError("badtoken")
-
-    @staticmethod
-    def token_is_valid(ctx: ApiContext, token_type: str, token: str) -> bool:
-        if ctx.user.is_anon and token_type in EDIT_CLASS_TOKENS:
-            return token == ANONYMOUS_TOKEN
-        key, salt = TOKEN_TYPES[token_type]
-        secret, created = ctx.session.token_secret(key)
-        if created:
-            # As in MediaWiki, checking a session-bound token starts the session,
-            # so the client's next token request and this check agree.
-            ctx.session.persist()
-            return False
-        return token_matches(token, secret, salt)
 
     def _check_rights(self, ctx: ApiContext, spec: ModuleSpec) -> None:
         if spec.read and not ctx.has_right("read"):

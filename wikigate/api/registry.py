@@ -75,9 +75,9 @@ class Registry:
     def __init__(self) -> None:
         self.actions: dict[str, ModuleSpec] = {}
         self.query: dict[str, dict[str, ModuleSpec]] = {group: {} for group in QUERY_GROUPS}
-        from wikigate.api import modules
-        from wikigate.api.modules import query
-
+        # Found by name, not imported: the framework never depends on a module statically.
+        modules = importlib.import_module("wikigate.api.modules")
+        query = importlib.import_module("wikigate.api.modules.query")
         for package in (modules, query):
             for info in pkgutil.iter_modules(package.__path__):
                 if info.ispkg and package is modules:

@@ -28,13 +28,14 @@ import base64
 import hashlib
 import hmac
 import re
-import secrets
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
 import argon2
 import bcrypt
 from argon2.exceptions import VerificationError
+
+from wikigate.randomness import Randomness
 
 
 class MalformedHash(ValueError):
@@ -118,18 +119,19 @@ class Pbkdf2Params:
         return base64.b64encode(key).decode("ascii")
 
 
-def _new_pbkdf2_salt() -> str:
-    return base64.b64encode(secrets.token_bytes(16)).decode("ascii")
+def _new_pbkdf2_salt(random: Randomness) -> str:
+    return base64.b64encode(random.token_bytes(16)).decode("ascii")
 
 
 class Pbkdf2Hasher:
     type = "pbkdf2"
 
-    def __init__(self, *, params: Pbkdf2Params = Pbkdf2Params()) -> None:
+    def __init__(self, random: Randomness, *, params: Pbkdf2Params = Pbkdf2Params()) -> None:
+        self.random = random
         self.params = params
 
     def encode(self, password: str) -> str:
-        salt = _new_pbkdf2_salt()
+        salt = _new_pbkdf2_salt(self.random)
         key = self.params.derive(password.encode(), salt)
         return f":pbkdf2:{self.params}:{salt}:{key}"
 
@@ -171,8 +173,11 @@ class OldMd5Hasher:
 class SaltedMd5Hasher:
     type = "B"
 
+    def __init__(self, random: Randomness) -> None:
+        self.random = random
+
     def encode(self, password: str) -> str:
-        salt = secrets.token_hex(4)
+        salt = self.random.token_hex(4)
         return f":B:{salt}:{_old_md5(password, salt)}"
 
     def verify(self, password: str, stored: str) -> bool:
@@ -188,14 +193,16 @@ class SaltedMd5Hasher:
 class LayeredPbkdf2Hasher:
     """pbkdf2 applied to the md5 hex an A or B hash would have stored."""
 
-    def __init__(self, inner: Literal["A", "B"], *, params: Pbkdf2Params = Pbkdf2Params()) -> None:
+    def __init__(self, inner: Literal["A", "B"], random: Randomness, *,
+                 params: Pbkdf2Params = Pbkdf2Params()) -> None:
         self.inner = inner
+        self.random = random
         self.type = f"pbkdf2-legacy{inner}"
         self.params = params
 
     def encode(self, password: str) -> str:
-        inner_salt = secrets.token_hex(4) if self.inner == "B" else ""
-        salt = _new_pbkdf2_salt()
+        inner_salt = self.random.token_hex(4) if self.inner == "B" else ""
+        salt = _new_pbkdf2_salt(self.random)
         key = self.params.derive(self._inner_hex(password, inner_salt).encode(), salt)
         return f":{self.type}:!{self.params}!{inner_salt}!{salt}!{key}"
 
@@ -290,14 +297,14 @@ class Argon2Hasher:
 class PasswordFactory:
     """Hashes new passwords in the default type and verifies every known type."""
 
-    def __init__(self, *, default_type: str = "pbkdf2", pbkdf2_cost: int = 30000) -> None:
+    def __init__(self, random: Randomness, *, default_type: str = "pbkdf2", pbkdf2_cost: int = 30000) -> None:
         params = Pbkdf2Params(rounds=pbkdf2_cost)
         hashers: list[Hasher] = [
-            Pbkdf2Hasher(params=params),
+            Pbkdf2Hasher(random, params=params),
             OldMd5Hasher(),
-            SaltedMd5Hasher(),
-            LayeredPbkdf2Hasher("A", params=params),
-            LayeredPbkdf2Hasher("B", params=params),
+            SaltedMd5Hasher(random),
+            LayeredPbkdf2Hasher("A", random, params=params),
+            LayeredPbkdf2Hasher("B", random, params=params),
             BcryptHasher(),
             Argon2Hasher(),
         ]

@@ -21,7 +21,7 @@ Each answer is an `AuthResponse`: PASS, FAIL, UI, REDIRECT or RESTART.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any, Protocol
 
@@ -29,6 +29,8 @@ from wikigate import usernames
 from wikigate.auth.providers import (
     AuthEnvironment,
     Flow,
+    LoginAccount,
+    LoginAttempt,
     PrimaryProvider,
     SecondaryProvider,
     status_message,
@@ -116,6 +118,7 @@ class AuthManager:
         self.pre = ThrottlePreAuthentication()
         self.primaries = tuple(primaries)
         self.secondaries = tuple(secondaries)
+        self._paused_account: LoginAccount | None = None
 
     # -- what a client may submit ------------------------------------------------
 
@@ -141,54 +144,69 @@ class AuthManager:
         flow = self.state.get(STATE_KEY)
         if not flow or flow.get("waiting") is None:
             return []
-        user = await self.env.users.by_id(flow["user_id"])
-        if user is None:
+        account = await self._flow_account(flow)
+        if account is None:
             return []
-        return self._secondary(flow["waiting"]).requests(user, flow)
+        return self._secondary(flow["waiting"]).requests(account.record, flow)
+
+    async def _flow_account(self, flow: Flow) -> LoginAccount | None:
+        """The account of a paused login, read once per request (the listing and the step share it)."""
+        if self._paused_account is None or self._paused_account.record.id != flow["user_id"]:
+            self._paused_account = await self.env.accounts.login_account_by_id(flow["user_id"])
+        return self._paused_account
 
     # -- login -------------------------------------------------------------------
 
     async def begin_authentication(self, submission: dict[str, str], *, return_url: str) -> AuthResponse:
         self.state.pop(STATE_KEY)
         env = self.env
-        username = submission.get("username")
-        refused = await self.pre.test_for_authentication(env, username)
+        username = submission.get("username") or ""
+        # Canonical once: the throttle, the lookup and every provider use this name.
+        name = usernames.canonical_name(username, env.namespaces, rigor="usable") if username else None
+        throttle_name = name or username
+        refused = await self.pre.test_for_authentication(env, throttle_name)
         if refused is not None:
             return AuthResponse.fail(refused)
         credentials = password_request().load(submission)
+        attempt = None
+        if credentials is not None:
+            account = await env.accounts.login_account(name) if name else None
+            attempt = LoginAttempt(name, str(credentials["password"]), account)
         remember = bool((remember_me_request().load(submission) or {}).get("rememberMe"))
-        flow: Flow = {"return_url": return_url, "remember": remember, "done": [], "waiting": None}
+        flow: Flow = {"return_url": return_url, "remember": remember, "done": [], "waiting": None,
+                      "throttle_name": throttle_name}
         result = AuthResponse.abstain()
         for provider in self.primaries:
-            result = await provider.begin(env, credentials, flow)
+            result = await provider.begin(env, attempt, flow)
             if not result.is_abstain:
                 break
         if result.is_abstain:
             return AuthResponse.fail(Message("authmanager-authn-no-primary"))
         if result.status is not AuthStatus.PASS:
             return result
-        user = await env.users.by_id(result.user_id or 0)
-        if user is None:
+        if attempt is None or attempt.account is None or attempt.account.record.id != result.user_id:
             return AuthResponse.fail(Message("authmanager-authn-no-primary"))
+        user = attempt.account.record
         flow.update(user_id=user.id, username=user.name)
-        return await self._run_secondaries(user, flow, None)
+        return await self._run_secondaries(attempt.account, flow, None)
 
     async def continue_authentication(self, submission: dict[str, str]) -> AuthResponse:
         flow = self.state.get(STATE_KEY)
-        user = await self.env.users.by_id(flow["user_id"]) if flow else None
-        if flow is None or user is None:
+        account = await self._flow_account(flow) if flow else None
+        if flow is None or account is None:
             self.state.pop(STATE_KEY)
             return AuthResponse.fail(Message("authmanager-authn-not-in-progress"))
-        return await self._run_secondaries(user, dict(flow), submission)
+        return await self._run_secondaries(account, dict(flow), submission)
 
-    async def _run_secondaries(self, user: UserRecord, flow: Flow, submission: dict[str, str] | None) -> AuthResponse:
+    async def _run_secondaries(self, account: LoginAccount, flow: Flow,
+                               submission: dict[str, str] | None) -> AuthResponse:
         for provider in self.secondaries:
             if provider.name in flow["done"]:
                 continue
             if flow["waiting"] == provider.name and submission is not None:
-                result = await provider.proceed(self.env, user, flow, submission)
+                result = await provider.proceed(self.env, account, flow, submission)
             else:
-                result = await provider.begin(self.env, user, flow)
+                result = await provider.begin(self.env, account, flow)
             if result.status in (AuthStatus.UI, AuthStatus.REDIRECT):
                 flow["waiting"] = provider.name
                 self.state.set(STATE_KEY, flow)
@@ -199,8 +217,10 @@ class AuthManager:
             flow["done"] = [*flow["done"], provider.name]
             flow["waiting"] = None
         self.state.pop(STATE_KEY)
-        await self.pre.post_authentication(self.env, user.name)
-        return AuthResponse.passed(user.name, user_id=user.id, remember=bool(flow["remember"]))
+        await self.pre.post_authentication(self.env, flow.get("throttle_name") or account.record.name)
+        # A password changed during the login gave the account a new token.
+        record = replace(account.record, token=flow.get("token", account.record.token))
+        return AuthResponse.passed(record.name, user_id=record.id, remember=bool(flow["remember"]), account=record)
 
     def _secondary(self, name: str) -> SecondaryProvider:
         return next(provider for provider in self.secondaries if provider.name == name)
@@ -216,7 +236,7 @@ class AuthManager:
         name = usernames.canonical_name(submission.get("username", ""), env.namespaces, rigor="creatable")
         if name is None:
             return AuthResponse.fail(Message("noname"))
-        if await env.users.by_name(name) is not None:
+        if await env.accounts.login_account(name) is not None:
             return AuthResponse.fail(Message("userexists"))
         refused = await self.pre.test_for_account_creation(env, exempt="noratelimit" in creator.rights)
         if refused is not None:
@@ -239,7 +259,7 @@ class AuthManager:
         record = await create_user(account, creator)
         if record is None:
             return AuthResponse.fail(Message("userexists"))
-        return AuthResponse.passed(record.name, user_id=record.id)
+        return AuthResponse.passed(record.name, user_id=record.id, account=record)
 
     async def continue_account_creation(self) -> AuthResponse:
         return AuthResponse.fail(Message("authmanager-create-not-in-progress"))

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from wikigate.messages import Message, RawText
+from wikigate.store.users import UserRecord
 
 
 class AuthStatus(StrEnum):
@@ -96,11 +97,13 @@ class AuthResponse:
     user_id: int | None = None
     remember: bool = False
     redirect_target: str | None = None
+    # The account a completed login or creation is for, as it stands afterwards.
+    account: UserRecord | None = None
 
     @classmethod
-    def passed(cls, username: str | None = None, *, user_id: int | None = None,
-               remember: bool = False) -> AuthResponse:
-        return cls(AuthStatus.PASS, username=username, user_id=user_id, remember=remember)
+    def passed(cls, username: str | None = None, *, user_id: int | None = None, remember: bool = False,
+               account: UserRecord | None = None) -> AuthResponse:
+        return cls(AuthStatus.PASS, username=username, user_id=user_id, remember=remember, account=account)
 
     @classmethod
     def fail(cls, message: Message) -> AuthResponse:

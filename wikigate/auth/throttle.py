@@ -11,7 +11,6 @@ every server process counts together.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -21,6 +20,8 @@ from wikigate.messages import Message
 
 class Counter(Protocol):
     async def incr(self, key: str, ttl: float) -> int: ...
+
+    async def incr_many(self, counters: Sequence[tuple[str, float]]) -> list[int]: ...
 
     async def delete(self, *keys: str) -> None: ...
 
@@ -55,8 +56,8 @@ class Throttle:
         """Count one attempt; the longest limit it goes over, or None when it may go ahead."""
         worst: ThrottleHit | None = None
         keys = self._keys(username, ip)
-        # The counters are independent: count them all at once.
-        counts = await asyncio.gather(*(self._kv.incr(key, condition["seconds"]) for condition, key in keys))
+        # All of an attempt's counters in one round trip.
+        counts = await self._kv.incr_many([(key, condition["seconds"]) for condition, key in keys])
         for (condition, _), count in zip(keys, counts):
             if count > condition["count"] and (worst is None or condition["seconds"] > worst.seconds):
                 worst = ThrottleHit(int(condition["count"]), int(condition["seconds"]))

@@ -14,9 +14,10 @@ import base64
 import hashlib
 import hmac
 import re
-import secrets
 
 import pyotp
+
+from wikigate.randomness import Randomness
 
 STEP_SECONDS = 30
 DIGITS = 6
@@ -25,9 +26,9 @@ _WHITESPACE = re.compile(r"\s+")
 _CODE = re.compile(rf"[0-9]{{{DIGITS}}}")
 
 
-def new_secret() -> str:
+def new_secret(random: Randomness) -> str:
     """A base32 secret of 26 random bytes, unpadded, the shape OATHAuth makes."""
-    return base64.b32encode(secrets.token_bytes(26)).decode("ascii").rstrip("=")
+    return base64.b32encode(random.token_bytes(26)).decode("ascii").rstrip("=")
 
 
 def _totp(secret: str) -> pyotp.TOTP:
@@ -60,9 +61,9 @@ def verify_code(
     return None
 
 
-def new_recovery_codes(count: int = 10) -> list[str]:
+def new_recovery_codes(random: Randomness, count: int = 10) -> list[str]:
     """Plain codes to show the user once: 10 random bytes each, in base32."""
-    return [base64.b32encode(secrets.token_bytes(10)).decode("ascii") for _ in range(count)]
+    return [base64.b32encode(random.token_bytes(10)).decode("ascii") for _ in range(count)]
 
 
 def hash_recovery_code(code: str) -> str:

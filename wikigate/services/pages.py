@@ -1,8 +1,8 @@
 """Editing pages, and what edits and protection share: page state, transclusions, watching.
 
-A request's reads and writes are synchronous functions run together by
-`run_transaction`: on SQLite that is one hand-off to the writer thread, with
-the write lock held only while the work runs. An edit runs twice through the
+A request's reads and writes are synchronous functions of a `Tx` run together
+as one `Database.write` unit: on SQLite that is one hand-off to the writer
+thread, with the write lock held only while the work runs. An edit runs twice through the
 same checks: once in a transaction of its own, so that the rate limiter
 (asynchronous, and writing to the key-value store, possibly the same SQLite
 file) is consulted only for an edit that would be allowed and outside any
@@ -16,47 +16,23 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, TypeVar
-
-from sqlalchemy.engine import Connection
 
 from wikigate import titles
+from wikigate.config import Settings
 from wikigate.services.permissions import (
     CascadeSource,
     Denial,
     PageState,
     permission_errors,
 )
-from wikigate.services.ratelimit import limit_exceeded
+from wikigate.services.ratelimit import RateLimiter
 from wikigate.services.users import User
-from wikigate.store.db import read, transaction
-from wikigate.store.pages import (
-    PageRecord,
-    PageRepository,
-    RevisionRecord,
-    TitleProtection,
-    is_active,
-)
+from wikigate.store import pages as store
+from wikigate.store.database import Database, Tx
+from wikigate.store.pages import PageRecord, RevisionRecord, TitleProtection, is_active
 from wikigate.wikitext import sections
-
-if TYPE_CHECKING:
-    from wikigate.app import Services
-
-T = TypeVar("T")
-REPOSITORY = PageRepository()
-
-
-async def run_transaction(services: Services, work: Callable[[Connection], T]) -> T:
-    """Run the synchronous `work` (reads, writes or both) as one transaction."""
-    return await transaction(services.engine, services.direct, work)
-
-
-async def run_read(services: Services, work: Callable[[Connection], T]) -> T:
-    """Run the synchronous, read-only `work`; on SQLite it takes no lock at all."""
-    return await read(services.engine, services.direct, work)
 
 
 class PageError(Exception):
@@ -103,12 +79,12 @@ def transclusions(text: str, namespaces: titles.Namespaces) -> list[titles.Title
 
 # -- page state -------------------------------------------------------------
 
-def load_state(connection: Connection, services: Services, title: titles.Title, now: float) -> PageState:
+def load_state(tx: Tx, namespaces: titles.Namespaces, title: titles.Title, now: float) -> PageState:
     """The title's page, unexpired protections and cascade sources as of `now`."""
     if not title.can_exist:
         return PageState(title=title, page=None)
-    record = REPOSITORY.page_by_title(connection, title.namespace, title.dbkey)
-    return _state(connection, services, title, record, now)[0]
+    record = store.page_by_title(tx, title.namespace, title.dbkey)
+    return _state(tx, namespaces, title, record, now)[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,26 +96,25 @@ class PageSnapshot:
     has_stored_title_protection: bool  # a protected_titles row, expired or not
 
 
-def load_snapshot(connection: Connection, services: Services, title: titles.Title, now: float) -> PageSnapshot:
+def load_snapshot(tx: Tx, namespaces: titles.Namespaces, title: titles.Title, now: float) -> PageSnapshot:
     """`load_state`, with the page's current revision read in the same query as the page."""
     if not title.can_exist:
         return PageSnapshot(PageState(title=title, page=None), None, False)
-    found = REPOSITORY.page_with_latest(connection, title.namespace, title.dbkey)
+    found = store.page_with_latest(tx, title.namespace, title.dbkey)
     record, latest = found if found is not None else (None, None)
-    state, stored = _state(connection, services, title, record, now)
+    state, stored = _state(tx, namespaces, title, record, now)
     return PageSnapshot(state, latest, stored is not None)
 
 
-def _state(connection: Connection, services: Services, title: titles.Title, record: PageRecord | None,
+def _state(tx: Tx, namespaces: titles.Namespaces, title: titles.Title, record: PageRecord | None,
            now: float) -> tuple[PageState, TitleProtection | None]:
-    repo = REPOSITORY
-    restrictions = tuple(repo.restrictions(connection, [record.id], now)) if record else ()
-    stored = None if record else repo.stored_title_protection(connection, title.namespace, title.dbkey)
+    restrictions = tuple(store.restrictions(tx, [record.id], now)) if record else ()
+    stored = None if record else store.stored_title_protection(tx, title.namespace, title.dbkey)
     protection = stored if stored is not None and is_active(stored.expiry, now) else None
     sources = []
-    for source, text, restriction in repo.cascading_sources(connection, now):
-        if title in transclusions(text, services.namespaces):
-            source_title = services.namespaces.title(source.namespace, source.title)
+    for source, text, restriction in store.cascading_sources(tx, now):
+        if title in transclusions(text, namespaces):
+            source_title = namespaces.title(source.namespace, source.title)
             sources.append(CascadeSource(source_title, restriction))
     state = PageState(title=title, page=record, restrictions=restrictions, title_protection=protection,
                       cascade_sources=tuple(sources))
@@ -153,7 +128,7 @@ def subject_key(title: titles.Title) -> tuple[int, str]:
     return title.subject_namespace, title.dbkey
 
 
-def apply_watch(connection: Connection, user: User, title: titles.Title, mode: str,
+def apply_watch(tx: Tx, user: User, title: titles.Title, mode: str,
                 now: float, *, expiry: float | None = None) -> bool:
     """Carry out a `watchlist` parameter; True when the page is watched afterwards.
 
@@ -166,14 +141,13 @@ def apply_watch(connection: Connection, user: User, title: titles.Title, mode: s
         # Nothing is stored, but MediaWiki still reports what the preferences ask for.
         return mode in (WatchMode.WATCH, WatchMode.PREFERENCES)
     namespace, dbkey = subject_key(title)
-    repo = REPOSITORY
     if mode in (WatchMode.WATCH, WatchMode.PREFERENCES):
-        repo.watch(connection, user.id, namespace, dbkey, expiry)
+        store.watch(tx, user.id, namespace, dbkey, expiry)
         return True
     if mode == WatchMode.UNWATCH:
-        repo.unwatch(connection, user.id, namespace, dbkey)
+        store.unwatch(tx, user.id, namespace, dbkey)
         return False
-    return bool(repo.watched(connection, user.id, [(namespace, dbkey)], now))
+    return bool(store.watched(tx, user.id, [(namespace, dbkey)], now))
 
 
 # -- editing ----------------------------------------------------------------
@@ -253,27 +227,27 @@ def _new_text(request: EditRequest, latest: RevisionRecord | None) -> str:
     return replaced
 
 
-def _check(connection: Connection, services: Services, user: User, title: titles.Title,
+def _check(tx: Tx, namespaces: titles.Namespaces, settings: Settings, user: User, title: titles.Title,
            request: EditRequest, now: float) -> PageSnapshot:
-    snapshot = load_snapshot(connection, services, title, now)
+    snapshot = load_snapshot(tx, namespaces, title, now)
     state = snapshot.state
     if request.createonly and state.exists:
         raise PageError("apierror-articleexists")
     if request.nocreate and not state.exists:
         raise PageError("apierror-missingtitle")
-    denials = permission_errors("edit", user, state, services.settings)
+    denials = permission_errors("edit", user, state, settings)
     if denials:
         raise PageError(denials)
     if request.md5 is not None and hashlib.md5(_md5_input(request).encode("utf-8")).hexdigest() != request.md5:
         raise PageError("apierror-badmd5")
     latest = snapshot.latest
     _new_text(request, latest)  # refuses a section that is malformed or missing, before anything is saved
-    if latest is not None and _conflicts(connection, user, request, latest):
+    if latest is not None and _conflicts(tx, user, request, latest):
         raise PageError("apierror-editconflict")
     return snapshot
 
 
-def _conflicts(connection: Connection, user: User, request: EditRequest, latest: RevisionRecord) -> bool:
+def _conflicts(tx: Tx, user: User, request: EditRequest, latest: RevisionRecord) -> bool:
     """Whether the page changed under the editor since `basetimestamp`.
 
     Like MediaWiki: later revisions by the editor alone are no conflict, and
@@ -287,69 +261,70 @@ def _conflicts(connection: Connection, user: User, request: EditRequest, latest:
     if math.floor(latest.timestamp) <= math.floor(base):
         return False
     after_base = math.floor(base) + 1
-    authors = REPOSITORY.revision_authors_since(connection, latest.page_id, after_base)
+    authors = store.revision_authors_since(tx, latest.page_id, after_base)
     if not user.is_anon and authors == {user.id}:
         return False
-    base_revision = REPOSITORY.revision_before(connection, latest.page_id, after_base)
+    base_revision = store.revision_before(tx, latest.page_id, after_base)
     return base_revision is None or base_revision.text != latest.text
 
 
-async def edit(services: Services, user: User, title: titles.Title, request: EditRequest, *,
-               now: float, ip: str) -> EditOutcome:
-    """Save a new revision of a page (creating it if needed), as `user` at `now`."""
-
-    def check(connection: Connection) -> None:
-        _check(connection, services, user, title, request, now)
-
-    def save(connection: Connection) -> EditOutcome:
-        return _save(connection, services, user, title, request, now)
-
-    await run_read(services, check)
-    if await limit_exceeded(services, user, "edit", ip):
-        raise PageError("apierror-ratelimited")
-    return await run_transaction(services, save)
-
-
-def _save(connection: Connection, services: Services, user: User, title: titles.Title,
+def _save(tx: Tx, namespaces: titles.Namespaces, settings: Settings, user: User, title: titles.Title,
           request: EditRequest, now: float) -> EditOutcome:
-    repo = REPOSITORY
-    repo.lock_title(connection, title.namespace, title.dbkey)
-    snapshot = _check(connection, services, user, title, request, now)
+    store.lock_title(tx, title.namespace, title.dbkey)
+    snapshot = _check(tx, namespaces, settings, user, title, request, now)
     record, latest = snapshot.state.page, snapshot.latest
     text = _new_text(request, latest)
     if record is not None and latest is not None and text == latest.text:
-        watched = apply_watch(connection, user, title, request.watchlist, now)
+        watched = apply_watch(tx, user, title, request.watchlist, now)
         return EditOutcome(title, record.id, latest.id, None, False, watched)
     created = record is None
-    page_id = repo.create_page(connection, title.namespace, title.dbkey, now) if record is None else record.id
+    page_id = store.create_page(tx, title.namespace, title.dbkey, now) if record is None else record.id
     minor = (not created and request.minor and not request.notminor and user.has_right("minoredit"))
-    revision = repo.add_revision(
-        connection, page_id=page_id, parent_id=latest.id if latest else None, text=text,
+    revision = store.add_revision(
+        tx, page_id=page_id, parent_id=latest.id if latest else None, text=text,
         comment=request.summary, user_id=user.id, user_text=user.name, now=now, minor=minor,
         is_new=created)
-    repo.count_edit(connection, user.id)
+    store.count_edit(tx, user.id)
     if created and snapshot.has_stored_title_protection:
         # An existing page needs no create protection any more.
-        repo.delete_title_protection(connection, title.namespace, title.dbkey)
-    watched = apply_watch(connection, user, title, request.watchlist, now)
+        store.delete_title_protection(tx, title.namespace, title.dbkey)
+    watched = apply_watch(tx, user, title, request.watchlist, now)
     return EditOutcome(title, page_id, latest.id if latest else 0, revision, created, watched)
 
 
-async def revision_exists(services: Services, rev_id: int) -> bool:
-    return await run_read(services, lambda connection: REPOSITORY.revision(connection, rev_id) is not None)
+class Pages:
+    """Saving edits, and finding the page a request names."""
 
+    def __init__(self, database: Database, settings: Settings, namespaces: titles.Namespaces,
+                 rate_limiter: RateLimiter) -> None:
+        self._database = database
+        self._settings = settings
+        self._namespaces = namespaces
+        self._rate_limiter = rate_limiter
 
-async def resolve_title(services: Services, title_text: str | None, page_id: int | None) -> titles.Title:
-    """The title named by a `title` or a `pageid` parameter (exactly one is given)."""
-    if title_text is not None:
-        try:
-            title = titles.parse_title(title_text, services.namespaces)
-        except titles.InvalidTitle:
-            raise PageError("apierror-invalidtitle", title_text) from None
-        if not title.can_exist:
-            raise PageError("apierror-pagecannotexist")
-        return title
-    record = await run_read(services, lambda connection: REPOSITORY.page_by_id(connection, page_id or 0))
-    if record is None:
-        raise PageError("apierror-nosuchpageid", page_id)
-    return services.namespaces.title(record.namespace, record.title)
+    async def edit(self, user: User, title: titles.Title, request: EditRequest, *, now: float,
+                   ip: str) -> EditOutcome:
+        """Save a new revision of a page (creating it if needed), as `user` at `now`."""
+        namespaces, settings = self._namespaces, self._settings
+        await self._database.read(lambda tx: _check(tx, namespaces, settings, user, title, request, now))
+        if await self._rate_limiter.exceeded(user, "edit", ip):
+            raise PageError("apierror-ratelimited")
+        return await self._database.write(lambda tx: _save(tx, namespaces, settings, user, title, request, now))
+
+    async def revision_exists(self, rev_id: int) -> bool:
+        return await self._database.read(lambda tx: store.revision_by_id(tx, rev_id) is not None)
+
+    async def resolve_title(self, title_text: str | None, page_id: int | None) -> titles.Title:
+        """The title named by a `title` or a `pageid` parameter (exactly one is given)."""
+        if title_text is not None:
+            try:
+                title = titles.parse_title(title_text, self._namespaces)
+            except titles.InvalidTitle:
+                raise PageError("apierror-invalidtitle", title_text) from None
+            if not title.can_exist:
+                raise PageError("apierror-pagecannotexist")
+            return title
+        record = await self._database.read(lambda tx: store.page_by_id(tx, page_id or 0))
+        if record is None:
+            raise PageError("apierror-nosuchpageid", page_id)
+        return self._namespaces.title(record.namespace, record.title)

@@ -7,23 +7,19 @@
   temporary password belongs to the authentication manager, which reads those two columns.
   All of a reset's work runs in the background for known and unknown accounts alike, so the
   API's answer, and the time it takes, says nothing about which accounts exist.
-* A change replaces the main password after the policy accepts it and ends any pending
-  temporary password and the user's bot passwords, as MediaWiki does. Sessions survive.
+* A change replaces the main password after the policy accepts it, through
+  `Accounts.change_password` (the one way a password changes): the pending temporary
+  password and the bot passwords are voided and the user's other sessions end.
 """
 
 from __future__ import annotations
 
-import asyncio
-import secrets
+import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import or_, update
-from sqlalchemy.ext.asyncio import AsyncConnection
 
-from wikigate import usernames
 from wikigate.auth.policy import (
     DEFAULT_PASSWORD_POLICY,
     PolicyConfig,
@@ -33,12 +29,10 @@ from wikigate.auth.policy import (
     effective_policy,
 )
 from wikigate.config import Settings
-from wikigate.mail import password_reset_mail
-from wikigate.store.schema import bot_passwords, user
+from wikigate.mail import Mailer, password_reset_mail
+from wikigate.randomness import Randomness
+from wikigate.services.accounts import Accounts
 from wikigate.store.users import UserRecord
-
-if TYPE_CHECKING:
-    from wikigate.app import Services
 
 # MediaWiki never hands out a random password shorter than this.
 MIN_TEMPORARY_PASSWORD_LENGTH = 10
@@ -72,13 +66,11 @@ def temporary_password_length(settings: Settings) -> int:
         for name in _LENGTH_CHECKS:
             setting = group_policy.get(name, 0)
             value = setting.get("value", 0) if isinstance(setting, dict) else setting
-            length = max(length, int(value))
+            if isinstance(value, int):
+                length = max(length, value)
     return length
 
 
-def new_temporary_password(settings: Settings) -> str:
-    length = temporary_password_length(settings)
-    return "".join(secrets.choice(_TEMPORARY_ALPHABET) for _ in range(length))
 
 
 def is_valid_email(address: str) -> bool:
@@ -108,74 +100,6 @@ class ResetRequest:
     now: float
 
 
-def start_reset(services: Services, request: ResetRequest) -> None:
-    """Hand the whole reset to the background; returns at once whatever the request names."""
-    services.mailer.run_later(send_reset(services, request), label="password reset")
-
-
-async def send_reset(services: Services, request: ResetRequest) -> None:
-    """Give every account the request names a temporary password and mail it.
-
-    Nothing happens when no account matches or the accounts have no email address, and
-    nothing happens either when one of them got a reset mail within
-    ``password_reminder_resend_time`` hours: a pending temporary password is not replaced.
-    """
-    accounts = await _accounts_for(services, request)
-    if not accounts or not accounts[0].email:
-        return
-    resend_after = services.settings.password_reminder_resend_time * 3600
-    if any(_recently_reset(account, request.now, resend_after) for account in accounts):
-        return
-    for account in accounts:
-        await _reset_one(services, account, request, resend_after)
-
-
-async def _accounts_for(services: Services, request: ResetRequest) -> list[UserRecord]:
-    if request.username is not None:
-        name = usernames.canonical_name(request.username, services.namespaces, rigor="usable")
-        found = await services.users.by_name(name) if name else None
-        return [found] if found else []
-    assert request.email is not None
-    # The address must match as stored, as MediaWiki compares it byte for byte.
-    return [record for record in await services.users.by_email(request.email)
-            if record.email == request.email]
-
-
-def _recently_reset(account: UserRecord, now: float, resend_after: float) -> bool:
-    return account.newpass_time is not None and now < account.newpass_time + resend_after
-
-
-async def _reset_one(services: Services, account: UserRecord, request: ResetRequest,
-                     resend_after: float) -> None:
-    settings = services.settings
-    temporary = new_temporary_password(settings)
-    stored = await asyncio.to_thread(services.hasher.hash, temporary)
-    # The condition repeats the resend check inside the write, so two resets racing for
-    # the same account store (and mail) one temporary password, not two.
-    statement = (
-        update(user)
-        .where(user.c.id == account.id)
-        .where(or_(user.c.newpass_time.is_(None), user.c.newpass_time <= request.now - resend_after))
-        .values(newpassword=stored, newpass_time=request.now)
-    )
-    async with services.engine.begin() as connection:
-        written = (await connection.execute(statement)).rowcount
-    if not written:
-        return
-    services.mailer.send_later(password_reset_mail(
-        sitename=settings.sitename,
-        server_url=settings.public_server,
-        to=account.email,
-        requester_ip=request.requester_ip,
-        accounts=[(account.name, temporary)],
-        expiry_days=round(settings.new_password_expiry / 86400),
-        sender=settings.password_sender,
-    ))
-
-
-# -- changes -----------------------------------------------------------------------------
-
-
 class PasswordChangeError(Exception):
     """A change the policy or the form refuses; ``issues`` are MediaWiki's messages."""
 
@@ -190,43 +114,78 @@ def change_issues(settings: Settings, password: str, retype: str, *, username: s
 
     Unlike a login, a change accepts only a password that passes every check.
     """
-    if not secrets.compare_digest(password.encode("utf-8", "surrogatepass"),
-                                  retype.encode("utf-8", "surrogatepass")):
+    if not hmac.compare_digest(password.encode("utf-8", "surrogatepass"), retype.encode("utf-8", "surrogatepass")):
         return [PolicyIssue("badretype")]
     return password_issues(settings, password, username=username, groups=groups)
 
 
-async def change_password(services: Services, record: UserRecord, password: str, retype: str, *,
-                          groups: Iterable[str], now: float) -> None:
-    """Set a new main password, or raise PasswordChangeError without touching anything."""
-    issues = change_issues(services.settings, password, retype, username=record.name, groups=groups)
-    if issues:
-        raise PasswordChangeError(issues)
-    stored = await asyncio.to_thread(services.hasher.hash, password)
-    async with services.engine.begin() as connection:
-        await connection.execute(
-            update(user).where(user.c.id == record.id)
-            .values(password=stored, newpassword="", newpass_time=None, touched=now)
-        )
-        await _void_bot_passwords(connection, record.id)
+class Passwords:
+    def __init__(self, settings: Settings, accounts: Accounts, mailer: Mailer, random: Randomness) -> None:
+        self._settings = settings
+        self._accounts = accounts
+        self._mailer = mailer
+        self._random = random
+
+    async def change(self, record: UserRecord, password: str, retype: str, *, groups: Iterable[str]) -> str:
+        """Set a new main password, or raise PasswordChangeError without touching anything.
+
+        Returns the account's new token: the caller's session keeps it and stays logged in.
+        """
+        issues = change_issues(self._settings, password, retype, username=record.name, groups=groups)
+        if issues:
+            raise PasswordChangeError(issues)
+        return await self._accounts.change_password(record, password)
+
+    # -- resets --------------------------------------------------------------------
+
+    def start_reset(self, request: ResetRequest) -> None:
+        """Hand the whole reset to the background; returns at once whatever the request names."""
+        self._mailer.run_later(self.send_reset(request), label="password reset")
+
+    async def send_reset(self, request: ResetRequest) -> None:
+        """Give every account the request names a temporary password and mail it.
+
+        Nothing happens when no account matches or the accounts have no email address, and
+        nothing happens either when one of them got a reset mail within
+        ``password_reminder_resend_time`` hours: a pending temporary password is not replaced.
+        """
+        accounts = await self._accounts_for(request)
+        if not accounts or not accounts[0].email:
+            return
+        resend_after = self._settings.password_reminder_resend_time * 3600
+        if any(_recently_reset(account, request.now, resend_after) for account in accounts):
+            return
+        for account in accounts:
+            await self._reset_one(account, request, resend_after)
+
+    async def _accounts_for(self, request: ResetRequest) -> list[UserRecord]:
+        if request.username is not None:
+            found = await self._accounts.find(request.username)
+            return [found] if found else []
+        assert request.email is not None
+        # The address must match as stored, as MediaWiki compares it byte for byte.
+        return [record for record in await self._accounts.by_email(request.email) if record.email == request.email]
+
+    async def _reset_one(self, account: UserRecord, request: ResetRequest, resend_after: float) -> None:
+        settings = self._settings
+        temporary = self._random.string(_TEMPORARY_ALPHABET, temporary_password_length(settings))
+        stored = await self._accounts.hash(temporary)
+        if not await self._accounts.store_temporary_password(account, stored, now=request.now,
+                                                             resend_after=resend_after):
+            return
+        self._mailer.send_later(password_reset_mail(
+            sitename=settings.sitename,
+            server_url=settings.public_server,
+            to=account.email,
+            requester_ip=request.requester_ip,
+            accounts=[(account.name, temporary)],
+            expiry_days=round(settings.new_password_expiry / 86400),
+            sender=settings.password_sender,
+        ))
 
 
-async def remove_temporary_password(services: Services, record: UserRecord, *, now: float) -> None:
-    """Forget a pending temporary password; the main password is untouched."""
-    async with services.engine.begin() as connection:
-        await connection.execute(
-            update(user).where(user.c.id == record.id)
-            .values(newpassword="", newpass_time=None, touched=now)
-        )
-        await _void_bot_passwords(connection, record.id)
-
-
-async def _void_bot_passwords(connection: AsyncConnection, user_id: int) -> None:
-    # Bot passwords were granted under the old credentials: MediaWiki voids them whenever
-    # the account's own credentials change, removals included. An empty hash never verifies.
-    await connection.execute(
-        update(bot_passwords).where(bot_passwords.c.user_id == user_id).values(password="")
-    )
+def _recently_reset(account: UserRecord, now: float, resend_after: float) -> bool:
+    return account.newpass_time is not None and now < account.newpass_time + resend_after
 
 
 def recently_authenticated(settings: Settings, auth_time: float | None, now: float) -> bool:

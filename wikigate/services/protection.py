@@ -14,19 +14,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
-
-from sqlalchemy.engine import Connection
+from typing import Any
 
 from wikigate import timeutil, titles
+from wikigate.config import Settings
 from wikigate.messages import Message, render
 from wikigate.services.pages import (
-    REPOSITORY,
     PageError,
     PageSnapshot,
     apply_watch,
     load_snapshot,
-    run_transaction,
 )
 from wikigate.services.permissions import (
     PageState,
@@ -36,10 +33,10 @@ from wikigate.services.permissions import (
     usable_levels,
 )
 from wikigate.services.users import User
+from wikigate.store import logs
+from wikigate.store import pages as store
+from wikigate.store.database import Database, Tx
 from wikigate.store.pages import Restriction, TitleProtection
-
-if TYPE_CHECKING:
-    from wikigate.app import Services
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
            "October", "November", "December")
@@ -65,7 +62,7 @@ class ProtectOutcome:
 
 
 def parse_protections(values: list[str], expiries: list[str], state: PageState, user: User,
-                      settings: Any, now: float) -> list[Protection]:
+                      settings: Settings, now: float) -> list[Protection]:
     """Check `type=level` items and their expiries in request order; the first problem stops it."""
     if len(expiries) != len(values):
         if len(expiries) != 1:
@@ -105,28 +102,35 @@ def _same_second(a: float | None, b: float | None) -> bool:
     return math.floor(a) == math.floor(b)
 
 
-async def protect(services: Services, user: User, title: titles.Title, values: list[str],
-                  expiries: list[str], *, cascade: bool, reason: str, watchlist: str,
-                  watchlist_expiry: float | None, now: float) -> ProtectOutcome:
-    def work(connection: Connection) -> ProtectOutcome:
-        return _protect(connection, services, user, title, values, expiries, cascade=cascade, reason=reason,
-                        watchlist=watchlist, watchlist_expiry=watchlist_expiry, now=now)
+class Protections:
+    """Changing the protection of pages and titles."""
 
-    return await run_transaction(services, work)
+    def __init__(self, database: Database, settings: Settings, namespaces: titles.Namespaces) -> None:
+        self._database = database
+        self._settings = settings
+        self._namespaces = namespaces
+
+    async def protect(self, user: User, title: titles.Title, values: list[str], expiries: list[str], *,
+                      cascade: bool, reason: str, watchlist: str, watchlist_expiry: float | None,
+                      now: float) -> ProtectOutcome:
+        def work(tx: Tx) -> ProtectOutcome:
+            return _protect(tx, self._settings, self._namespaces, user, title, values, expiries, cascade=cascade,
+                            reason=reason, watchlist=watchlist, watchlist_expiry=watchlist_expiry, now=now)
+
+        return await self._database.write(work)
 
 
-def _protect(connection: Connection, services: Services, user: User, title: titles.Title, values: list[str],
-             expiries: list[str], *, cascade: bool, reason: str, watchlist: str,
+def _protect(tx: Tx, settings: Settings, namespaces: titles.Namespaces, user: User, title: titles.Title,
+             values: list[str], expiries: list[str], *, cascade: bool, reason: str, watchlist: str,
              watchlist_expiry: float | None, now: float) -> ProtectOutcome:
-    settings = services.settings
-    REPOSITORY.lock_title(connection, title.namespace, title.dbkey)
-    snapshot = load_snapshot(connection, services, title, now)
+    store.lock_title(tx, title.namespace, title.dbkey)
+    snapshot = load_snapshot(tx, namespaces, title, now)
     state = snapshot.state
     denials = permission_errors("protect", user, state, settings)
     if denials:
         raise PageError(denials)
     requested = parse_protections(values, expiries, state, user, settings, now)
-    apply_watch(connection, user, title, watchlist, now, expiry=watchlist_expiry)
+    apply_watch(tx, user, title, watchlist, now, expiry=watchlist_expiry)
     wanted = {item.type: item for item in requested}
     limits = {kind: wanted.get(kind, Protection(kind, "", None))
               for kind in applicable_types(title, state.exists, settings)}
@@ -142,7 +146,7 @@ def _protect(connection: Connection, services: Services, user: User, title: titl
         cascade = False
     action = ("unprotect" if not any(item.level for item in limits.values())
               else "modify" if was_protected else "protect")
-    log_id = _save(connection, user, snapshot, limits, cascade, reason, action, now)
+    log_id = _save(tx, user, snapshot, limits, cascade, reason, action, now)
     return ProtectOutcome(title, tuple(requested), cascade, log_id)
 
 
@@ -166,9 +170,8 @@ def _changed(limits: dict[str, Protection], current: dict[str, Protection], casc
     return protecting and state.cascading != cascade
 
 
-def _save(connection: Connection, user: User, snapshot: PageSnapshot, limits: dict[str, Protection],
+def _save(tx: Tx, user: User, snapshot: PageSnapshot, limits: dict[str, Protection],
           cascade: bool, reason: str, action: str, now: float) -> int:
-    repo = REPOSITORY
     state = snapshot.state
     title = state.title
     active = [item for item in limits.values() if item.level]
@@ -176,27 +179,27 @@ def _save(connection: Connection, user: User, snapshot: PageSnapshot, limits: di
     if state.page is not None:
         latest = snapshot.latest
         assert latest is not None
-        repo.add_revision(
-            connection, page_id=state.page.id, parent_id=latest.id, text=latest.text,
+        store.add_revision(
+            tx, page_id=state.page.id, parent_id=latest.id, text=latest.text,
             comment=_null_revision_comment(title, action, active, cascade, reason), user_id=user.id,
             user_text=user.name, now=now, minor=True, is_new=False)
         rows = [Restriction(state.page.id, item.type, item.level, cascade and item.type == "edit", item.expiry)
                 for item in active]
-        repo.replace_restrictions(connection, state.page.id, rows)
+        store.replace_restrictions(tx, state.page.id, rows)
         details = [{"type": r.type, "level": r.level, "expiry": r.expiry, "cascade": r.cascade} for r in rows]
     else:
         create = limits.get("create")
         if create is not None and create.level:
-            repo.set_title_protection(connection, TitleProtection(
+            store.set_title_protection(tx, TitleProtection(
                 title.namespace, title.dbkey, user.id, user.name, reason, now, create.expiry, create.level))
             details = [{"type": "create", "level": create.level, "expiry": create.expiry}]
         else:
-            repo.delete_title_protection(connection, title.namespace, title.dbkey)
+            store.delete_title_protection(tx, title.namespace, title.dbkey)
     params: dict[str, Any] = {}
     if action != "unprotect":
         params = {"description": describe(active), "cascade": cascade, "details": details}
-    return repo.add_log(
-        connection, type="protect", action=action, now=now, user_id=user.id, user_text=user.name,
+    return logs.add_log(
+        tx, type="protect", action=action, now=now, user_id=user.id, user_text=user.name,
         namespace=title.namespace, title=title.dbkey, page_id=state.page.id if state.page else 0,
         comment=reason, params=params)
 

@@ -8,13 +8,10 @@ server process counts together. Users with `noratelimit` are exempt.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from wikigate.config import Settings
 from wikigate.services.rights import rate_limit_categories
 from wikigate.services.users import User
-
-if TYPE_CHECKING:
-    from wikigate.app import Services
+from wikigate.store.kv import KeyValueStore
 
 
 def _subnet(ip: str) -> str:
@@ -23,32 +20,39 @@ def _subnet(ip: str) -> str:
     return ".".join(ip.split(".")[:3])  # IPv4 /24
 
 
-async def limit_exceeded(services: Services, user: User, action: str, ip: str, *, increment: int = 1) -> bool:
-    """Count one use of `action`; True when the user is now over a limit (→ `ratelimited`)."""
-    limits = services.settings.rate_limits.get(action)
-    if not limits or increment <= 0:
-        return False
-    bypassable = not ("&can-bypass" in limits and not limits["&can-bypass"][0])
-    if bypassable and user.has_right("noratelimit"):
-        return False
-    exceeded = False
-    # `ip-all` and `subnet-all` bind every user by address, newcomer or not.
-    for category in [*rate_limit_categories(user), "ip-all", "subnet-all"]:
-        limit = limits.get(category)
-        if not limit:
-            continue
-        hits, seconds = limit
-        if category in ("ip", "ip-all"):
-            key = f"ratelimit:{action}:{category}:{ip}"
-        elif category == "anon":
-            key = f"ratelimit:{action}:anon"  # one counter shared by all anonymous users
-        elif category in ("subnet", "subnet-all"):
-            key = f"ratelimit:{action}:{category}:{_subnet(ip)}"
-        else:
-            key = f"ratelimit:{action}:{category}:{user.id}"
-        count = 0
-        for _ in range(increment):
-            count = await services.kv.incr(key, seconds)
-        if count > hits:
-            exceeded = True
-    return exceeded
+class RateLimiter:
+    def __init__(self, kv: KeyValueStore, settings: Settings) -> None:
+        self._kv = kv
+        self._settings = settings
+
+    async def exceeded(self, user: User, action: str, ip: str, *, increment: int = 1) -> bool:
+        """Count one use of `action`; True when the user is now over a limit (→ `ratelimited`)."""
+        limits = self._settings.rate_limits.get(action)
+        if not limits or increment <= 0:
+            return False
+        bypassable = not ("&can-bypass" in limits and not limits["&can-bypass"][0])
+        if bypassable and user.has_right("noratelimit"):
+            return False
+        exceeded = False
+        # `ip-all` and `subnet-all` bind every user by address, newcomer or not.
+        for category in [*rate_limit_categories(user), "ip-all", "subnet-all"]:
+            limit = limits.get(category)
+            if not limit:
+                continue
+            hits, seconds = limit
+            count = 0
+            for _ in range(increment):
+                count = await self._kv.incr(_key(action, category, user, ip), seconds)
+            if count > hits:
+                exceeded = True
+        return exceeded
+
+
+def _key(action: str, category: str, user: User, ip: str) -> str:
+    if category in ("ip", "ip-all"):
+        return f"ratelimit:{action}:{category}:{ip}"
+    if category == "anon":
+        return f"ratelimit:{action}:anon"  # one counter shared by all anonymous users
+    if category in ("subnet", "subnet-all"):
+        return f"ratelimit:{action}:{category}:{_subnet(ip)}"
+    return f"ratelimit:{action}:{category}:{user.id}"

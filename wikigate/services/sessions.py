@@ -11,20 +11,20 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
-import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
 from wikigate.clock import Clock
 from wikigate.config import Settings
+from wikigate.randomness import Randomness
 from wikigate.store.kv import KeyValueStore
 
 KEY_PREFIX = "session:"
 
 
-def new_session_id() -> str:
+def new_session_id(random: Randomness) -> str:
     """32 characters of [a-z2-7] carrying 160 random bits."""
-    return base64.b32encode(secrets.token_bytes(20)).decode("ascii").lower()
+    return base64.b32encode(random.token_bytes(20)).decode("ascii").lower()
 
 
 @dataclass(slots=True)
@@ -32,6 +32,7 @@ class Session:
     """One client's session. `data` is JSON-serialisable."""
 
     id: str
+    random: Randomness
     data: dict[str, Any] = field(default_factory=dict)
     cookie_name: str = ""
     persisted: bool = False  # stored, and the client holds its cookie
@@ -61,7 +62,7 @@ class Session:
         """Make sure the session is stored and its cookie sent (MediaWiki's persist())."""
         if not self.id:
             # Ids are drawn only for sessions that will be kept.
-            self.id = new_session_id()
+            self.id = new_session_id(self.random)
         if not self.persisted:
             self.persisted = True
             self.dirty = True
@@ -73,7 +74,7 @@ class Session:
         secret = secrets_by_key.get(key)
         if secret is not None:
             return secret, False
-        secret = secrets.token_hex(16)
+        secret = self.random.token_hex(16)
         secrets_by_key[key] = secret
         self.dirty = True
         return secret, True
@@ -82,7 +83,7 @@ class Session:
         """A new id and fresh data (login, logout): old tokens and state stop working."""
         if self.persisted:
             self.destroyed_ids.append(self.id)
-        self.id = new_session_id()
+        self.id = new_session_id(self.random)
         self.data = {key: self.data[key] for key in keep if key in self.data}
         self.persisted = True
         self.dirty = True
@@ -90,10 +91,11 @@ class Session:
 
 
 class SessionStore:
-    def __init__(self, kv: KeyValueStore, settings: Settings, clock: Clock) -> None:
+    def __init__(self, kv: KeyValueStore, settings: Settings, clock: Clock, random: Randomness) -> None:
         self._kv = kv
         self._settings = settings
         self._clock = clock
+        self._random = random
         self.cookie_name = f"{settings.cookie_prefix}_session"
         self.bot_cookie_name = f"{settings.cookie_prefix}_BPsession"
 
@@ -107,12 +109,13 @@ class SessionStore:
             if raw is None:
                 continue
             data = json.loads(raw)
-            session = Session(id=session_id, data=data, cookie_name=name, persisted=True)
+            session = Session(id=session_id, random=self._random, data=data, cookie_name=name, persisted=True)
             # Slide the expiry once half of it has passed, not on every request.
             if data.get("expires", 0) - self._clock.now() < self._settings.session_expiry / 2:
                 session.dirty = True
             return session
-        return Session(id="", cookie_name=self.cookie_name)
+        return Session(id="", random=self._random, cookie_name=self.cookie_name)
+
 
     async def save(self, session: Session) -> None:
         writes = []

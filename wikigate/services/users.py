@@ -78,4 +78,4 @@ def build_user(record: UserRecord | None, memberships: list[GroupMembership], se
     )
 
 
-__all__ = ["User", "build_user", "effective_groups", "rights_for_groups", "restrict_to_grants", "IMPLICIT_GROUPS"]
+__all__ = ["GroupMembership", "User", "UserRecord", "build_user", "effective_groups", "rights_for_groups", "restrict_to_grants", "IMPLICIT_GROUPS"]

@@ -1,25 +1,21 @@
 """A small key-value store with expiry: sessions, throttles and rate limits.
 
-Three implementations behind one protocol: SQLite (the default) and PostgreSQL
-tables shared by every worker process that uses the same database, and Redis
-for deployments that already run it. Values are strings (JSON by convention).
+Two implementations behind one protocol: a table of the database (SQLite or
+PostgreSQL, through the same `Database` units), shared by every process that
+uses it, and Redis for deployments that already run it. Values are strings
+(JSON by convention).
 """
 
 from __future__ import annotations
 
 import asyncio
-import sqlite3
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Protocol
 
-from sqlalchemy import Integer, String, bindparam, case, cast, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import text
 
 from wikigate.clock import Clock
-from wikigate.store.db import read_first
-from wikigate.store.schema import objectcache
-from wikigate.store.sqlite_direct import DirectSqlite
+from wikigate.store.database import Database, Tx
 
 
 class KeyValueStore(Protocol):
@@ -31,6 +27,10 @@ class KeyValueStore(Protocol):
 
     async def incr(self, key: str, ttl: float) -> int:
         """Add one to a counter and return it; a new counter lives `ttl` seconds."""
+        ...
+
+    async def incr_many(self, counters: Sequence[tuple[str, float]]) -> list[int]:
+        """`incr` for several (key, ttl) counters at once, in one round trip."""
         ...
 
     async def close(self) -> None: ...
@@ -94,31 +94,41 @@ class _Sweeper:
         return before // 1000 != self._writes // 1000
 
 
-class DatabaseStore:
-    """Rows in the `objectcache` table through SQLAlchemy (used for PostgreSQL).
+_SELECT = "SELECT value, expires FROM objectcache WHERE key = :key"
+_DELETE = text("DELETE FROM objectcache WHERE key = :key")
+_UPSERT = text(
+    "INSERT INTO objectcache (key, value, expires) VALUES (:key, :value, :expires) "
+    "ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires = excluded.expires")
+_SWEEP = text("DELETE FROM objectcache WHERE expires <= :now")
+# One atomic statement, so concurrent processes never lose a count: an expired
+# counter starts again at 1 with a new expiry.
+_INCREMENT = text(
+    "INSERT INTO objectcache (key, value, expires) VALUES (:key, '1', :expires) "
+    "ON CONFLICT (key) DO UPDATE SET "
+    "value = CASE WHEN objectcache.expires <= :now THEN '1' "
+    "ELSE CAST(CAST(objectcache.value AS INTEGER) + 1 AS TEXT) END, "
+    "expires = CASE WHEN objectcache.expires <= :now THEN excluded.expires ELSE objectcache.expires END "
+    "RETURNING value")
 
-    Expired rows read as missing and are purged lazily; writes are group-committed.
+
+class DatabaseStore:
+    """Rows of the `objectcache` table, shared by every process that uses the database.
+
+    Expired rows read as missing and are swept now and then; writes that
+    arrive together are committed together (group commit).
     """
 
-    def __init__(self, engine: AsyncEngine, clock: Clock) -> None:
-        self._engine = engine
+    def __init__(self, database: Database, clock: Clock) -> None:
+        self._database = database
         self._clock = clock
-        self._dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
         self._sweeper = _Sweeper()
         self._commits = GroupCommit(self._write)
-        self._select = select(objectcache.c.value, objectcache.c.expires).where(
-            objectcache.c.key == bindparam("key"))
-        insert = self._dialect.insert(objectcache)
-        self._upsert = insert.on_conflict_do_update(
-            index_elements=[objectcache.c.key],
-            set_={"value": insert.excluded.value, "expires": insert.excluded.expires},
-        )
 
     async def get(self, key: str) -> str | None:
-        row = await read_first(self._engine, None, self._select.params(key=key))
-        if row is None or (row.expires is not None and row.expires <= self._clock.now()):
+        row = await self._database.query_one(_SELECT, {"key": key})
+        if row is None or (row[1] is not None and row[1] <= self._clock.now()):
             return None
-        return str(row.value)
+        return str(row[0])
 
     async def set(self, key: str, value: str, ttl: float) -> None:
         await self._commits.submit({key: (value, self._clock.now() + ttl)})
@@ -130,100 +140,30 @@ class DatabaseStore:
     async def _write(self, batch: Changes) -> None:
         rows = [{"key": key, "value": change[0], "expires": change[1]}
                 for key, change in batch.items() if change is not None]
-        gone = [key for key, change in batch.items() if change is None]
-        async with self._engine.begin() as connection:
-            if gone:
-                await connection.execute(delete(objectcache).where(objectcache.c.key.in_(gone)))
-            if rows:
-                await connection.execute(self._upsert, rows)
-            if self._sweeper.due(len(rows)):
-                await connection.execute(delete(objectcache).where(objectcache.c.expires <= self._clock.now()))
-
-    async def incr(self, key: str, ttl: float) -> int:
-        now = self._clock.now()
-        expired = objectcache.c.expires <= now
-        # One atomic upsert, so concurrent processes never lose a count.
-        statement = (
-            self._dialect.insert(objectcache)
-            .values(key=key, value="1", expires=now + ttl)
-            .on_conflict_do_update(
-                index_elements=[objectcache.c.key],
-                set_={
-                    "value": case(
-                        (expired, "1"),
-                        else_=cast(cast(objectcache.c.value, Integer) + 1, String),
-                    ),
-                    "expires": case((expired, now + ttl), else_=objectcache.c.expires),
-                },
-            )
-            .returning(objectcache.c.value)
-        )
-        async with self._engine.begin() as connection:
-            value = (await connection.execute(statement)).scalar_one()
-        return int(value)
-
-    async def close(self) -> None:
-        return None
-
-
-_SQLITE_UPSERT = (
-    "INSERT INTO objectcache (key, value, expires) VALUES (?, ?, ?) "
-    "ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires = excluded.expires"
-)
-_SQLITE_INCR = (
-    "INSERT INTO objectcache (key, value, expires) VALUES (?, '1', ?) "
-    "ON CONFLICT (key) DO UPDATE SET "
-    "value = CASE WHEN expires <= ? THEN '1' ELSE CAST(CAST(value AS INTEGER) + 1 AS TEXT) END, "
-    "expires = CASE WHEN expires <= ? THEN excluded.expires ELSE expires END "
-    "RETURNING value"
-)
-
-
-class SqliteStore:
-    """The `objectcache` table of the SQLite database, read and written directly.
-
-    Reads run on the event loop's thread; writes are group-committed on the
-    writer thread.
-    """
-
-    def __init__(self, direct: DirectSqlite, clock: Clock) -> None:
-        self._direct = direct
-        self._clock = clock
-        self._sweeper = _Sweeper()
-        self._commits = GroupCommit(self._write)
-
-    async def get(self, key: str) -> str | None:
-        row = self._direct.read_one("SELECT value, expires FROM objectcache WHERE key = ?", (key,))
-        if row is None or (row["expires"] is not None and row["expires"] <= self._clock.now()):
-            return None
-        return str(row["value"])
-
-    async def set(self, key: str, value: str, ttl: float) -> None:
-        await self._commits.submit({key: (value, self._clock.now() + ttl)})
-
-    async def delete(self, *keys: str) -> None:
-        if keys:
-            await self._commits.submit(dict.fromkeys(keys))
-
-    async def _write(self, batch: Changes) -> None:
-        rows = [(key, *change) for key, change in batch.items() if change is not None]
-        gone = [(key,) for key, change in batch.items() if change is None]
+        gone = [{"key": key} for key, change in batch.items() if change is None]
         now = self._clock.now()
         sweep = self._sweeper.due(len(rows))
 
-        def write(connection: sqlite3.Connection) -> None:
-            connection.executemany("DELETE FROM objectcache WHERE key = ?", gone)
-            connection.executemany(_SQLITE_UPSERT, rows)
+        def write(tx: Tx) -> None:
+            if gone:
+                tx.execute(_DELETE, gone)
+            if rows:
+                tx.execute(_UPSERT, rows)
             if sweep:
-                connection.execute("DELETE FROM objectcache WHERE expires <= ?", (now,))
+                tx.execute(_SWEEP, {"now": now})
 
-        await self._direct.write(write)
+        await self._database.write(write)
 
     async def incr(self, key: str, ttl: float) -> int:
+        return (await self.incr_many([(key, ttl)]))[0]
+
+    async def incr_many(self, counters: Sequence[tuple[str, float]]) -> list[int]:
         now = self._clock.now()
-        row = await self._direct.write(
-            lambda connection: connection.execute(_SQLITE_INCR, (key, now + ttl, now, now)).fetchone())
-        return int(row[0])
+        rows = [{"key": key, "expires": now + ttl, "now": now} for key, ttl in counters]
+        if not rows:
+            return []
+        values = await self._database.write(lambda tx: [tx.execute(_INCREMENT, row).scalar_one() for row in rows])
+        return [int(value) for value in values]
 
     async def close(self) -> None:
         return None
@@ -239,7 +179,9 @@ class RedisStore:
         self._prefix = prefix
 
     async def get(self, key: str) -> str | None:
-        return await self._redis.get(self._prefix + key)
+        value = await self._redis.get(self._prefix + key)
+        # decode_responses gives str; the client's types cannot say so.
+        return value if value is None or isinstance(value, str) else value.decode()
 
     async def set(self, key: str, value: str, ttl: float) -> None:
         await self._redis.set(self._prefix + key, value, px=max(1, int(ttl * 1000)))
@@ -249,12 +191,18 @@ class RedisStore:
             await self._redis.delete(*(self._prefix + key for key in keys))
 
     async def incr(self, key: str, ttl: float) -> int:
-        full = self._prefix + key
+        return (await self.incr_many([(key, ttl)]))[0]
+
+    async def incr_many(self, counters: Sequence[tuple[str, float]]) -> list[int]:
+        if not counters:
+            return []
         async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.incr(full)
-            pipe.pexpire(full, max(1, int(ttl * 1000)), nx=True)
-            count, _ = await pipe.execute()
-        return int(count)
+            for key, ttl in counters:
+                full = self._prefix + key
+                pipe.incr(full)
+                pipe.pexpire(full, max(1, int(ttl * 1000)), nx=True)
+            replies = await pipe.execute()
+        return [int(count) for count in replies[::2]]
 
     async def close(self) -> None:
         await self._redis.aclose()

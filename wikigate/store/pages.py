@@ -1,7 +1,7 @@
 """Pages, revisions, protections, the log and the watchlist.
 
-Every method is synchronous and takes the connection to run on, so a caller
-can put a whole request's reads and writes into one `store.db.transaction`
+Every function is synchronous and takes the `Tx` to run on, so a service can
+put a whole request's reads and writes into one `Database.write` unit
 (an edit checks protections and writes a page, a revision and a user's edit
 count together; a protect changes restrictions, a null revision and the log
 together). On SQLite such a unit runs in one hand-off to the writer thread,
@@ -17,18 +17,19 @@ import struct
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, func, or_, select, update
+from sqlalchemy import and_, bindparam, delete, func, or_, select, tuple_, update
 from sqlalchemy import text as sql_text
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection, Row
+from sqlalchemy.engine import Row
 
-from wikigate.store.schema import logging as log_table
+from wikigate.store.database import Tx, inserted_id
 from wikigate.store.schema import (
     page,
     page_restrictions,
     protected_titles,
     revision,
     user,
+    user_groups,
     watchlist,
 )
 
@@ -80,26 +81,11 @@ class TitleProtection:
     level: str
 
 
-@dataclass(frozen=True, slots=True)
-class LogEntry:
-    id: int
-    type: str
-    action: str
-    timestamp: float
-    user_id: int
-    user_text: str
-    namespace: int
-    title: str
-    page_id: int | None
-    comment: str
-    params: dict[str, Any]
-
-
 def sha1_hex(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
-def _active(expiry_column: Any, now: float) -> Any:
+def _active(expiry_column: Any, now: Any) -> Any:
     return or_(expiry_column.is_(None), expiry_column > now)
 
 
@@ -108,7 +94,7 @@ def is_active(expiry: float | None, now: float) -> bool:
     return expiry is None or expiry > now
 
 
-def _record(cls: Any, row: Row) -> Any:
+def _record(cls: Any, row: Row[Any]) -> Any:
     return cls(**{name: row._mapping[name] for name in cls.__slots__})
 
 
@@ -156,237 +142,240 @@ _DELETE_TITLE_PROTECTION = delete(protected_titles).where(
 _WATCH = {"postgresql": _watch_statement(postgresql.insert), "sqlite": _watch_statement(sqlite.insert)}
 
 
-class PageRepository:
-    """Queries over the page tables; stateless, so one instance may be shared."""
+# -- locking ---------------------------------------------------------------
 
-    # -- locking ---------------------------------------------------------------
+def lock_title(tx: Tx, namespace: int, dbkey: str) -> None:
+    """Serialise writers of one title until the transaction ends.
 
-    def lock_title(self, connection: Connection, namespace: int, dbkey: str) -> None:
-        """Serialise writers of one title until the transaction ends.
+    PostgreSQL takes a transaction-scoped advisory lock keyed by the title,
+    which also covers a title that has no page row yet. SQLite needs
+    nothing here: `Database.write` begins with BEGIN IMMEDIATE, so
+    the transaction is the only writer from its first read on.
+    """
+    if tx.dialect.name == "postgresql":
+        digest = hashlib.sha256(f"{namespace}:{dbkey}".encode()).digest()
+        tx.execute(_LOCK_TITLE, {"key": struct.unpack(">q", digest[:8])[0]})
 
-        PostgreSQL takes a transaction-scoped advisory lock keyed by the title,
-        which also covers a title that has no page row yet. SQLite needs
-        nothing here: `store.db.transaction` begins with BEGIN IMMEDIATE, so
-        the transaction is the only writer from its first read on.
-        """
-        if connection.dialect.name == "postgresql":
-            digest = hashlib.sha256(f"{namespace}:{dbkey}".encode()).digest()
-            connection.execute(_LOCK_TITLE, {"key": struct.unpack(">q", digest[:8])[0]})
+# -- pages and revisions ---------------------------------------------------
 
-    # -- pages and revisions ---------------------------------------------------
+def page_by_title(tx: Tx, namespace: int, dbkey: str) -> PageRecord | None:
+    row = tx.execute(
+        select(page).where(page.c.namespace == namespace, page.c.title == dbkey)).first()
+    return None if row is None else _record(PageRecord, row)
 
-    def page_by_title(self, connection: Connection, namespace: int, dbkey: str) -> PageRecord | None:
-        row = connection.execute(
-            select(page).where(page.c.namespace == namespace, page.c.title == dbkey)).first()
-        return None if row is None else _record(PageRecord, row)
+def page_by_id(tx: Tx, page_id: int) -> PageRecord | None:
+    row = tx.execute(select(page).where(page.c.id == page_id)).first()
+    return None if row is None else _record(PageRecord, row)
 
-    def page_by_id(self, connection: Connection, page_id: int) -> PageRecord | None:
-        row = connection.execute(select(page).where(page.c.id == page_id)).first()
-        return None if row is None else _record(PageRecord, row)
+def page_with_latest(tx: Tx, namespace: int,
+                     dbkey: str) -> tuple[PageRecord, RevisionRecord | None] | None:
+    """A page and its current revision, in one query."""
+    row = tx.execute(_PAGE_WITH_LATEST, {"namespace": namespace, "title": dbkey}).first()
+    if row is None:
+        return None
+    fields = row._mapping
+    latest = None if fields["rev_id"] is None else RevisionRecord(
+        **{name: fields[f"rev_{name}"] for name in RevisionRecord.__slots__})
+    return _record(PageRecord, row), latest
 
-    def page_with_latest(self, connection: Connection, namespace: int,
-                         dbkey: str) -> tuple[PageRecord, RevisionRecord | None] | None:
-        """A page and its current revision, in one query."""
-        row = connection.execute(_PAGE_WITH_LATEST, {"namespace": namespace, "title": dbkey}).first()
-        if row is None:
-            return None
-        fields = row._mapping
-        latest = None if fields["rev_id"] is None else RevisionRecord(
-            **{name: fields[f"rev_{name}"] for name in RevisionRecord.__slots__})
-        return _record(PageRecord, row), latest
+def revision_by_id(tx: Tx, rev_id: int) -> RevisionRecord | None:
+    row = tx.execute(select(revision).where(revision.c.id == rev_id)).first()
+    return None if row is None else _record(RevisionRecord, row)
 
-    def revision(self, connection: Connection, rev_id: int) -> RevisionRecord | None:
-        row = connection.execute(select(revision).where(revision.c.id == rev_id)).first()
-        return None if row is None else _record(RevisionRecord, row)
+def revisions_by_ids(tx: Tx, rev_ids: list[int]) -> list[RevisionRecord]:
+    if not rev_ids:
+        return []
+    rows = tx.execute(select(revision).where(revision.c.id.in_(rev_ids)))
+    return [_record(RevisionRecord, row) for row in rows]
 
-    def revisions_by_ids(self, connection: Connection, rev_ids: list[int]) -> list[RevisionRecord]:
-        if not rev_ids:
-            return []
-        rows = connection.execute(select(revision).where(revision.c.id.in_(rev_ids)))
-        return [_record(RevisionRecord, row) for row in rows]
+def revision_before(tx: Tx, page_id: int, before: float) -> RevisionRecord | None:
+    """The page's newest revision saved before `before`."""
+    row = tx.execute(
+        select(revision).where(revision.c.page_id == page_id, revision.c.timestamp < before)
+        .order_by(revision.c.timestamp.desc(), revision.c.id.desc()).limit(1)).first()
+    return None if row is None else _record(RevisionRecord, row)
 
-    def revision_before(self, connection: Connection, page_id: int, before: float) -> RevisionRecord | None:
-        """The page's newest revision saved before `before`."""
-        row = connection.execute(
-            select(revision).where(revision.c.page_id == page_id, revision.c.timestamp < before)
-            .order_by(revision.c.timestamp.desc(), revision.c.id.desc()).limit(1)).first()
-        return None if row is None else _record(RevisionRecord, row)
+def revision_authors_since(tx: Tx, page_id: int, since: float) -> set[int]:
+    """Ids of the users who saved revisions of the page at or after `since`."""
+    rows = tx.execute(
+        select(revision.c.user_id).where(revision.c.page_id == page_id, revision.c.timestamp >= since).distinct())
+    return {row.user_id for row in rows}
 
-    def revision_authors_since(self, connection: Connection, page_id: int, since: float) -> set[int]:
-        """Ids of the users who saved revisions of the page at or after `since`."""
-        rows = connection.execute(
-            select(revision.c.user_id).where(revision.c.page_id == page_id, revision.c.timestamp >= since).distinct())
-        return {row.user_id for row in rows}
+def page_revisions(tx: Tx, page_id: int, *, newest_first: bool,
+                   limit: int, start_id: int | None = None, start: float | None = None,
+                   end: float | None = None) -> list[RevisionRecord]:
+    """A page's revisions in history order, from `start_id` (a continuation) on."""
+    order = (revision.c.timestamp.desc(), revision.c.id.desc()) if newest_first else (
+        revision.c.timestamp.asc(), revision.c.id.asc())
+    conditions = [revision.c.page_id == page_id]
+    if start_id is not None:
+        conditions.append(revision.c.id <= start_id if newest_first else revision.c.id >= start_id)
+    if start is not None:
+        conditions.append(revision.c.timestamp <= start if newest_first else revision.c.timestamp >= start)
+    if end is not None:
+        conditions.append(revision.c.timestamp >= end if newest_first else revision.c.timestamp <= end)
+    rows = tx.execute(select(revision).where(*conditions).order_by(*order).limit(limit))
+    return [_record(RevisionRecord, row) for row in rows]
 
-    def page_revisions(self, connection: Connection, page_id: int, *, newest_first: bool,
-                       limit: int, start_id: int | None = None, start: float | None = None,
-                       end: float | None = None) -> list[RevisionRecord]:
-        """A page's revisions in history order, from `start_id` (a continuation) on."""
-        order = (revision.c.timestamp.desc(), revision.c.id.desc()) if newest_first else (
-            revision.c.timestamp.asc(), revision.c.id.asc())
-        conditions = [revision.c.page_id == page_id]
-        if start_id is not None:
-            conditions.append(revision.c.id <= start_id if newest_first else revision.c.id >= start_id)
-        if start is not None:
-            conditions.append(revision.c.timestamp <= start if newest_first else revision.c.timestamp >= start)
-        if end is not None:
-            conditions.append(revision.c.timestamp >= end if newest_first else revision.c.timestamp <= end)
-        rows = connection.execute(select(revision).where(*conditions).order_by(*order).limit(limit))
-        return [_record(RevisionRecord, row) for row in rows]
+def create_page(tx: Tx, namespace: int, dbkey: str, now: float) -> int:
+    result = tx.execute(page.insert(), {
+        "namespace": namespace, "title": dbkey, "latest": 0, "len": 0, "touched": now, "is_new": True})
+    return inserted_id(result)
 
-    def create_page(self, connection: Connection, namespace: int, dbkey: str, now: float) -> int:
-        result = connection.execute(page.insert(), {
-            "namespace": namespace, "title": dbkey, "latest": 0, "len": 0, "touched": now, "is_new": True})
-        return int(result.inserted_primary_key[0])
+def add_revision(tx: Tx, *, page_id: int, parent_id: int | None,
+                 text: str, comment: str, user_id: int, user_text: str, now: float,
+                 minor: bool, is_new: bool) -> RevisionRecord:
+    """Store a revision and make it the page's latest."""
+    length = len(text.encode("utf-8"))
+    values = {"page_id": page_id, "parent_id": parent_id, "text": text, "comment": comment,
+              "user_id": user_id, "user_text": user_text, "timestamp": now, "minor": minor,
+              "len": length, "sha1": sha1_hex(text)}
+    rev_id = inserted_id(tx.execute(revision.insert(), values))
+    tx.execute(_SET_LATEST, {"page_id": page_id, "new_latest": rev_id, "new_len": length,
+                                     "new_touched": now, "new_is_new": is_new})
+    return RevisionRecord(id=rev_id, **values)  # type: ignore[arg-type]
 
-    def add_revision(self, connection: Connection, *, page_id: int, parent_id: int | None,
-                     text: str, comment: str, user_id: int, user_text: str, now: float,
-                     minor: bool, is_new: bool) -> RevisionRecord:
-        """Store a revision and make it the page's latest."""
-        length = len(text.encode("utf-8"))
-        values = {"page_id": page_id, "parent_id": parent_id, "text": text, "comment": comment,
-                  "user_id": user_id, "user_text": user_text, "timestamp": now, "minor": minor,
-                  "len": length, "sha1": sha1_hex(text)}
-        rev_id = int(connection.execute(revision.insert(), values).inserted_primary_key[0])
-        connection.execute(_SET_LATEST, {"page_id": page_id, "new_latest": rev_id, "new_len": length,
-                                         "new_touched": now, "new_is_new": is_new})
-        return RevisionRecord(id=rev_id, **values)  # type: ignore[arg-type]
+def count_edit(tx: Tx, user_id: int) -> None:
+    if user_id:
+        tx.execute(_COUNT_EDIT, {"user_id": user_id})
 
-    def count_edit(self, connection: Connection, user_id: int) -> None:
-        if user_id:
-            connection.execute(_COUNT_EDIT, {"user_id": user_id})
+# -- protection ------------------------------------------------------------
 
-    # -- protection ------------------------------------------------------------
+def restrictions(tx: Tx, page_ids: list[int], now: float) -> list[Restriction]:
+    """Unexpired restrictions of the pages, ordered by page and type."""
+    if not page_ids:
+        return []
+    rows = tx.execute(_RESTRICTIONS, {"page_ids": page_ids, "now": now})
+    return [_record(Restriction, row) for row in rows]
 
-    def restrictions(self, connection: Connection, page_ids: list[int], now: float) -> list[Restriction]:
-        """Unexpired restrictions of the pages, ordered by page and type."""
-        if not page_ids:
-            return []
-        rows = connection.execute(_RESTRICTIONS, {"page_ids": page_ids, "now": now})
-        return [_record(Restriction, row) for row in rows]
+def replace_restrictions(tx: Tx, page_id: int,
+                         restrictions: list[Restriction]) -> None:
+    tx.execute(_DELETE_RESTRICTIONS, {"page_id": page_id})
+    if restrictions:
+        tx.execute(page_restrictions.insert(), [
+            {"page_id": page_id, "type": item.type, "level": item.level, "cascade": item.cascade,
+             "expiry": item.expiry} for item in restrictions])
 
-    def replace_restrictions(self, connection: Connection, page_id: int,
-                             restrictions: list[Restriction]) -> None:
-        connection.execute(_DELETE_RESTRICTIONS, {"page_id": page_id})
-        if restrictions:
-            connection.execute(page_restrictions.insert(), [
-                {"page_id": page_id, "type": item.type, "level": item.level, "cascade": item.cascade,
-                 "expiry": item.expiry} for item in restrictions])
+def cascading_sources(tx: Tx, now: float) -> list[tuple[PageRecord, str, Restriction]]:
+    """Pages whose unexpired protection cascades, with their current text."""
+    rows = tx.execute(_CASCADING_SOURCES, {"now": now})
+    return [(_record(PageRecord, row), row.text,
+             Restriction(row.id, row.r_type, row.r_level, True, row.r_expiry)) for row in rows]
 
-    def cascading_sources(self, connection: Connection, now: float) -> list[tuple[PageRecord, str, Restriction]]:
-        """Pages whose unexpired protection cascades, with their current text."""
-        rows = connection.execute(_CASCADING_SOURCES, {"now": now})
-        return [(_record(PageRecord, row), row.text,
-                 Restriction(row.id, row.r_type, row.r_level, True, row.r_expiry)) for row in rows]
+def stored_title_protection(tx: Tx, namespace: int,
+                            dbkey: str) -> TitleProtection | None:
+    """The title's create protection row, expired or not (see `is_active`)."""
+    row = tx.execute(_TITLE_PROTECTION, {"namespace": namespace, "title": dbkey}).first()
+    return None if row is None else _title_protection(row)
 
-    def stored_title_protection(self, connection: Connection, namespace: int,
-                                dbkey: str) -> TitleProtection | None:
-        """The title's create protection row, expired or not (see `is_active`)."""
-        row = connection.execute(_TITLE_PROTECTION, {"namespace": namespace, "title": dbkey}).first()
-        return None if row is None else _title_protection(row)
+def set_title_protection(tx: Tx, protection: TitleProtection) -> None:
+    delete_title_protection(tx, protection.namespace, protection.title)
+    tx.execute(protected_titles.insert(), {
+        "namespace": protection.namespace, "title": protection.title, "user_id": protection.user_id,
+        "reason": protection.reason, "timestamp": protection.timestamp, "expiry": protection.expiry,
+        "level": protection.level})
 
-    def set_title_protection(self, connection: Connection, protection: TitleProtection) -> None:
-        self.delete_title_protection(connection, protection.namespace, protection.title)
-        connection.execute(protected_titles.insert(), {
-            "namespace": protection.namespace, "title": protection.title, "user_id": protection.user_id,
-            "reason": protection.reason, "timestamp": protection.timestamp, "expiry": protection.expiry,
-            "level": protection.level})
+def delete_title_protection(tx: Tx, namespace: int, dbkey: str) -> None:
+    tx.execute(_DELETE_TITLE_PROTECTION, {"namespace": namespace, "title": dbkey})
 
-    def delete_title_protection(self, connection: Connection, namespace: int, dbkey: str) -> None:
-        connection.execute(_DELETE_TITLE_PROTECTION, {"namespace": namespace, "title": dbkey})
+def list_protected_titles(tx: Tx, *, now: float, namespaces: list[int],
+                          levels: list[str], newest_first: bool, limit: int,
+                          start: float | None, end: float | None,
+                          after: tuple[float, int, str] | None) -> list[TitleProtection]:
+    """Unexpired create protections in time order; `after` is a (time, ns, title) continuation."""
+    p = protected_titles
+    conditions = [_active(p.c.expiry, now)]
+    if namespaces:
+        conditions.append(p.c.namespace.in_(namespaces))
+    if levels:
+        conditions.append(p.c.level.in_(levels))
+    if start is not None:
+        conditions.append(p.c.timestamp <= start if newest_first else p.c.timestamp >= start)
+    if end is not None:
+        conditions.append(p.c.timestamp >= end if newest_first else p.c.timestamp <= end)
+    if after is not None:
+        when, namespace, title = after
+        if newest_first:
+            conditions.append(or_(p.c.timestamp < when, and_(p.c.timestamp == when, or_(
+                p.c.namespace < namespace, and_(p.c.namespace == namespace, p.c.title <= title)))))
+        else:
+            conditions.append(or_(p.c.timestamp > when, and_(p.c.timestamp == when, or_(
+                p.c.namespace > namespace, and_(p.c.namespace == namespace, p.c.title >= title)))))
+    columns = (p.c.timestamp, p.c.namespace, p.c.title)
+    order = [c.desc() for c in columns] if newest_first else [c.asc() for c in columns]
+    rows = tx.execute(_protected_titles_query().where(*conditions).order_by(*order).limit(limit))
+    return [_title_protection(row) for row in rows]
 
-    def list_protected_titles(self, connection: Connection, *, now: float, namespaces: list[int],
-                              levels: list[str], newest_first: bool, limit: int,
-                              start: float | None, end: float | None,
-                              after: tuple[float, int, str] | None) -> list[TitleProtection]:
-        """Unexpired create protections in time order; `after` is a (time, ns, title) continuation."""
-        p = protected_titles
-        conditions = [_active(p.c.expiry, now)]
-        if namespaces:
-            conditions.append(p.c.namespace.in_(namespaces))
-        if levels:
-            conditions.append(p.c.level.in_(levels))
-        if start is not None:
-            conditions.append(p.c.timestamp <= start if newest_first else p.c.timestamp >= start)
-        if end is not None:
-            conditions.append(p.c.timestamp >= end if newest_first else p.c.timestamp <= end)
-        if after is not None:
-            when, namespace, title = after
-            if newest_first:
-                conditions.append(or_(p.c.timestamp < when, and_(p.c.timestamp == when, or_(
-                    p.c.namespace < namespace, and_(p.c.namespace == namespace, p.c.title <= title)))))
-            else:
-                conditions.append(or_(p.c.timestamp > when, and_(p.c.timestamp == when, or_(
-                    p.c.namespace > namespace, and_(p.c.namespace == namespace, p.c.title >= title)))))
-        columns = (p.c.timestamp, p.c.namespace, p.c.title)
-        order = [c.desc() for c in columns] if newest_first else [c.asc() for c in columns]
-        rows = connection.execute(_protected_titles_query().where(*conditions).order_by(*order).limit(limit))
-        return [_title_protection(row) for row in rows]
+# -- watchlist -------------------------------------------------------------
 
-    # -- log -------------------------------------------------------------------
+def watched(tx: Tx, user_id: int, keys: list[tuple[int, str]],
+            now: float) -> set[tuple[int, str]]:
+    """Which of the subject titles the user watches (talk pages share their subject's entry)."""
+    if not user_id or not keys:
+        return set()
+    rows = tx.execute(select(watchlist.c.namespace, watchlist.c.title).where(
+        watchlist.c.user_id == user_id, _active(watchlist.c.expiry, now),
+        or_(*(and_(watchlist.c.namespace == ns, watchlist.c.title == dbkey) for ns, dbkey in keys))))
+    return {(row.namespace, row.title) for row in rows}
 
-    def add_log(self, connection: Connection, *, type: str, action: str, now: float, user_id: int,
-                user_text: str, namespace: int, title: str, page_id: int | None, comment: str,
-                params: dict[str, Any]) -> int:
-        result = connection.execute(log_table.insert(), {
-            "type": type, "action": action, "timestamp": now, "user_id": user_id, "user_text": user_text,
-            "namespace": namespace, "title": title, "page_id": page_id, "comment": comment, "params": params})
-        return int(result.inserted_primary_key[0])
+def watch(tx: Tx, user_id: int, namespace: int, dbkey: str,
+          expiry: float | None) -> None:
+    """Watch the title until `expiry`; an entry that already says so is left unwritten."""
+    tx.execute(_WATCH[tx.dialect.name],
+                       {"user_id": user_id, "namespace": namespace, "title": dbkey, "expiry": expiry})
 
-    def log_entries(self, connection: Connection, *, types: list[str], action: str | None,
-                    user_text: str | None, target: tuple[int, str] | None, namespace: int | None,
-                    newest_first: bool, limit: int, start: float | None, end: float | None,
-                    after: tuple[float, int] | None) -> list[LogEntry]:
-        """Log entries in time order; `after` is a (time, id) continuation."""
-        t = log_table
-        conditions: list[Any] = []
-        if types:
-            conditions.append(t.c.type.in_(types))
-        if action is not None:
-            conditions.append(t.c.action == action)
-        if user_text is not None:
-            conditions.append(t.c.user_text == user_text)
-        if target is not None:
-            conditions.extend([t.c.namespace == target[0], t.c.title == target[1]])
-        if namespace is not None:
-            conditions.append(t.c.namespace == namespace)
-        if start is not None:
-            conditions.append(t.c.timestamp <= start if newest_first else t.c.timestamp >= start)
-        if end is not None:
-            conditions.append(t.c.timestamp >= end if newest_first else t.c.timestamp <= end)
-        if after is not None:
-            when, log_id = after
-            if newest_first:
-                conditions.append(or_(t.c.timestamp < when, and_(t.c.timestamp == when, t.c.id <= log_id)))
-            else:
-                conditions.append(or_(t.c.timestamp > when, and_(t.c.timestamp == when, t.c.id >= log_id)))
-        order = (t.c.timestamp.desc(), t.c.id.desc()) if newest_first else (t.c.timestamp.asc(), t.c.id.asc())
-        rows = connection.execute(select(t).where(*conditions).order_by(*order).limit(limit))
-        return [_record(LogEntry, row) for row in rows]
-
-    # -- watchlist -------------------------------------------------------------
-
-    def watched(self, connection: Connection, user_id: int, keys: list[tuple[int, str]],
-                now: float) -> set[tuple[int, str]]:
-        """Which of the subject titles the user watches (talk pages share their subject's entry)."""
-        if not user_id or not keys:
-            return set()
-        rows = connection.execute(select(watchlist.c.namespace, watchlist.c.title).where(
-            watchlist.c.user_id == user_id, _active(watchlist.c.expiry, now),
-            or_(*(and_(watchlist.c.namespace == ns, watchlist.c.title == dbkey) for ns, dbkey in keys))))
-        return {(row.namespace, row.title) for row in rows}
-
-    def watch(self, connection: Connection, user_id: int, namespace: int, dbkey: str,
-              expiry: float | None) -> None:
-        """Watch the title until `expiry`; an entry that already says so is left unwritten."""
-        connection.execute(_WATCH[connection.dialect.name],
-                           {"user_id": user_id, "namespace": namespace, "title": dbkey, "expiry": expiry})
-
-    def unwatch(self, connection: Connection, user_id: int, namespace: int, dbkey: str) -> None:
-        connection.execute(delete(watchlist).where(
-            watchlist.c.user_id == user_id, watchlist.c.namespace == namespace, watchlist.c.title == dbkey))
+def unwatch(tx: Tx, user_id: int, namespace: int, dbkey: str) -> None:
+    tx.execute(delete(watchlist).where(
+        watchlist.c.user_id == user_id, watchlist.c.namespace == namespace, watchlist.c.title == dbkey))
 
 
-def _title_protection(row: Row) -> TitleProtection:
+
+def _title_protection(row: Row[Any]) -> TitleProtection:
     return TitleProtection(namespace=row.namespace, title=row.title, user_id=row.user_id, user_name=row.user_name,
                            reason=row.reason, timestamp=row.timestamp, expiry=row.expiry, level=row.level)
+
+
+# -- lookups for the query modules ---------------------------------------------------
+
+def pages_by_keys(tx: Tx, keys: list[tuple[int, str]], page_ids: list[int]) -> list[PageRecord]:
+    """The existing pages among (namespace, dbkey) keys and page ids."""
+    conditions = []
+    if keys:
+        conditions.append(tuple_(page.c.namespace, page.c.title).in_(keys))
+    if page_ids:
+        conditions.append(page.c.id.in_(page_ids))
+    if not conditions:
+        return []
+    return [_record(PageRecord, row) for row in tx.execute(select(page).where(or_(*conditions)))]
+
+
+def latest_contribution(tx: Tx, user_id: int) -> float | None:
+    timestamp = tx.execute(select(func.max(revision.c.timestamp)).where(revision.c.user_id == user_id)).scalar_one()
+    return None if timestamp is None else float(timestamp)
+
+
+@dataclass(frozen=True, slots=True)
+class SiteCounts:
+    pages: int
+    articles: int
+    edits: int
+    users: int
+    admins: int
+
+
+def site_counts(tx: Tx) -> SiteCounts:
+    def count(query: Any) -> int:
+        return int(tx.execute(query).scalar_one())
+
+    return SiteCounts(
+        pages=count(select(func.count()).select_from(page)),
+        articles=count(select(func.count()).select_from(page).where(page.c.namespace == 0)),
+        edits=count(select(func.count()).select_from(revision)),
+        users=count(select(func.count()).select_from(user)),
+        admins=count(select(func.count(func.distinct(user_groups.c.user_id))).where(user_groups.c.group == "sysop")),
+    )
+
+
+def group_sizes(tx: Tx) -> dict[str, int]:
+    rows = tx.execute(select(user_groups.c.group, func.count()).group_by(user_groups.c.group))
+    return {row[0]: int(row[1]) for row in rows}

@@ -1,18 +1,27 @@
-"""User accounts and group memberships."""
+"""User accounts and group memberships.
+
+The reads on every request's path (an account, with its groups) are the
+`find_*` functions, one portable SQL statement each through
+`Database.query_one`/`query_all`; everything else is a function over a `Tx`
+that a service puts into a unit of work, so that an
+account and what belongs with it (its groups, its log entry, its voided bot
+passwords) are written together or not at all. This module is the only
+writer of `user` and `user_groups`.
+"""
 
 from __future__ import annotations
 
-import secrets
-import sqlite3
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
 
 from sqlalchemy import bindparam, delete, func, select, update
-from sqlalchemy.engine import Row
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from wikigate.store.db import read_all, read_first
+from wikigate.store.database import Database, Row, Tx, inserted_id
 from wikigate.store.schema import user, user_groups
-from wikigate.store.sqlite_direct import DirectSqlite
+
+_COLUMNS = ("id", "name", "real_name", "password", "newpassword", "newpass_time", "email",
+            "email_authenticated", "token", "registration", "editcount", "touched")
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,112 +46,112 @@ class GroupMembership:
     expiry: float | None  # None: never
 
 
-def _record(row: Row | sqlite3.Row) -> UserRecord:
-    mapping = row if isinstance(row, sqlite3.Row) else row._mapping
-    return UserRecord(**{name: mapping[name] for name in UserRecord.__slots__})
+def _record(values: Iterable[Any]) -> UserRecord:
+    return UserRecord(*values)
 
 
+_SELECT_USER = "SELECT " + ", ".join(f'"user".{name}' for name in _COLUMNS) + ' FROM "user"'
 _WITH_GROUPS_SQL = (
-    'SELECT "user".*, user_groups."group" AS "group", user_groups.expiry AS group_expiry FROM "user" '
-    'LEFT OUTER JOIN user_groups ON user_groups.user_id = "user".id WHERE "user".id = ?'
-)
-
+    _SELECT_USER.replace(' FROM "user"', ', user_groups."group", user_groups.expiry FROM "user"')
+    + ' LEFT OUTER JOIN user_groups ON user_groups.user_id = "user".id WHERE "user".id = :user_id')
+_WITH_GROUPS_BY_NAME_SQL = _WITH_GROUPS_SQL.replace('"user".id = :user_id', '"user".name = :name')
+_BY_ID_SQL = _SELECT_USER + ' WHERE "user".id = :user_id'
+_BY_NAME_SQL = _SELECT_USER + ' WHERE "user".name = :name'
+_WIDTH = len(_COLUMNS)
 
 # Built once: constructing a statement costs more than running it.
-_WITH_GROUPS = (
-    select(user, user_groups.c.group, user_groups.c.expiry)
-    .select_from(user.outerjoin(user_groups, user_groups.c.user_id == user.c.id))
-    .where(user.c.id == bindparam("user_id"))
-)
+_BY_NAME = select(*(user.c[name] for name in _COLUMNS)).where(user.c.name == bindparam("name"))
+_BY_ID = select(*(user.c[name] for name in _COLUMNS)).where(user.c.id == bindparam("user_id"))
+_MEMBERSHIPS = select(user_groups.c.group, user_groups.c.expiry).where(user_groups.c.user_id == bindparam("user_id"))
 
 
-_BY_ID = select(user).where(user.c.id == bindparam("user_id"))
-_BY_NAME = select(user).where(user.c.name == bindparam("name"))
+def _with_groups(rows: list[Row]) -> tuple[UserRecord, list[GroupMembership]] | None:
+    if not rows:
+        return None
+    groups = [GroupMembership(row[_WIDTH], row[_WIDTH + 1]) for row in rows if row[_WIDTH] is not None]
+    return _record(rows[0][:_WIDTH]), groups
 
 
-class UserRepository:
-    def __init__(self, engine: AsyncEngine, direct: DirectSqlite | None = None) -> None:
-        self._engine = engine
-        # SQLite only: the per-request lookup goes straight to the database file.
-        self._direct = direct
+async def find_by_id(database: Database, user_id: int) -> UserRecord | None:
+    row = await database.query_one(_BY_ID_SQL, {"user_id": user_id})
+    return None if row is None else _record(row)
 
-    async def by_id(self, user_id: int) -> UserRecord | None:
-        if self._direct is not None:
-            found = self._direct.read_one('SELECT * FROM "user" WHERE id = ?', (user_id,))
-            return None if found is None else _record(found)
-        row = await read_first(self._engine, None, _BY_ID.params(user_id=user_id))
-        return None if row is None else _record(row)
 
-    async def by_name(self, name: str) -> UserRecord | None:
-        if self._direct is not None:
-            found = self._direct.read_one('SELECT * FROM "user" WHERE name = ?', (name,))
-            return None if found is None else _record(found)
-        row = await read_first(self._engine, None, _BY_NAME.params(name=name))
-        return None if row is None else _record(row)
+async def find_by_name(database: Database, name: str) -> UserRecord | None:
+    row = await database.query_one(_BY_NAME_SQL, {"name": name})
+    return None if row is None else _record(row)
 
-    async def by_email(self, email: str) -> list[UserRecord]:
-        query = select(user).where(func.lower(user.c.email) == email.lower()).order_by(user.c.id)
-        return [_record(row) for row in await read_all(self._engine, self._direct, query)]
 
-    async def with_groups(self, user_id: int) -> tuple[UserRecord, list[GroupMembership]] | None:
-        """The account and its stored groups in one round trip (the per-request lookup)."""
-        if self._direct is not None:
-            found = self._direct.read_all(_WITH_GROUPS_SQL, (user_id,))
-            if not found:
-                return None
-            memberships = [GroupMembership(row["group"], row["group_expiry"]) for row in found
-                           if row["group"] is not None]
-            return _record(found[0]), memberships
-        rows = await read_all(self._engine, None, _WITH_GROUPS.params(user_id=user_id))
-        if not rows:
-            return None
-        groups = [GroupMembership(row.group, row.expiry) for row in rows if row.group is not None]
-        return _record(rows[0]), groups
+async def find_with_groups(database: Database, user_id: int) -> tuple[UserRecord, list[GroupMembership]] | None:
+    """The account and its stored groups in one statement (the per-request lookup)."""
+    return _with_groups(await database.query_all(_WITH_GROUPS_SQL, {"user_id": user_id}))
 
-    async def create(
-        self, connection: AsyncConnection, *, name: str, password: str, email: str = "",
-        real_name: str = "", now: float,
-    ) -> int:
-        result = await connection.execute(
-            user.insert().values(
-                name=name, password=password, email=email, real_name=real_name,
-                newpassword="", token=secrets.token_hex(16), registration=now,
-                editcount=0, touched=now,
-            )
-        )
-        return int(result.inserted_primary_key[0])
 
-    async def update(self, user_id: int, connection: AsyncConnection | None = None, **values: object) -> None:
-        statement = update(user).where(user.c.id == user_id).values(**values)
-        if connection is not None:
-            await connection.execute(statement)
-            return
-        async with self._engine.begin() as own:
-            await own.execute(statement)
+async def find_by_name_with_groups(database: Database,
+                                   name: str) -> tuple[UserRecord, list[GroupMembership]] | None:
+    """The same by canonical name, in one statement (a login's one lookup)."""
+    return _with_groups(await database.query_all(_WITH_GROUPS_BY_NAME_SQL, {"name": name}))
 
-    async def groups(self, user_id: int) -> list[GroupMembership]:
-        if self._direct is not None:
-            rows = self._direct.read_all('SELECT "group", expiry FROM user_groups WHERE user_id = ?', (user_id,))
-            return [GroupMembership(row["group"], row["expiry"]) for row in rows]
-        query = select(user_groups.c.group, user_groups.c.expiry).where(user_groups.c.user_id == user_id)
-        return [GroupMembership(row.group, row.expiry) for row in await read_all(self._engine, None, query)]
 
-    async def set_group(self, connection: AsyncConnection, user_id: int, group: str, expiry: float | None) -> None:
-        await connection.execute(
-            delete(user_groups).where(user_groups.c.user_id == user_id, user_groups.c.group == group)
-        )
-        await connection.execute(user_groups.insert().values(user_id=user_id, group=group, expiry=expiry))
+# -- units of work ----------------------------------------------------------------
 
-    async def remove_group(self, connection: AsyncConnection, user_id: int, group: str) -> None:
-        await connection.execute(
-            delete(user_groups).where(user_groups.c.user_id == user_id, user_groups.c.group == group)
-        )
 
-    async def list(self, *, limit: int = 500, start: str = "") -> list[UserRecord]:
-        query = select(user).where(user.c.name >= start).order_by(user.c.name).limit(limit)
-        async with self._engine.connect() as connection:
-            return [_record(row) for row in await connection.execute(query)]
+def by_name(tx: Tx, name: str) -> UserRecord | None:
+    row = tx.execute(_BY_NAME, {"name": name}).first()
+    return None if row is None else _record(row)
 
-    async def count(self) -> int:
-        async with self._engine.connect() as connection:
-            return int((await connection.execute(select(func.count()).select_from(user))).scalar_one())
+
+def by_id(tx: Tx, user_id: int) -> UserRecord | None:
+    row = tx.execute(_BY_ID, {"user_id": user_id}).first()
+    return None if row is None else _record(row)
+
+
+def insert(tx: Tx, *, name: str, password: str, email: str, real_name: str, token: str, now: float) -> UserRecord:
+    record = UserRecord(id=0, name=name, real_name=real_name, password=password, newpassword="", newpass_time=None,
+                        email=email, email_authenticated=None, token=token, registration=now, editcount=0,
+                        touched=now)
+    values = {name: getattr(record, name) for name in _COLUMNS if name != "id"}
+    return replace(record, id=inserted_id(tx.execute(user.insert(), values)))
+
+
+def update_user(tx: Tx, user_id: int, **values: Any) -> None:
+    tx.execute(update(user).where(user.c.id == user_id).values(**values))
+
+
+def set_temporary_password(tx: Tx, user_id: int, stored: str, *, now: float, not_since: float) -> bool:
+    """Store a reset's temporary password unless one was stored after `not_since`.
+
+    The condition is part of the update, so two resets racing for one account
+    store (and mail) one temporary password, not two.
+    """
+    result = tx.execute(
+        update(user).where(user.c.id == user_id)
+        .where((user.c.newpass_time.is_(None)) | (user.c.newpass_time <= not_since))
+        .values(newpassword=stored, newpass_time=now))
+    return bool(result.rowcount)
+
+
+def memberships(tx: Tx, user_id: int) -> list[GroupMembership]:
+    return [GroupMembership(row.group, row.expiry) for row in tx.execute(_MEMBERSHIPS, {"user_id": user_id})]
+
+
+def write_groups(tx: Tx, user_id: int, *, removed: Iterable[str], added: Mapping[str, float | None]) -> None:
+    """Drop the removed groups and (re)write the added ones with their expiries."""
+    gone = [*removed, *added]
+    if gone:
+        tx.execute(delete(user_groups).where(user_groups.c.user_id == user_id, user_groups.c.group.in_(gone)))
+    if added:
+        tx.execute(user_groups.insert(), [
+            {"user_id": user_id, "group": group, "expiry": expiry} for group, expiry in added.items()])
+
+
+def by_email(tx: Tx, email: str) -> list[UserRecord]:
+    query = select(*(user.c[name] for name in _COLUMNS)).where(
+        func.lower(user.c.email) == email.lower()).order_by(user.c.id)
+    return [_record(row) for row in tx.execute(query)]
+
+
+def listing(tx: Tx, *, limit: int, start: str = "") -> list[UserRecord]:
+    query = (select(*(user.c[name] for name in _COLUMNS)).where(user.c.name >= start)
+             .order_by(user.c.name).limit(limit))
+    return [_record(row) for row in tx.execute(query)]

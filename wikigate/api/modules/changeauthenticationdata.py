@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from wikigate.api.authmanager import require_recent_login
 from wikigate.api.context import ApiContext
 from wikigate.api.errors import ApiError, ApiMessage
 from wikigate.api.params import Param
 from wikigate.auth.responses import PASSWORD_REQUEST
 from wikigate.messages import Message
 from wikigate.services import passwords
-from wikigate.store.users import UserRecord
 
 NAME = "changeauthenticationdata"
 PREFIX = "changeauth"
@@ -42,28 +42,12 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
         raise ApiError("changeauth-norequest", code="badrequest")
     password, retype = fields
     try:
-        await passwords.change_password(ctx.services, record, password, retype,
-                                        groups=ctx.user.groups, now=ctx.now)
+        token = await ctx.services.passwords.change(record, password, retype, groups=ctx.user.groups)
     except passwords.PasswordChangeError as refused:
         raise _refusal(refused) from None
+    # As in MediaWiki, the session that changed the password stays logged in; the others end.
+    ctx.session.set("user_token", token)
     return {NAME: {"status": "success"}}
-
-
-def require_recent_login(ctx: ApiContext, not_logged_in: str) -> UserRecord:
-    """The account of a user who logged in to this session within `reauthenticate_time`.
-
-    A session restored from the remember-me cookie is logged in but has not just proved
-    who it is. Bot-password sessions cannot authenticate again, so, as MediaWiki allows by
-    default, they pass.
-    """
-    record = ctx.user.record
-    if record is None:
-        raise ApiError(not_logged_in, code="notloggedin")
-    if ctx.user.bot_app_id is None:
-        auth_time = ctx.session.get(passwords.AUTH_TIME_KEY)
-        if not passwords.recently_authenticated(ctx.settings, auth_time, ctx.now):
-            raise ApiError("reauthenticate")
-    return record
 
 
 def _password_fields(ctx: ApiContext) -> tuple[str, str] | None:

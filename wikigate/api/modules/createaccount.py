@@ -7,20 +7,18 @@ creator in as the new account: the client logs in afterwards.
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
-from wikigate.api.context import ApiContext
-from wikigate.api.modules.clientlogin import (
+from wikigate.api.authmanager import (
     check_return_url,
     format_response,
     helper_params,
     read_submission,
     wanted_requests,
 )
+from wikigate.api.context import ApiContext
 from wikigate.api.params import require_at_least_one_of
 from wikigate.auth.manager import Action, Creator
-from wikigate.services.login import auth_manager, create_user
 
 NAME = "createaccount"
 PREFIX = "create"
@@ -39,7 +37,7 @@ EXAMPLES = (
 async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
     require_at_least_one_of(params, "continue", "returnurl", prefix=PREFIX)
     check_return_url(params, PREFIX)
-    manager = auth_manager(ctx.services, ctx.session, ip=ctx.ip, now=ctx.now)
+    manager = ctx.services.login.manager(ctx.session, ip=ctx.ip, now=ctx.now)
     if params["continue"]:
         response = await manager.continue_account_creation()
         return {"createaccount": format_response(response, params)}
@@ -48,5 +46,5 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
     requests = wanted_requests(await manager.requests_for(Action.CREATE, creator_is_anon=user.is_anon), params)
     submission = read_submission(ctx, requests)
     response = await manager.begin_account_creation(creator, submission,
-                                                    create_user=partial(create_user, ctx.services))
+                                                    create_user=ctx.services.login.create_user)
     return {"createaccount": format_response(response, params)}

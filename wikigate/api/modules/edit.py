@@ -6,7 +6,7 @@ from typing import Any
 
 from wikigate.api.context import ApiContext
 from wikigate.api.errors import ApiError
-from wikigate.api.modules.protect import WATCHLIST, api_error
+from wikigate.api.pagerefusals import WATCHLIST, api_error
 from wikigate.api.params import (
     Param,
     check_change_tags,
@@ -14,7 +14,6 @@ from wikigate.api.params import (
     require_one_of,
 )
 from wikigate.messages import Message, render
-from wikigate.services import pages
 from wikigate.services.pages import EditRequest, PageError
 from wikigate.timeutil import to_iso
 
@@ -76,7 +75,7 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
     check_change_tags(params["tags"])
     if params["undo"] is not None:
         for name in ("undo", "undoafter"):
-            if params[name] is not None and not await pages.revision_exists(ctx.services, params[name]):
+            if params[name] is not None and not await ctx.services.pages.revision_exists(params[name]):
                 raise ApiError("nosuchrevid", params[name])
         raise ApiError("undo-unsupported")
     summary, heading = params["summary"], None
@@ -94,8 +93,8 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
         basetimestamp=params["basetimestamp"] if ctx.request.peek("basetimestamp") not in ("", "0") else None,
         md5=params["md5"], watchlist=_watchlist(params), section=params["section"], heading=heading)
     try:
-        title = await pages.resolve_title(ctx.services, params["title"], params["pageid"])
-        outcome = await pages.edit(ctx.services, ctx.user, title, request, now=ctx.now, ip=ctx.ip)
+        title = await ctx.services.pages.resolve_title(params["title"], params["pageid"])
+        outcome = await ctx.services.pages.edit(ctx.user, title, request, now=ctx.now, ip=ctx.ip)
     except PageError as error:
         raise api_error(error) from None
     # Like MediaWiki, a saved edit keeps the editor's session (anonymous ones included).

@@ -23,7 +23,7 @@ EXAMPLES = (("action=help&modules=protect", "Help for the protect module."),)
 
 
 async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
-    registry = ctx.services.registry
+    registry = ctx.registry
     sections: list[str] = []
     for path in params["modules"]:
         if path == "main":

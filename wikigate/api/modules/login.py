@@ -10,17 +10,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from wikigate.api.authmanager import message_code, raw_message
 from wikigate.api.context import ApiContext
 from wikigate.api.errors import ApiMessage
-from wikigate.api.modules.clientlogin import message_code, raw_message
-from wikigate.api.modules.query.tokens import token_for
 from wikigate.api.params import Param
+from wikigate.api.tokens import token_for
 from wikigate.auth.manager import STATE_KEY
 from wikigate.auth.providers.botpassword import split_login
 from wikigate.auth.responses import AuthStatus
 from wikigate.auth.tokens import token_matches
 from wikigate.messages import Message, render
-from wikigate.services.login import auth_manager, bot_password_login
 
 NAME = "login"
 PREFIX = "lg"
@@ -79,10 +78,9 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
     name, password = params["name"] or "", params["password"] or ""
     bot_login = split_login(name, password) if ctx.settings.enable_bot_passwords else None
     if bot_login is not None:
-        outcome = await bot_password_login(ctx.services, *bot_login, ip=ctx.ip, now=ctx.now)
-        if outcome.bot is not None:
-            record = await ctx.services.users.by_id(outcome.bot.user_id)
-            assert record is not None
+        outcome = await ctx.services.login.bot_password_login(*bot_login, ip=ctx.ip, now=ctx.now)
+        if outcome.bot is not None and outcome.account is not None:
+            record = outcome.account
             ctx.log_in(record.id, record.name, record.token, remember=False, bot_app_id=outcome.bot.app_id,
                        bot_grants=outcome.bot.grants)
             return _success(record.id, record.name)
@@ -92,12 +90,11 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _main_account(ctx: ApiContext, name: str, password: str) -> dict[str, Any]:
-    manager = auth_manager(ctx.services, ctx.session, ip=ctx.ip, now=ctx.now)
+    manager = ctx.services.login.manager(ctx.session, ip=ctx.ip, now=ctx.now)
     submission = {"username": name, "password": password, "rememberMe": "1"}
     response = await manager.begin_authentication(submission, return_url="null:")
-    if response.status is AuthStatus.PASS and response.user_id is not None:
-        record = await ctx.services.users.by_id(response.user_id)
-        assert record is not None
+    if response.status is AuthStatus.PASS and response.account is not None:
+        record = response.account
         ctx.log_in(record.id, record.name, record.token, remember=True)
         ctx.warn("main", ApiMessage.of("api-usage-mailinglist-ref", kind="apiwarn"))
         key = "deprecation-login-botpw" if ctx.settings.enable_bot_passwords else "deprecation-login-nobotpw"

@@ -27,7 +27,7 @@ EXAMPLES = (("action=paraminfo&modules=parse|phpfm|query+allpages|query+siteinfo
 def _main_spec(ctx: ApiContext) -> ModuleSpec:
     from wikigate.api import main
 
-    pipeline_params = main.main_params(list(ctx.services.registry.actions))
+    pipeline_params = main.main_params(list(ctx.registry.actions))
     return ModuleSpec(name="main", path="main", group=None, prefix="", params=pipeline_params,
                       execute=_unused, must_post=False, write=False, read=False, token=None, generator=False,
                       description="The main module of the Action API.", examples=(), source=main)
@@ -46,7 +46,7 @@ async def _unused(*_: Any) -> None:
 
 
 def _expand(path: str, ctx: ApiContext) -> list[str]:
-    registry = ctx.services.registry
+    registry = ctx.registry
     if path == "query+*":
         return [spec.path for group in QUERY_GROUPS for spec in registry.query[group].values()]
     if path == "*":
@@ -55,7 +55,7 @@ def _expand(path: str, ctx: ApiContext) -> list[str]:
 
 
 async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
-    registry = ctx.services.registry
+    registry = ctx.registry
     with_help = params["helpformat"] != "none"
     paths: list[str] = []
     for path in params["modules"]:

@@ -5,17 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from wikigate.api.context import ApiContext
-from wikigate.api.errors import ApiError, ApiMessage
+from wikigate.api.pagerefusals import WATCHLIST, api_error
 from wikigate.api.params import Param, check_change_tags, require_one_of, split_multi
-from wikigate.services import protection
-from wikigate.services.pages import PageError, WatchMode, resolve_title
+from wikigate.services.pages import PageError
 from wikigate.timeutil import format_expiry
 
 NAME = "protect"
 WRITE = True
 TOKEN = "csrf"
 DESCRIPTION = "Change the protection level of a page."
-WATCHLIST = tuple(sorted(WatchMode))
 PARAMS = (
     Param("title", "string", help="Title of the page to (un)protect. Cannot be used together with pageid."),
     Param("pageid", "integer", help="ID of the page to (un)protect. Cannot be used together with title."),
@@ -38,12 +36,6 @@ EXAMPLES = (
 )
 
 
-def api_error(error: PageError) -> ApiError:
-    """Every refusal of a page action as one API error (the first decides the code)."""
-    messages = [ApiMessage.of(d.key, *d.params, code=d.code) for d in error.denials]
-    return ApiError(messages[0], more=messages[1:])
-
-
 async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
     require_one_of(params, "title", "pageid")
     watchlist = "watch" if params["watch"] else params["watchlist"]
@@ -51,10 +43,10 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
     raw_expiry = ctx.request.peek("expiry")
     expiries = params["expiry"] if raw_expiry is None else split_multi(raw_expiry)
     try:
-        title = await resolve_title(ctx.services, params["title"], params["pageid"])
+        title = await ctx.services.pages.resolve_title(params["title"], params["pageid"])
         check_change_tags(params["tags"])
-        outcome = await protection.protect(
-            ctx.services, ctx.user, title, params["protections"], expiries,
+        outcome = await ctx.services.protections.protect(
+            ctx.user, title, params["protections"], expiries,
             cascade=params["cascade"], reason=params["reason"], watchlist=watchlist,
             watchlist_expiry=None, now=ctx.now)
     except PageError as error:

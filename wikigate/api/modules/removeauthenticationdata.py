@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from wikigate.api.authmanager import require_recent_login
 from wikigate.api.context import ApiContext
 from wikigate.api.errors import ApiError
-from wikigate.api.modules.changeauthenticationdata import require_recent_login
 from wikigate.api.params import Param
 from wikigate.auth.responses import TEMPORARY_PASSWORD_REQUEST
-from wikigate.services import passwords
 
 NAME = "removeauthenticationdata"
 WRITE = True
@@ -35,5 +34,5 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
     record = require_recent_login(ctx, "apierror-mustbeloggedin-removeauth")
     if params["request"] != TEMPORARY_PASSWORD_REQUEST:
         raise ApiError("changeauth-norequest", code="badrequest")
-    await passwords.remove_temporary_password(ctx.services, record, now=ctx.now)
+    await ctx.services.accounts.remove_temporary_password(record)
     return {NAME: {"status": "success"}}

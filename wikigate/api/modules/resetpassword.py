@@ -1,7 +1,7 @@
 """action=resetpassword: mail a temporary password to the accounts a user name or address names.
 
 The answer is "success" whether or not an account matched, and the work itself runs in the
-background (`services.passwords.start_reset`), so neither the answer nor its timing tells
+background (`Passwords.start_reset`), so neither the answer nor its timing tells
 which names or addresses are registered. Two answers differ from MediaWiki 1.39, which
 reports success for them too: giving both `user` and `email` is `invalidparammix`, and a
 malformed address is `passwordreset-invalidemail`.
@@ -16,7 +16,6 @@ from wikigate.api.context import ApiContext
 from wikigate.api.errors import ApiError
 from wikigate.api.params import Param, require_max_one_of
 from wikigate.services import passwords
-from wikigate.services.ratelimit import limit_exceeded
 
 NAME = "resetpassword"
 WRITE = True
@@ -50,8 +49,8 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
         raise ApiError("passwordreset-invalidemail")
     _check_allowed(ctx)
     # Over the limit, MediaWiki answers as if the mail went out and sends nothing.
-    if not await limit_exceeded(ctx.services, ctx.user, "mailpassword", ctx.ip):
-        passwords.start_reset(ctx.services, passwords.ResetRequest(
+    if not await ctx.services.rate_limiter.exceeded(ctx.user, "mailpassword", ctx.ip):
+        ctx.services.passwords.start_reset(passwords.ResetRequest(
             username=username, email=email, requester_ip=ctx.ip, now=ctx.now,
         ))
     return {NAME: {"status": "success"}}

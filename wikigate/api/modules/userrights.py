@@ -2,28 +2,22 @@
 
 Groups the performer may not change are skipped without an error, as in
 MediaWiki; the answer lists only the groups actually added and removed.
-Any change is written to the rights log. Reading the current groups, the
-changes and the log entry run as one transaction, so concurrent changes of
-one user's groups cannot work from the same stale list.
+Any change is written to the rights log, in the same unit as the change
+(`Accounts.change_groups`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, select
-from sqlalchemy.engine import Connection
-
 from wikigate import timeutil
 from wikigate.api.context import ApiContext
 from wikigate.api.errors import ApiError, ApiMessage
 from wikigate.api.params import Param, check_change_tags, require_one_of, split_multi
 from wikigate.config import IMPLICIT_GROUPS
-from wikigate.services.pages import REPOSITORY, run_transaction
+from wikigate.services.accounts import Actor
 from wikigate.services.rights import changeable_groups
-from wikigate.store.schema import user_groups
-from wikigate.store.users import UserRecord
-from wikigate.titles import NS
+from wikigate.services.users import UserRecord
 
 NAME = "userrights"
 WRITE = True
@@ -78,21 +72,17 @@ def _expiries(ctx: ApiContext, add: list[str], raw: list[str]) -> dict[str, floa
 async def _target(ctx: ApiContext, params: dict[str, Any]) -> UserRecord:
     require_one_of(params, "user", "userid")
     name = params["user"]
-    users = ctx.services.users
+    accounts = ctx.services.accounts
     if name is None or name.startswith("#"):
         user_id = params["userid"] if name is None else int(name[1:])
-        record = await users.by_id(user_id)
+        record = await accounts.by_id(user_id)
         if record is None:
             raise ApiError("nosuchuserid", user_id)
         return record
-    record = await users.by_name(name)
+    record = await accounts.find(name)
     if record is None:
         raise ApiError("nosuchuser", name)
     return record
-
-
-def _metadata(memberships: dict[str, float | None]) -> list[dict[str, Any]]:
-    return [{"group": g, "expiry": memberships[g]} for g in sorted(memberships)]
 
 
 async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
@@ -108,52 +98,8 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
     is_self = target.id == performer.id
     addable = set(changeable["add"]) | (set(changeable["add-self"]) if is_self else set())
     removable = set(changeable["remove"]) | (set(changeable["remove-self"]) if is_self else set())
-    now = ctx.now
-
-    def change(connection: Connection) -> tuple[list[str], list[str]]:
-        old: dict[str, float | None] = {
-            group: expiry for group, expiry in _memberships(connection, target.id) if expiry is None or expiry > now}
-        removed = [g for g in dict.fromkeys(remove) if g in removable and g in old]
-        added = [g for g in add if g in addable and _adds_something(g, expiries[g], old, removable)]
-        new = {g: e for g, e in old.items() if g not in removed}
-        new.update({g: expiries[g] for g in added})
-        if new == old:
-            return added, removed
-        _write_groups(connection, target.id, removed, {g: expiries[g] for g in added})
-        REPOSITORY.add_log(
-            connection, type="rights", action="rights", now=now, user_id=performer.id,
-            user_text=performer.name, namespace=NS.USER, title=target.name.replace(" ", "_"), page_id=0,
-            comment=params["reason"],
-            params={"oldgroups": sorted(old), "newgroups": sorted(new),
-                    "oldmetadata": _metadata(old), "newmetadata": _metadata(new)})
-        return added, removed
-
-    added, removed = await run_transaction(ctx.services, change)
-    return {"userrights": {"user": target.name, "userid": target.id, "added": added, "removed": removed}}
-
-
-def _memberships(connection: Connection, user_id: int) -> list[tuple[str, float | None]]:
-    rows = connection.execute(select(user_groups.c.group, user_groups.c.expiry)
-                              .where(user_groups.c.user_id == user_id))
-    return [(row.group, row.expiry) for row in rows]
-
-
-def _write_groups(connection: Connection, user_id: int, removed: list[str], added: dict[str, float | None]) -> None:
-    """Drop the removed groups and (re)write the added ones with their new expiries."""
-    connection.execute(delete(user_groups).where(user_groups.c.user_id == user_id,
-                                                 user_groups.c.group.in_([*removed, *added])))
-    if added:
-        connection.execute(user_groups.insert(), [
-            {"user_id": user_id, "group": group, "expiry": expiry} for group, expiry in added.items()])
-
-
-def _adds_something(group: str, expiry: float | None, old: dict[str, float | None], removable: set[str]) -> bool:
-    """A new group, or a new expiry for a held one (shortening one needs the right to remove it)."""
-    if group not in old:
-        return True
-    current = old[group]
-    if current == expiry:
-        return False
-    shortens = current is None or (expiry is not None and expiry < current)
-    return not shortens or group in removable
-
+    change = await ctx.services.accounts.change_groups(
+        target, Actor(performer.id, performer.name), add={g: expiries[g] for g in add}, remove=remove,
+        addable=addable, removable=removable, reason=params["reason"], now=ctx.now)
+    return {"userrights": {"user": target.name, "userid": target.id, "added": change.added,
+                           "removed": change.removed}}

@@ -52,18 +52,18 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
 
 async def _new_account_name(ctx: ApiContext, raw: str) -> str:
     """The canonical name the account would get; it must be creatable and not taken."""
-    users = ctx.services.users
+    accounts = ctx.services.accounts
     if usernames.looks_like_ip(raw):
         raise ApiError("baduser", "user", raw)  # the parameter takes names and ids, not addresses
     if raw.startswith("#"):
         # `#12` names the account with id 12, so it exists unless the id is unused.
-        if await users.by_id(int(raw[1:])) is None:
+        if await accounts.by_id(int(raw[1:])) is None:
             raise _bad_name("Unknown user")
         raise ApiError("userexists")
     name = usernames.canonical_name(raw, ctx.services.namespaces, rigor="creatable")
     if name is None:
         raise _bad_name(raw)
-    if await users.by_name(name) is not None:
+    if await accounts.find(name) is not None:
         raise ApiError("userexists")
     return name
 

@@ -8,15 +8,16 @@
 
 Providers get everything through an `AuthEnvironment` and keep their state in
 the flow dict, which the manager stores in the session between steps, so a
-continuation can reach any server process.
+continuation can reach any server process. The manager looks the account up
+once per request and hands the same `LoginAccount` to every provider.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from wikigate.auth.hashing import PasswordFactory
 from wikigate.auth.policy import (
@@ -29,9 +30,8 @@ from wikigate.auth.responses import AuthRequest, AuthResponse
 from wikigate.auth.throttle import Counter
 from wikigate.config import Settings
 from wikigate.messages import Message
-from wikigate.store.botpasswords import BotPasswordRepository
-from wikigate.store.oath import OathRepository
-from wikigate.store.users import UserRecord, UserRepository
+from wikigate.store.database import Database
+from wikigate.store.users import UserRecord
 from wikigate.titles import Namespaces
 
 Flow = dict[str, Any]
@@ -39,20 +39,48 @@ Flow = dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
+class LoginAccount:
+    """An account as a login needs it: the stored record and its effective groups (for the policy)."""
+
+    record: UserRecord
+    groups: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LoginAttempt:
+    """What a login submitted: the name as canonicalised once (None: not a valid name)."""
+
+    name: str | None
+    password: str
+    account: LoginAccount | None
+
+
+class AccountDirectory(Protocol):
+    """The account operations a login needs, provided by the services layer above."""
+
+    async def login_account(self, name: str) -> LoginAccount | None: ...
+
+    async def login_account_by_id(self, user_id: int) -> LoginAccount | None: ...
+
+    async def change_password(self, record: UserRecord, password: str) -> str:
+        """Set a new password; returns the account's new token."""
+        ...
+
+    async def upgrade_hash(self, record: UserRecord, password: str) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
 class AuthEnvironment:
-    """What providers may use. The callables come from the services layer above."""
+    """What providers may use."""
 
     settings: Settings
-    users: UserRepository
-    oath: OathRepository
-    bot_passwords: BotPasswordRepository
+    accounts: AccountDirectory
+    database: Database
     kv: Counter
     hasher: PasswordFactory
     namespaces: Namespaces
     ip: str
     now: float
-    groups_of: Callable[[UserRecord], Awaitable[tuple[str, ...]]]
-    change_password: Callable[[UserRecord, str], Awaitable[None]]
 
     async def verify(self, password: str, stored: str, *, user_id: int | None = None) -> bool:
         # Key stretching is deliberately slow: keep it off the event loop.
@@ -85,7 +113,7 @@ class PrimaryProvider:
 
     name = "primary"
 
-    async def begin(self, env: AuthEnvironment, credentials: dict[str, Any] | None, flow: Flow) -> AuthResponse:
+    async def begin(self, env: AuthEnvironment, attempt: LoginAttempt | None, flow: Flow) -> AuthResponse:
         return AuthResponse.abstain()
 
 
@@ -94,10 +122,10 @@ class SecondaryProvider:
 
     name = "secondary"
 
-    async def begin(self, env: AuthEnvironment, user: UserRecord, flow: Flow) -> AuthResponse:
+    async def begin(self, env: AuthEnvironment, account: LoginAccount, flow: Flow) -> AuthResponse:
         return AuthResponse.abstain()
 
-    async def proceed(self, env: AuthEnvironment, user: UserRecord, flow: Flow,
+    async def proceed(self, env: AuthEnvironment, account: LoginAccount, flow: Flow,
                       submission: dict[str, str]) -> AuthResponse:
         # Only a provider that answered UI is continued, and such a provider overrides this.
         raise NotImplementedError(f"{self.name} never asked for more input")

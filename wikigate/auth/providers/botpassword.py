@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ipaddress
 import re
-import secrets
 import string
 from dataclasses import dataclass
 
@@ -17,7 +16,10 @@ from wikigate import usernames
 from wikigate.auth.providers import AuthEnvironment
 from wikigate.auth.throttle import duration, password_attempt_throttle
 from wikigate.messages import Message, RawText
+from wikigate.randomness import Randomness
+from wikigate.store import botpasswords
 from wikigate.store.botpasswords import BotPasswordRecord
+from wikigate.store.users import UserRecord
 
 SEPARATOR = "@"
 PASSWORD_LENGTH = 32
@@ -27,8 +29,8 @@ _PASSWORD_SHAPE = re.compile(rf"[0-9a-w]{{{PASSWORD_LENGTH},}}")
 _ALPHABET = "0123456789abcdefghijklmnopqrstuvw"
 
 
-def new_password() -> str:
-    return "".join(secrets.choice(_ALPHABET) for _ in range(PASSWORD_LENGTH))
+def new_password(random: Randomness) -> str:
+    return random.string(_ALPHABET, PASSWORD_LENGTH)
 
 
 def valid_app_id(app_id: str) -> bool:
@@ -74,7 +76,7 @@ class BotLogin:
     """
 
     bot: BotPasswordRecord | None = None
-    user_name: str = ""
+    account: UserRecord | None = None
     message: Message | None = None
     final: bool = False
 
@@ -87,14 +89,15 @@ class BotPasswordPrimary:
             return BotLogin(message=Message("botpasswords-disabled"))
         user_part, _, app_id = full_name.partition(SEPARATOR)
         name = usernames.canonical_name(user_part, env.namespaces, rigor="usable")
-        record = await env.users.by_name(name) if name else None
-        if record is None:
+        account = await env.accounts.login_account(name) if name else None
+        if account is None:
             return BotLogin(message=Message("nosuchuser", (RawText(user_part),)))
+        record = account.record
         throttle = password_attempt_throttle(env.kv, env.settings.password_attempt_throttle, kind="botpassword")
         hit = await throttle.hit(record.name, env.ip)
         if hit is not None:
             return BotLogin(message=Message("login-throttled", (duration(hit.seconds),)), final=True)
-        bot = await env.bot_passwords.get(record.id, app_id)
+        bot = await env.database.read(lambda tx: botpasswords.get(tx, record.id, app_id))
         if bot is None:
             return BotLogin(message=Message("botpasswords-not-exist", (RawText(record.name), RawText(app_id))))
         if not ip_allowed(env.ip, bot.restrictions):
@@ -105,4 +108,4 @@ class BotPasswordPrimary:
         if not await env.verify(password, bot.password):
             return BotLogin(message=Message("wrongpassword"))
         await throttle.clear(record.name, env.ip)
-        return BotLogin(bot=bot, user_name=record.name)
+        return BotLogin(bot=bot, account=record)

@@ -12,17 +12,17 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from wikigate import usernames
 from wikigate.auth.policy import LoginAction, PolicyIssue, login_action
 from wikigate.auth.providers import (
     AuthEnvironment,
     Flow,
+    LoginAccount,
+    LoginAttempt,
     PrimaryProvider,
     status_message,
 )
 from wikigate.auth.responses import AuthResponse
 from wikigate.messages import Message
-from wikigate.store.users import UserRecord
 
 
 def wrong_password(password: str) -> Message:
@@ -48,8 +48,8 @@ def _load(data: dict[str, Any]) -> Message:
     return Message(data["key"], params, fallback=data["fallback"])
 
 
-async def _login_issues(env: AuthEnvironment, record: UserRecord, password: str) -> list[PolicyIssue]:
-    return await env.policy_issues(password, record.name, await env.groups_of(record))
+async def _login_issues(env: AuthEnvironment, account: LoginAccount, password: str) -> list[PolicyIssue]:
+    return await env.policy_issues(password, account.record.name, account.groups)
 
 
 def _fatal(issues: list[PolicyIssue]) -> AuthResponse | None:
@@ -61,18 +61,15 @@ def _fatal(issues: list[PolicyIssue]) -> AuthResponse | None:
 class TemporaryPasswordPrimary(PrimaryProvider):
     name = "temporary-password"
 
-    async def begin(self, env: AuthEnvironment, credentials: dict[str, Any] | None, flow: Flow) -> AuthResponse:
-        if credentials is None:
+    async def begin(self, env: AuthEnvironment, attempt: LoginAttempt | None, flow: Flow) -> AuthResponse:
+        account = attempt.account if attempt is not None else None
+        if attempt is None or account is None or not account.record.newpassword:
             return AuthResponse.abstain()
-        name = usernames.canonical_name(credentials["username"], env.namespaces, rigor="usable")
-        record = await env.users.by_name(name) if name else None
-        if record is None or not record.newpassword:
-            return AuthResponse.abstain()
-        password = credentials["password"]
-        issues = await _login_issues(env, record, password)
+        record = account.record
+        issues = await _login_issues(env, account, attempt.password)
         if (failed := _fatal(issues)) is not None:
             return failed
-        if not await env.verify(password, record.newpassword):
+        if not await env.verify(attempt.password, record.newpassword):
             return AuthResponse.abstain()
         sent = record.newpass_time or 0
         if env.now >= sent + env.settings.new_password_expiry:
@@ -85,25 +82,21 @@ class TemporaryPasswordPrimary(PrimaryProvider):
 class LocalPasswordPrimary(PrimaryProvider):
     name = "local-password"
 
-    async def begin(self, env: AuthEnvironment, credentials: dict[str, Any] | None, flow: Flow) -> AuthResponse:
-        if credentials is None:
+    async def begin(self, env: AuthEnvironment, attempt: LoginAttempt | None, flow: Flow) -> AuthResponse:
+        if attempt is None or attempt.name is None:
             return AuthResponse.abstain()
-        name = usernames.canonical_name(credentials["username"], env.namespaces, rigor="usable")
-        if name is None:
-            return AuthResponse.abstain()
-        password = credentials["password"]
-        record = await env.users.by_name(name)
-        if record is None:
+        password, account = attempt.password, attempt.account
+        if account is None:
             await asyncio.to_thread(env.hasher.dummy_verify, password)
             return AuthResponse.fail(wrong_password(password))
-        issues = await _login_issues(env, record, password)
+        record = account.record
+        issues = await _login_issues(env, account, password)
         if (failed := _fatal(issues)) is not None:
             return failed
         if not await env.verify(password, record.password, user_id=record.id):
             return AuthResponse.fail(wrong_password(password))
         if env.hasher.needs_update(record.password):
-            stored = await asyncio.to_thread(env.hasher.hash, password)
-            await env.users.update(record.id, password=stored)
+            await env.accounts.upgrade_hash(record, password)
         if "reset" not in flow:
             self._offer_reset(flow, issues)
         return AuthResponse.passed(record.name, user_id=record.id)
@@ -115,4 +108,3 @@ class LocalPasswordPrimary(PrimaryProvider):
             set_reset(flow, status_message(issues, "resetpass-validity"), hard=True)
         elif action is LoginAction.SUGGEST:
             set_reset(flow, status_message(issues, "resetpass-validity-soft"), hard=False)
-

@@ -12,6 +12,7 @@ import hmac
 from wikigate.auth.providers import (
     AuthEnvironment,
     Flow,
+    LoginAccount,
     SecondaryProvider,
     status_message,
 )
@@ -30,15 +31,16 @@ from wikigate.store.users import UserRecord
 class ResetPasswordSecondary(SecondaryProvider):
     name = "reset-password"
 
-    async def begin(self, env: AuthEnvironment, user: UserRecord, flow: Flow) -> AuthResponse:
+    async def begin(self, env: AuthEnvironment, account: LoginAccount, flow: Flow) -> AuthResponse:
         if "reset" not in flow:
             return AuthResponse.abstain()
-        return AuthResponse.ui(self.requests(user, flow), reset_message(flow))
+        return AuthResponse.ui(self.requests(account.record, flow), reset_message(flow))
 
-    async def proceed(self, env: AuthEnvironment, user: UserRecord, flow: Flow,
+    async def proceed(self, env: AuthEnvironment, account: LoginAccount, flow: Flow,
                       submission: dict[str, str]) -> AuthResponse:
         if "reset" not in flow:
             return AuthResponse.abstain()
+        user = account.record
         needed = self.requests(user, flow)
         if not flow["reset"]["hard"] and skip_reset_request().load(submission) == {"skipReset": True}:
             del flow["reset"]
@@ -50,10 +52,11 @@ class ResetPasswordSecondary(SecondaryProvider):
         if not hmac.compare_digest(password.encode(), retype.encode()):
             return AuthResponse.ui(needed, Message("badretype"))
         # A new password must pass every check, unlike one that merely logs in.
-        issues = await env.policy_issues(password, user.name, await env.groups_of(user))
+        issues = await env.policy_issues(password, user.name, account.groups)
         if issues:
             return AuthResponse.ui(needed, status_message(issues))
-        await env.change_password(user, password)
+        # The login goes on under the account's new token; its other sessions end.
+        flow["token"] = await env.accounts.change_password(user, password)
         del flow["reset"]
         return AuthResponse.passed()
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from wikigate import usernames
 from wikigate.auth.providers import AuthEnvironment
 from wikigate.auth.throttle import (
     account_creation_throttle,
@@ -12,27 +11,24 @@ from wikigate.auth.throttle import (
 from wikigate.messages import Message
 
 
-def _throttle_name(env: AuthEnvironment, username: str | None) -> str:
-    # Every spelling of a name counts against the same account.
-    if not username:
-        return ""
-    return usernames.canonical_name(username, env.namespaces, rigor="usable") or username
-
-
 class ThrottlePreAuthentication:
-    """Counts each login per (account, IP) and each account creation per IP."""
+    """Counts each login per (account, IP) and each account creation per IP.
 
-    async def test_for_authentication(self, env: AuthEnvironment, username: str | None) -> Message | None:
+    The name is counted as canonicalised (an invalid one as typed), so every
+    spelling of a name counts against the same account.
+    """
+
+    async def test_for_authentication(self, env: AuthEnvironment, name: str) -> Message | None:
         throttle = password_attempt_throttle(env.kv, env.settings.password_attempt_throttle)
-        hit = await throttle.hit(_throttle_name(env, username), env.ip)
+        hit = await throttle.hit(name, env.ip)
         if hit is None:
             return None
         return Message("login-throttled", (duration(hit.seconds),))
 
-    async def post_authentication(self, env: AuthEnvironment, username: str | None) -> None:
+    async def post_authentication(self, env: AuthEnvironment, name: str) -> None:
         """A successful login wipes the slate for its account and IP."""
         throttle = password_attempt_throttle(env.kv, env.settings.password_attempt_throttle)
-        await throttle.clear(_throttle_name(env, username), env.ip)
+        await throttle.clear(name, env.ip)
 
     async def test_for_account_creation(self, env: AuthEnvironment, *, exempt: bool) -> Message | None:
         if exempt:  # creators with `noratelimit`

@@ -7,24 +7,27 @@ six digits are guessable when tries are unlimited.
 from __future__ import annotations
 
 from wikigate.auth import totp
-from wikigate.auth.providers import AuthEnvironment, Flow, SecondaryProvider
+from wikigate.auth.providers import AuthEnvironment, Flow, LoginAccount, SecondaryProvider
 from wikigate.auth.responses import AuthRequest, AuthResponse, totp_request
 from wikigate.auth.throttle import duration
 from wikigate.messages import Message
+from wikigate.store import oath
 from wikigate.store.users import UserRecord
 
 
 class TotpSecondary(SecondaryProvider):
     name = "oath"
 
-    async def begin(self, env: AuthEnvironment, user: UserRecord, flow: Flow) -> AuthResponse:
-        if await env.oath.get(user.id) is None:
+    async def begin(self, env: AuthEnvironment, account: LoginAccount, flow: Flow) -> AuthResponse:
+        user = account.record
+        if await env.database.read(lambda tx: oath.get(tx, user.id)) is None:
             return AuthResponse.abstain()
         return AuthResponse.ui([totp_request(user.name)], Message("oathauth-auth-ui"))
 
-    async def proceed(self, env: AuthEnvironment, user: UserRecord, flow: Flow,
+    async def proceed(self, env: AuthEnvironment, account: LoginAccount, flow: Flow,
                       submission: dict[str, str]) -> AuthResponse:
-        enrolment = await env.oath.get(user.id)
+        user = account.record
+        enrolment = await env.database.read(lambda tx: oath.get(tx, user.id))
         if enrolment is None:
             # Two-factor was switched off in the middle of the login.
             return AuthResponse.abstain()
@@ -34,9 +37,11 @@ class TotpSecondary(SecondaryProvider):
         if await self._over_limit(env, user):
             return AuthResponse.ui([totp_request(user.name)], Message("oathauth-throttled", (duration(60),)))
         step = totp.verify_code(enrolment.secret, code, now=env.now, last_step=enrolment.last_step)
-        if step is not None and await env.oath.accept_step(user.id, step):
+        if step is not None and await env.database.write(lambda tx: oath.accept_step(tx, user.id, step)):
             return AuthResponse.passed()
-        if await env.oath.consume_recovery_code(user.id, lambda codes: totp.match_recovery_code(code, codes)):
+        spent = await env.database.write(
+            lambda tx: oath.consume_recovery_code(tx, user.id, lambda codes: totp.match_recovery_code(code, codes)))
+        if spent:
             return AuthResponse.passed()
         return self._failed(user)
 

@@ -1,4 +1,4 @@
-"""Alembic environment: always handed a live connection by wikigate.store.db."""
+"""Alembic environment: always handed a live connection by wikigate.store.database."""
 
 from alembic import context
 

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 from wikigate import specialpages
 from wikigate.api.context import ApiContext
 from wikigate.api.params import Param, extract_params
+from wikigate.api.query import PageSet, QueryResult, build_pageset
+from wikigate.messages import Message, render
 from wikigate.titles import NS
 
 if TYPE_CHECKING:
@@ -43,33 +45,10 @@ def PARAMS(registry: Registry) -> tuple[Param, ...]:
     )
 
 
-class QueryResult:
-    """What the submodules write into: `data` becomes `query`, `continue` the continuation."""
-
-    def __init__(self) -> None:
-        self.data: dict[str, Any] = {}
-        self.continuation: dict[str, str] = {}
-        self.pageset: Any = None
-        # Properties that prop modules add to each page of the set, by page id.
-        self.page_info: dict[int, dict[str, Any]] = {}
-        # In generator mode a module lists titles here instead of writing data.
-        self.generating = False
-        self.generated: list[Any] = []
-
-    def set_continue(self, name: str, value: str) -> None:
-        self.continuation[name] = value
-
-    def continue_key(self, prefix: str) -> str:
-        """A module's continuation parameter; generator parameters carry a "g" in front."""
-        return f"{'g' if self.generating else ''}{prefix}continue"
-
-
 async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
-    registry = ctx.services.registry
+    registry = ctx.registry
     query = QueryResult()
     if params["titles"] or params["pageids"]:
-        from wikigate.api.modules.query.pageset import build_pageset
-
         query.pageset = await build_pageset(ctx, titles_given=params["titles"], page_ids=params["pageids"])
     if params["generator"]:
         query.pageset = await _generate(ctx, params["generator"], query)
@@ -98,11 +77,9 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-async def _generate(ctx: ApiContext, name: str, query: QueryResult) -> Any:
+async def _generate(ctx: ApiContext, name: str, query: QueryResult) -> PageSet:
     """Run a prop or list module as a generator: the titles it lists become the page set."""
-    from wikigate.api.modules.query.pageset import build_pageset
-
-    registry = ctx.services.registry
+    registry = ctx.registry
     spec = registry.query["prop"].get(name) or registry.query["list"][name]
     source = QueryResult()
     source.pageset = query.pageset
@@ -118,6 +95,7 @@ async def _generate(ctx: ApiContext, name: str, query: QueryResult) -> Any:
 
 def _add_pages(ctx: ApiContext, query: QueryResult, params: dict[str, Any]) -> None:
     pageset = query.pageset
+    assert pageset is not None
     data = query.data
     ordered: dict[str, Any] = {}
     if pageset.normalized:
@@ -129,9 +107,8 @@ def _add_pages(ctx: ApiContext, query: QueryResult, params: dict[str, Any]) -> N
     for entry in pageset.entries:
         info = query.page_info.get(entry.page_id)
         base: dict[str, Any]
-        if entry.invalid_reason is not None:
-            from wikigate.messages import Message, render
-
+        if entry.invalid_reason is not None or entry.title is None:
+            assert entry.invalid_reason is not None
             base = {"title": entry.text, "invalidreason": render(Message(entry.invalid_reason, entry.invalid_params), "plaintext"), "invalid": True}
         elif entry.row is None:
             base = {"ns": entry.title.namespace, "title": entry.title.prefixed_text}

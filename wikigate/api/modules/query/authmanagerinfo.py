@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from wikigate.api.authmanager import MESSAGE_FORMATS, format_requests
 from wikigate.api.context import ApiContext
-from wikigate.api.modules.clientlogin import MESSAGE_FORMATS, format_requests
 from wikigate.api.params import Param
 from wikigate.auth.manager import Action
-from wikigate.services.login import auth_manager
 
 NAME = "authmanagerinfo"
 GROUP = "meta"
@@ -59,7 +58,7 @@ async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
         info["securitysensitiveoperationstatus"] = security_status(ctx)
     wanted = params["requestsfor"]
     if wanted is not None:
-        manager = auth_manager(ctx.services, ctx.session, ip=ctx.ip, now=ctx.now)
+        manager = ctx.services.login.manager(ctx.session, ip=ctx.ip, now=ctx.now)
         requests = await manager.requests_for(Action(wanted), creator_is_anon=ctx.user.is_anon,
                                               account="" if ctx.user.is_anon else ctx.user.name)
         info.update(haspreservedstate=False, hasprimarypreservedstate=False, preservedusername="")

@@ -5,13 +5,11 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from sqlalchemy.engine import Connection
-
 from wikigate.api.context import ApiContext
 from wikigate.api.errors import ApiMessage
 from wikigate.api.formats import message_entry
 from wikigate.api.params import Param
-from wikigate.services import pages
+from wikigate.services.pages import subject_key
 from wikigate.services.permissions import PageState, applicable_types, permission_errors
 from wikigate.timeutil import format_expiry, to_iso
 from wikigate.titles import Title
@@ -67,19 +65,12 @@ async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
     if pageset is None:
         return
     props = set(params["prop"])
-    services = ctx.services
     entries = [e for e in pageset.entries if e.invalid_reason is None and e.title is not None]
-    keys = [pages.subject_key(e.title) for e in entries]
-    need_state = "protection" in props or bool(params["testactions"])
-
-    def read(connection: Connection) -> tuple[dict[int, PageState], set[tuple[int, str]], dict[tuple[int, str], int]]:
-        states = {e.page_id: pages.load_state(connection, services, e.title, ctx.now)
-                  for e in entries if need_state and e.title.can_exist}
-        watched = (pages.REPOSITORY.watched(connection, ctx.user.id, keys, ctx.now)
-                   if props & {"watched", "notificationtimestamp"} else set())
-        return states, watched, _related_pages(connection, entries, props)
-
-    states, watched, talk_rows = await pages.run_read(services, read)
+    found = await ctx.services.queries.page_info(
+        ctx.user.id, [e.title for e in entries if e.title is not None], now=ctx.now,
+        states="protection" in props or bool(params["testactions"]),
+        watched=bool(props & {"watched", "notificationtimestamp"}), related=bool(props & {"talkid", "subjectid"}))
+    states, watched, talk_rows = found.states, found.watched, found.related_ids
     for entry in entries:
         title = entry.title
         info: dict[str, Any] = {}
@@ -95,7 +86,7 @@ async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
             continue
         _add_props(ctx, info, props, entry, states, watched, talk_rows)
         if params["testactions"]:
-            info["actions"] = _test_actions(ctx, states[entry.page_id], params["testactions"],
+            info["actions"] = _test_actions(ctx, states[title], params["testactions"],
                                             params["testactionsdetail"])
         query.page_info[entry.page_id].update(info)
 
@@ -120,15 +111,15 @@ def _test_actions(ctx: ApiContext, state: PageState, actions: list[str], detail:
 
 
 def _add_props(ctx: ApiContext, info: dict[str, Any], props: set[str], entry: Any,
-               states: dict[int, PageState], watched: set[tuple[int, str]],
+               states: dict[Title, PageState], watched: set[tuple[int, str]],
                related: dict[tuple[int, str], int]) -> None:
     title: Title = entry.title
     if "protection" in props:
-        state = states[entry.page_id]
+        state = states[title]
         info["protection"] = _protection(state)
         info["restrictiontypes"] = applicable_types(title, state.exists, ctx.settings)
     if "watched" in props and not ctx.user.is_anon:
-        info["watched"] = pages.subject_key(title) in watched
+        info["watched"] = subject_key(title) in watched
     if "notificationtimestamp" in props and not ctx.user.is_anon:
         info["notificationtimestamp"] = ""
     other = _associated(ctx, title)
@@ -154,22 +145,3 @@ def _associated(ctx: ApiContext, title: Title) -> Title | None:
     if namespace is None or namespace not in ctx.services.namespaces:
         return None
     return ctx.services.namespaces.title(namespace, title.dbkey)
-
-
-def _related_pages(connection: Connection, entries: list[Any], props: set[str]) -> dict[tuple[int, str], int]:
-    """Page ids of the associated (talk or subject) pages, when asked for."""
-    if not props & {"talkid", "subjectid"}:
-        return {}
-    found: dict[tuple[int, str], int] = {}
-    for entry in entries:
-        title: Title = entry.title
-        if not title.can_exist:
-            continue
-        namespace = title.subject_namespace if title.is_talk else title.talk_namespace
-        if namespace is None:
-            continue
-        record = pages.REPOSITORY.page_by_title(connection, namespace, title.dbkey)
-        if record is not None:
-            found[(namespace, title.dbkey)] = record.id
-    return found
-

@@ -4,15 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select, tuple_
-from sqlalchemy.engine import Connection
-
 from wikigate.api.context import ApiContext
 from wikigate.api.errors import ApiError
 from wikigate.api.params import Param
-from wikigate.services.pages import REPOSITORY, run_read
-from wikigate.store.pages import LogEntry
-from wikigate.store.schema import page
+from wikigate.services.queries import LogEntry
 from wikigate.timeutil import format_expiry, parse_timestamp, to_iso, to_mw
 from wikigate.titles import InvalidTitle, parse_title
 
@@ -91,29 +86,16 @@ async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
         entries: list[LogEntry] = []  # no change tags, and prefix search is off (as in miser mode)
         current_ids: dict[tuple[int, str], int] = {}
     else:
-        def read(connection: Connection) -> tuple[list[LogEntry], dict[tuple[int, str], int]]:
-            found = REPOSITORY.log_entries(
-                connection, types=[log_type] if log_type else [], action=action, user_text=params["user"],
-                target=target, namespace=params["namespace"], newest_first=params["dir"] == "older",
-                limit=limit + 1, start=params["start"], end=params["end"], after=after)
-            return found, _current_page_ids(connection, found)
-
-        entries, current_ids = await run_read(ctx.services, read)
+        entries, current_ids = await ctx.services.queries.log_entries(
+            types=[log_type] if log_type else [], action=action, user_text=params["user"], target=target,
+            namespace=params["namespace"], newest_first=params["dir"] == "older", limit=limit + 1,
+            start=params["start"], end=params["end"], after=after)
     if len(entries) > limit:
         following = entries[limit]
         query.set_continue("lecontinue", f"{to_mw(following.timestamp)}|{following.id}")
         entries = entries[:limit]
     props = set(params["prop"])
     query.data["logevents"] = [_item(ctx, entry, props, current_ids) for entry in entries]
-
-
-def _current_page_ids(connection: Connection, entries: list[LogEntry]) -> dict[tuple[int, str], int]:
-    keys = list({(e.namespace, e.title) for e in entries})
-    if not keys:
-        return {}
-    rows = connection.execute(
-        select(page.c.id, page.c.namespace, page.c.title).where(tuple_(page.c.namespace, page.c.title).in_(keys)))
-    return {(row.namespace, row.title): row.id for row in rows}
 
 
 def _item(ctx: ApiContext, entry: LogEntry, props: set[str], current_ids: dict[tuple[int, str], int]) -> dict[str, Any]:

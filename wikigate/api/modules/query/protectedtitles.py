@@ -7,8 +7,7 @@ from typing import Any
 from wikigate.api.context import ApiContext
 from wikigate.api.errors import ApiError
 from wikigate.api.params import Param
-from wikigate.services.pages import REPOSITORY, run_read
-from wikigate.store.pages import TitleProtection
+from wikigate.services.queries import TitleProtection
 from wikigate.timeutil import format_expiry, parse_timestamp, to_iso, to_mw
 
 NAME = "protectedtitles"
@@ -64,10 +63,10 @@ def _item(ctx: ApiContext, found: TitleProtection, props: set[str]) -> dict[str,
 async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
     limit = params["limit"]
     after = _parse_continue(params["continue"]) if params["continue"] is not None else None
-    rows = await run_read(ctx.services, lambda connection: REPOSITORY.list_protected_titles(
-        connection, now=ctx.now, namespaces=params["namespace"], levels=params["level"],
+    rows = await ctx.services.queries.protected_titles(
+        now=ctx.now, namespaces=params["namespace"], levels=params["level"],
         newest_first=params["dir"] == "older", limit=limit + 1, start=params["start"], end=params["end"],
-        after=after))
+        after=after)
     if len(rows) > limit:
         following = rows[limit]
         query.set_continue(query.continue_key(PREFIX),

@@ -7,8 +7,7 @@ from typing import Any
 from wikigate.api.context import ApiContext
 from wikigate.api.errors import ApiError, ApiMessage
 from wikigate.api.params import Param
-from wikigate.services.pages import REPOSITORY, run_read
-from wikigate.store.pages import RevisionRecord
+from wikigate.services.queries import RevisionRecord
 from wikigate.timeutil import parse_timestamp, to_iso, to_mw
 
 NAME = "revisions"
@@ -122,9 +121,7 @@ async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
         if good:
             await _history(ctx, params, query, good[0], props, slots)
         return
-    latest_ids = [entry.row.latest for entry in good]
-    revisions = await run_read(ctx.services,
-                                      lambda connection: REPOSITORY.revisions_by_ids(connection, latest_ids))
+    revisions = await ctx.services.queries.revisions([entry.row.latest for entry in good if entry.row])
     by_page = {rev.page_id: rev for rev in revisions}
     for entry in good:
         rev = by_page.get(entry.page_id)
@@ -139,9 +136,8 @@ async def _history(ctx: ApiContext, params: dict[str, Any], query: Any, entry: A
     start, start_id = params["start"], params["startid"]
     if params["continue"] is not None:
         start, start_id = _parse_continue(params["continue"])
-    rows = await run_read(ctx.services, lambda connection: REPOSITORY.page_revisions(
-        connection, entry.page_id, newest_first=newest_first, limit=limit + 1, start_id=start_id,
-        start=start, end=params["end"]))
+    rows = await ctx.services.queries.history(entry.page_id, newest_first=newest_first, limit=limit + 1,
+                                              start_id=start_id, start=start, end=params["end"])
     if params["user"] is not None:
         rows = [r for r in rows if r.user_text == params["user"]]
     if params["excludeuser"] is not None:

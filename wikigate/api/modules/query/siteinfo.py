@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import platform
-import sqlite3
 from typing import Any
 from urllib.parse import urlsplit
-
-from sqlalchemy import func, select
 
 from wikigate import MEDIAWIKI_VERSION, __version__, specialpages
 from wikigate.api.context import ApiContext
 from wikigate.api.formats import Preformatted, to_formatversion
 from wikigate.api.params import Param
-from wikigate.store.schema import page, revision, user, user_groups
+from wikigate.config import DEFAULT_USER_OPTIONS
 from wikigate.timeutil import to_iso
 from wikigate.titles import LEGAL_TITLE_CHARS
 
@@ -38,14 +35,9 @@ PARAMS = (
 EXAMPLES = (("action=query&meta=siteinfo&siprop=general|namespaces|namespacealiases|statistics", "Fetch site information."),)
 
 MAGIC_WORDS = ("!", "=", "pagename", "namespace", "fullpagename", "sitename", "server", "currentyear")
-DEFAULT_OPTIONS = {"ccmeonemails": 0, "date": "default", "diffonly": 0, "disablemail": 0,
-                   "editfont": "monospace", "editondblclick": 0, "enotifminoredits": 0,
-                   "enotifrevealaddr": 0, "enotifusertalkpages": 1, "enotifwatchlistpages": 1,
-                   "extendwatchlist": 1, "fancysig": 0, "forceeditsummary": 0, "gender": "unknown",
-                   "hideminor": 0, "hidepatrolled": 0, "language": "en", "minordefault": 0,
-                   "skin": "vector-2022", "timecorrection": "System|0", "watchcreations": 1,
-                   "watchdefault": 1, "watchmoves": 0, "watchdeletion": 0, "watchuploads": 1}
 EXTENSION_NAMES = ("OATHAuth",)
+# Per services record and format: a process serves one configuration, so this is shaped once.
+_GENERAL: dict[tuple[int, int], dict[str, Any]] = {}
 
 
 async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
@@ -54,11 +46,11 @@ async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
 
 
 async def _general(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
-    # Everything but the time is fixed for the life of the process: shape it once.
-    cache = ctx.services.extras.setdefault("siteinfo.general", {})
-    static = cache.get(ctx.formatversion)
+    # Everything but the time is fixed for the life of the process: shape it once per format.
+    key = (id(ctx.services), ctx.formatversion)
+    static = _GENERAL.get(key)
     if static is None:
-        static = cache[ctx.formatversion] = to_formatversion(_general_static(ctx), ctx.formatversion)
+        static = _GENERAL[key] = to_formatversion(_general_static(ctx), ctx.formatversion)
     general = Preformatted(static)
     general["time"] = to_iso(ctx.now)
     return general
@@ -71,7 +63,7 @@ def _general_static(ctx: ApiContext) -> dict[str, Any]:
     v2 = ctx.formatversion == 2
     thumbs = [120, 150, 180, 200, 250, 300]
     images = [[320, 240], [640, 480], [800, 600], [1024, 768], [1280, 1024], [2560, 2048]]
-    engine = ctx.services.engine.dialect.name
+    backend, version = ctx.services.queries.backend
     return {
         "mainpage": "Main Page",
         "base": f"{server}{script}/index.php/Main_Page",
@@ -81,8 +73,8 @@ def _general_static(ctx: ApiContext) -> dict[str, Any]:
         "generator": f"MediaWiki {MEDIAWIKI_VERSION} (wikigate {__version__})",
         "phpversion": platform.python_version(),
         "phpsapi": "wikigate",
-        "dbtype": "postgres" if engine == "postgresql" else "sqlite",
-        "dbversion": sqlite3.sqlite_version if engine == "sqlite" else "",
+        "dbtype": "postgres" if backend == "postgresql" else "sqlite",
+        "dbversion": version,
         "imagewhitelistenabled": False,
         "langconversion": True,
         "linkconversion": True,
@@ -176,27 +168,14 @@ async def _dbrepllag(ctx: ApiContext, params: dict[str, Any]) -> list[dict[str, 
 
 
 async def _statistics(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
-    async with ctx.services.engine.connect() as connection:
-        pages = (await connection.execute(select(func.count()).select_from(page))).scalar_one()
-        articles = (await connection.execute(
-            select(func.count()).select_from(page).where(page.c.namespace == 0))).scalar_one()
-        edits = (await connection.execute(select(func.count()).select_from(revision))).scalar_one()
-        users = (await connection.execute(select(func.count()).select_from(user))).scalar_one()
-        admins = (await connection.execute(
-            select(func.count(func.distinct(user_groups.c.user_id))).where(user_groups.c.group == "sysop")
-        )).scalar_one()
-    return {"pages": pages, "articles": articles, "edits": edits, "images": 0, "users": users,
-            "activeusers": 0, "admins": admins, "jobs": 0}
+    counts = await ctx.services.queries.site_counts()
+    return {"pages": counts.pages, "articles": counts.articles, "edits": counts.edits, "images": 0,
+            "users": counts.users, "activeusers": 0, "admins": counts.admins, "jobs": 0}
 
 
 async def _usergroups(ctx: ApiContext, params: dict[str, Any]) -> list[dict[str, Any]]:
     settings = ctx.settings
-    counts: dict[str, int] = {}
-    if params["numberingroup"]:
-        async with ctx.services.engine.connect() as connection:
-            rows = await connection.execute(
-                select(user_groups.c.group, func.count()).group_by(user_groups.c.group))
-            counts = {row[0]: row[1] for row in rows}
+    counts = await ctx.services.queries.group_sizes() if params["numberingroup"] else {}
     groups = []
     for name, rights in settings.group_permissions.items():
         entry: dict[str, Any] = {"name": name, "rights": list(rights)}
@@ -253,7 +232,7 @@ async def _protocols(ctx: ApiContext, params: dict[str, Any]) -> list[str]:
 
 
 async def _defaultoptions(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
-    return dict(DEFAULT_OPTIONS)
+    return dict(DEFAULT_USER_OPTIONS)
 
 
 async def _uploaddialog(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from typing import Any
 from wikigate.api.context import ApiContext
 from wikigate.api.errors import ApiError
 from wikigate.api.params import Param
-from wikigate.services.pages import REPOSITORY, run_read, transclusions
+from wikigate.services.pages import transclusions
 from wikigate.titles import InvalidTitle, Title, parse_title
 
 NAME = "templates"
@@ -45,9 +45,7 @@ async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
     if pageset is None:
         return
     good = pageset.good
-    latest_ids = [entry.row.latest for entry in good]
-    revisions = await run_read(ctx.services,
-                                      lambda connection: REPOSITORY.revisions_by_ids(connection, latest_ids))
+    revisions = await ctx.services.queries.revisions([entry.row.latest for entry in good if entry.row])
     texts = {rev.page_id: rev.text for rev in revisions}
     wanted = _wanted(ctx, params["templates"])
     links: list[tuple[int, Title]] = []

@@ -9,9 +9,8 @@ from typing import Any
 
 from wikigate.api.context import ApiContext
 from wikigate.api.errors import ApiMessage
-from wikigate.api.main import EDIT_CLASS_TOKENS, TOKEN_TYPES
 from wikigate.api.params import Param
-from wikigate.auth.tokens import ANONYMOUS_TOKEN, make_token
+from wikigate.api.tokens import TOKEN_TYPES, token_for
 
 NAME = "tokens"
 GROUP = "meta"
@@ -25,16 +24,6 @@ EXAMPLES = (
     ("action=query&meta=tokens", "Retrieve a csrf token (the default)."),
     ("action=query&meta=tokens&type=watch|patrol", "Retrieve a watch token and a patrol token."),
 )
-
-
-def token_for(ctx: ApiContext, token_type: str) -> str:
-    """The session's token of a type; asking for one keeps the session."""
-    if ctx.user.is_anon and token_type in EDIT_CLASS_TOKENS:
-        return ANONYMOUS_TOKEN
-    key, salt = TOKEN_TYPES[token_type]
-    secret, _ = ctx.session.token_secret(key)
-    ctx.session.persist()
-    return make_token(secret, salt, int(ctx.now))
 
 
 async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
-
 from wikigate.api.context import ApiContext
-from wikigate.api.modules.query.siteinfo import DEFAULT_OPTIONS
 from wikigate.api.params import Param
-from wikigate.config import IMPLICIT_GROUPS
+from wikigate.config import DEFAULT_USER_OPTIONS, IMPLICIT_GROUPS
 from wikigate.services import rights as rights_service
-from wikigate.store.schema import revision
 from wikigate.timeutil import to_iso
 
 NAME = "userinfo"
@@ -54,7 +50,7 @@ async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
     if "changeablegroups" in props:
         info["changeablegroups"] = rights_service.changeable_groups(user, ctx.settings)
     if "options" in props:
-        info["options"] = dict(DEFAULT_OPTIONS)
+        info["options"] = dict(DEFAULT_USER_OPTIONS)
     if "editcount" in props:
         info["editcount"] = record.editcount if record else 0
     if "ratelimits" in props:
@@ -77,9 +73,7 @@ async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
         info["centralids"] = {"local": user.id}
         info["attachedlocal"] = {"local": not user.is_anon}
     if "latestcontrib" in props and not user.is_anon:
-        async with ctx.services.engine.connect() as connection:
-            latest = (await connection.execute(
-                select(func.max(revision.c.timestamp)).where(revision.c.user_id == user.id))).scalar_one()
+        latest = await ctx.services.queries.latest_contribution(user.id)
         if latest is not None:
             info["latestcontrib"] = to_iso(latest)
     if "cancreateaccount" in props:

@@ -1,15 +1,18 @@
-"""The pages a query is about: from `titles` or `pageids`, normalised and looked up."""
+"""The framework of action=query: the page set its submodules work on, and where they write.
+
+A prop module adds properties to the pages of the set; a list or meta module
+writes its own key; in generator mode a module lists titles that become the
+page set of the outer query.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import or_, select, tuple_
-
 from wikigate import titles
 from wikigate.api.context import ApiContext
-from wikigate.store.schema import page
+from wikigate.services.queries import PageRecord
 
 
 @dataclass(slots=True)
@@ -19,7 +22,7 @@ class PageEntry:
     page_id: int
     title: titles.Title | None
     text: str  # the title as given, for invalid entries
-    row: Any = None
+    row: PageRecord | None = None
     invalid_reason: str | None = None
     invalid_params: tuple[Any, ...] = ()
 
@@ -43,6 +46,27 @@ class PageSet:
         return [e for e in self.entries if e.missing]
 
 
+class QueryResult:
+    """What the submodules write into: `data` becomes `query`, `continue` the continuation."""
+
+    def __init__(self) -> None:
+        self.data: dict[str, Any] = {}
+        self.continuation: dict[str, str] = {}
+        self.pageset: PageSet | None = None
+        # Properties that prop modules add to each page of the set, by page id.
+        self.page_info: dict[int, dict[str, Any]] = {}
+        # In generator mode a module lists titles here instead of writing data.
+        self.generating = False
+        self.generated: list[titles.Title] = []
+
+    def set_continue(self, name: str, value: str) -> None:
+        self.continuation[name] = value
+
+    def continue_key(self, prefix: str) -> str:
+        """A module's continuation parameter; generator parameters carry a "g" in front."""
+        return f"{'g' if self.generating else ''}{prefix}continue"
+
+
 async def build_pageset(ctx: ApiContext, *, titles_given: list[str], page_ids: list[int]) -> PageSet:
     pages = PageSet()
     namespaces = ctx.services.namespaces
@@ -57,19 +81,9 @@ async def build_pageset(ctx: ApiContext, *, titles_given: list[str], page_ids: l
         if title.prefixed_text != text:
             pages.normalized.append({"fromencoded": False, "from": text, "to": title.prefixed_text})
         parsed.append((text, title))
-    rows: dict[tuple[int, str], Any] = {}
-    by_id: dict[int, Any] = {}
-    async with ctx.services.engine.connect() as connection:
-        conditions = []
-        if parsed:
-            conditions.append(tuple_(page.c.namespace, page.c.title).in_(
-                [(t.namespace, t.dbkey) for _, t in parsed]))
-        if page_ids:
-            conditions.append(page.c.id.in_(page_ids))
-        if conditions:
-            for row in await connection.execute(select(page).where(or_(*conditions))):
-                rows[(row.namespace, row.title)] = row
-                by_id[row.id] = row
+    found = await ctx.services.queries.pages([(t.namespace, t.dbkey) for _, t in parsed], page_ids)
+    rows = {(row.namespace, row.title): row for row in found}
+    by_id = {row.id: row for row in found}
     seen: set[tuple[int, str]] = set()
     missing: list[PageEntry] = []
     special: list[PageEntry] = []
@@ -85,13 +99,13 @@ async def build_pageset(ctx: ApiContext, *, titles_given: list[str], page_ids: l
         else:
             (missing if title.can_exist else special).append(PageEntry(0, title, title.prefixed_text))
     for pid in page_ids:
-        row = by_id.get(pid)
-        if row is None:
+        record = by_id.get(pid)
+        if record is None:
             pages.bad_page_ids.append(pid)
-        elif (row.namespace, row.title) not in seen:
-            seen.add((row.namespace, row.title))
-            title = namespaces.title(row.namespace, row.title)
-            existing.append(PageEntry(row.id, title, title.prefixed_text, row=row))
+        elif (record.namespace, record.title) not in seen:
+            seen.add((record.namespace, record.title))
+            title = namespaces.title(record.namespace, record.title)
+            existing.append(PageEntry(record.id, title, title.prefixed_text, row=record))
     # MediaWiki numbers invalid titles first, then special and missing ones,
     # and lists missing titles first, then invalid, special and existing ones.
     for number, entry in enumerate([*invalid, *special, *missing], start=1):

@@ -14,12 +14,11 @@ stored only as hashes, except the TOTP secret the server must keep to check code
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
-from wikigate.cli import _fail, _run, _settings, main, user
+from wikigate.cli.common import fail, main, run, settings_of, user
 from wikigate.services.accounts import AccountError
+from wikigate.services.suite import Services
 
 
 def _split(text: str) -> list[str]:
@@ -39,23 +38,22 @@ def botpassword() -> None:
 @click.pass_context
 def botpassword_create(ctx: click.Context, user_name: str, app_id: str, grants: str, restrictions: str) -> None:
     """Create a bot password and print it once."""
-    from wikigate.services.login import create_bot_password
-
-    async def work(services: Any) -> None:
+    async def work(services: Services) -> None:
         try:
-            bot, plain = await create_bot_password(services, user_name, app_id, grants=_split(grants),
+            bot, plain = await services.login.create_bot_password(user_name, app_id, grants=_split(grants),
                                                    restrictions=_split(restrictions))
         except AccountError as error:
-            _fail(f"cannot create bot password: {error.code} {' '.join(map(str, error.params))}".rstrip())
+            fail(f"cannot create bot password: {error.code} {' '.join(map(str, error.params))}".rstrip())
             return
         except ValueError as error:
-            _fail(f"bad IP range: {error}")
+            fail(f"bad IP range: {error}")
             return
-        record = await services.users.by_id(bot.user_id)
+        record = await services.accounts.by_id(bot.user_id)
+        assert record is not None
         click.echo(f"created bot password {record.name}@{bot.app_id} (grants: {', '.join(bot.grants) or 'basic'})")
         click.echo(f"log in with lgname={record.name}@{bot.app_id} and this password (shown once): {plain}")
 
-    _run(_settings(ctx), work)
+    run(settings_of(ctx), work)
 
 
 @botpassword.command("list")
@@ -63,13 +61,11 @@ def botpassword_create(ctx: click.Context, user_name: str, app_id: str, grants: 
 @click.pass_context
 def botpassword_list(ctx: click.Context, user_name: str) -> None:
     """List a user's bot passwords."""
-    from wikigate.services.login import list_bot_passwords
-
-    async def work(services: Any) -> None:
+    async def work(services: Services) -> None:
         try:
-            bots = await list_bot_passwords(services, user_name)
+            bots = await services.login.list_bot_passwords(user_name)
         except AccountError as error:
-            _fail(f"{error.code}: {user_name}")
+            fail(f"{error.code}: {user_name}")
             return
         if not bots:
             click.echo("(no bot passwords)")
@@ -78,7 +74,7 @@ def botpassword_list(ctx: click.Context, user_name: str) -> None:
             click.echo(f"{bot.app_id}: grants {', '.join(bot.grants) or 'basic'}; "
                        f"from {', '.join(bot.restrictions) or 'anywhere'}{state}")
 
-    _run(_settings(ctx), work)
+    run(settings_of(ctx), work)
 
 
 @botpassword.command("delete")
@@ -87,19 +83,17 @@ def botpassword_list(ctx: click.Context, user_name: str) -> None:
 @click.pass_context
 def botpassword_delete(ctx: click.Context, user_name: str, app_id: str) -> None:
     """Delete a bot password."""
-    from wikigate.services.login import delete_bot_password
-
-    async def work(services: Any) -> None:
+    async def work(services: Services) -> None:
         try:
-            deleted = await delete_bot_password(services, user_name, app_id)
+            deleted = await services.login.delete_bot_password(user_name, app_id)
         except AccountError as error:
-            _fail(f"{error.code}: {user_name}")
+            fail(f"{error.code}: {user_name}")
             return
         if not deleted:
-            _fail(f"no bot password {app_id!r} for {user_name}")
+            fail(f"no bot password {app_id!r} for {user_name}")
         click.echo(f"deleted bot password {app_id}")
 
-    _run(_settings(ctx), work)
+    run(settings_of(ctx), work)
 
 
 @user.group("2fa")
@@ -112,13 +106,11 @@ def two_factor() -> None:
 @click.pass_context
 def two_factor_enable(ctx: click.Context, name: str) -> None:
     """Enrol a user; prints the secret, an otpauth:// URI and recovery codes once."""
-    from wikigate.services.login import enable_two_factor
-
-    async def work(services: Any) -> None:
+    async def work(services: Services) -> None:
         try:
-            enrolment = await enable_two_factor(services, name)
+            enrolment = await services.login.enable_two_factor(name)
         except AccountError as error:
-            _fail(f"{error.code}: {name}")
+            fail(f"{error.code}: {name}")
             return
         click.echo(f"secret: {enrolment.secret}")
         click.echo(f"uri: {enrolment.uri}")
@@ -126,7 +118,7 @@ def two_factor_enable(ctx: click.Context, name: str) -> None:
         for code in enrolment.recovery_codes:
             click.echo(f"  {code}")
 
-    _run(_settings(ctx), work)
+    run(settings_of(ctx), work)
 
 
 @two_factor.command("disable")
@@ -134,19 +126,17 @@ def two_factor_enable(ctx: click.Context, name: str) -> None:
 @click.pass_context
 def two_factor_disable(ctx: click.Context, name: str) -> None:
     """Switch two-factor off for a user."""
-    from wikigate.services.login import disable_two_factor
-
-    async def work(services: Any) -> None:
+    async def work(services: Services) -> None:
         try:
-            disabled = await disable_two_factor(services, name)
+            disabled = await services.login.disable_two_factor(name)
         except AccountError as error:
-            _fail(f"{error.code}: {name}")
+            fail(f"{error.code}: {name}")
             return
         if not disabled:
-            _fail(f"two-factor is not enabled for {name}")
+            fail(f"two-factor is not enabled for {name}")
         click.echo(f"two-factor disabled for {name}")
 
-    _run(_settings(ctx), work)
+    run(settings_of(ctx), work)
 
 
 @two_factor.command("recovery-codes")
@@ -154,16 +144,14 @@ def two_factor_disable(ctx: click.Context, name: str) -> None:
 @click.pass_context
 def two_factor_recovery_codes(ctx: click.Context, name: str) -> None:
     """Replace a user's recovery codes and print the new ones once."""
-    from wikigate.services.login import new_recovery_codes
-
-    async def work(services: Any) -> None:
+    async def work(services: Services) -> None:
         try:
-            codes = await new_recovery_codes(services, name)
+            codes = await services.login.new_recovery_codes(name)
         except AccountError as error:
-            _fail(f"{error.code}: {name}")
+            fail(f"{error.code}: {name}")
             return
         click.echo("recovery codes (each works once; the old ones no longer do):")
         for code in codes:
             click.echo(f"  {code}")
 
-    _run(_settings(ctx), work)
+    run(settings_of(ctx), work)

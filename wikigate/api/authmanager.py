@@ -1,0 +1,172 @@
+"""What the modules over the authentication manager share (MediaWiki's ApiAuthManagerHelper).
+
+clientlogin, createaccount and meta=authmanagerinfo declare the same helper
+parameters and format the manager's requests and answers the same way;
+changeauthenticationdata and removeauthenticationdata need a recent login.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from wikigate.api.context import ApiContext
+from wikigate.api.errors import ApiError, code_for
+from wikigate.api.params import Param
+from wikigate.auth.responses import AuthRequest, AuthResponse, AuthStatus, Field
+from wikigate.messages import Message, RawText, render
+from wikigate.services.passwords import AUTH_TIME_KEY, recently_authenticated
+from wikigate.services.users import UserRecord
+
+MESSAGE_FORMATS = ("html", "wikitext", "raw", "none")
+
+
+def helper_params(action: str) -> tuple[Param, ...]:
+    """The parameters MediaWiki's modules over AuthManager share (ApiAuthManagerHelper)."""
+    return (
+        Param("requests", "string", multi=True,
+              help=f"Only use these authentication requests, by the id returned from meta=authmanagerinfo "
+                   f"with amirequestsfor={action} or from a previous response from this module."),
+        Param("messageformat", MESSAGE_FORMATS, default="wikitext", help="Format to use for returning messages."),
+        Param("mergerequestfields", "boolean",
+              help="Merge field information for all authentication requests into one array."),
+        Param("preservestate", "boolean",
+              help="Preserve state from a previous failed login attempt, if possible."),
+        Param("returnurl", "string",
+              help="Return URL for third-party authentication flows, must be absolute. Either this or "
+                   "the continue parameter is required."),
+        Param("continue", "boolean",
+              help="This request is a continuation after an earlier UI or REDIRECT response. Either this "
+                   "or the returnurl parameter is required."),
+    )
+
+
+# Message keys whose API code differs from the key (MediaWiki's ApiMessage table).
+_CODES = {"noname": "invaliduser"}
+_NOT_CODE = re.compile(r"[^a-zA-Z0-9_-]")
+
+
+def check_return_url(params: dict[str, Any], prefix: str) -> None:
+    url = params["returnurl"]
+    if url is None:
+        return
+    parts = urlsplit(url)
+    if not parts.scheme or not (parts.netloc or parts.scheme in ("mailto", "news", "urn")):
+        raise ApiError("badurl", f"{prefix}returnurl", RawText(url), code=f"badurl_{prefix}returnurl")
+
+
+def wanted_requests(requests: list[AuthRequest], params: dict[str, Any]) -> list[AuthRequest]:
+    if not params["requests"]:
+        return requests
+    wanted = set(params["requests"])
+    return [request for request in requests if request.id in wanted]
+
+
+def read_submission(ctx: ApiContext, requests: list[AuthRequest]) -> dict[str, str]:
+    """The submitted values of the requests' fields; sensitive ones must be in the POST body."""
+    fields: dict[str, Field] = {}
+    for request in requests:
+        for field in request.fields:
+            fields.setdefault(field.name, field)
+    submission: dict[str, str] = {}
+    for name in fields:
+        if ctx.request.has(name):
+            submission[name] = ctx.request.get(name) or ""
+    in_query = [name for name, field in fields.items()
+                if field.sensitive and name in submission and ctx.request.in_query(name)]
+    if in_query:
+        raise ApiError("mustpostparams", ", ".join(in_query), len(in_query))
+    return submission
+
+
+def message_code(message: Message) -> str:
+    if not message.key:
+        return _NOT_CODE.sub("_", message.fallback or "")
+    return _CODES.get(message.key) or code_for(message.key)
+
+
+def raw_message(message: Message) -> dict[str, Any]:
+    params = [raw_message(p) if isinstance(p, Message) else (p.value if isinstance(p, RawText) else p)
+              for p in message.params]
+    return {"key": message.key or message.fallback or "", "params": params}
+
+
+def format_message(out: dict[str, Any], key: str, message: Message, fmt: str) -> None:
+    if fmt == "none":
+        return
+    if fmt == "raw":
+        out[key] = raw_message(message)
+    else:
+        out[key] = render(message, "html" if fmt == "html" else "wikitext")
+
+
+def format_fields(fields: list[Field], fmt: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for field in fields:
+        entry: dict[str, Any] = {"type": field.type}
+        if field.value is not None:
+            entry["value"] = field.value
+        format_message(entry, "label", field.label, fmt)
+        format_message(entry, "help", field.help, fmt)
+        entry["optional"] = field.optional
+        entry["sensitive"] = field.sensitive
+        out[field.name] = entry
+    return out
+
+
+def format_requests(requests: list[AuthRequest] | tuple[AuthRequest, ...], params: dict[str, Any]) -> dict[str, Any]:
+    fmt, merge = params["messageformat"], params["mergerequestfields"]
+    described = []
+    merged: dict[str, Field] = {}
+    for request in requests:
+        provider, account = request.describe()
+        entry: dict[str, Any] = {"id": request.id, "metadata": {}, "required": str(request.required)}
+        format_message(entry, "provider", provider, fmt)
+        format_message(entry, "account", account, fmt)
+        if merge:
+            for field in request.fields:
+                merged.setdefault(field.name, field)
+        else:
+            entry["fields"] = format_fields(list(request.fields), fmt)
+        described.append(entry)
+    out: dict[str, Any] = {"requests": described}
+    if merge:
+        out["fields"] = format_fields(list(merged.values()), fmt)
+    return out
+
+
+def format_response(response: AuthResponse, params: dict[str, Any]) -> dict[str, Any]:
+    """The manager's answer as the API shows it (ApiAuthManagerHelper's format)."""
+    status = response.status
+    out: dict[str, Any] = {"status": str(status)}
+    if status is AuthStatus.PASS and response.username is not None:
+        out["username"] = response.username
+    if status is AuthStatus.REDIRECT:
+        out["redirecttarget"] = response.redirect_target
+    if status in (AuthStatus.REDIRECT, AuthStatus.UI, AuthStatus.RESTART):
+        out.update(format_requests(response.requests, params))
+    if status in (AuthStatus.FAIL, AuthStatus.UI, AuthStatus.RESTART) and response.message is not None:
+        format_message(out, "message", response.message, params["messageformat"])
+        out["messagecode"] = message_code(response.message)
+    if status in (AuthStatus.FAIL, AuthStatus.RESTART):
+        # Nothing here can turn a failed login into an account creation.
+        out["canpreservestate"] = False
+    return out
+
+
+def require_recent_login(ctx: ApiContext, not_logged_in: str) -> UserRecord:
+    """The account of a user who logged in to this session within `reauthenticate_time`.
+
+    A session restored from the remember-me cookie is logged in but has not just proved
+    who it is. Bot-password sessions cannot authenticate again, so, as MediaWiki allows by
+    default, they pass.
+    """
+    record = ctx.user.record
+    if record is None:
+        raise ApiError(not_logged_in, code="notloggedin")
+    if ctx.user.bot_app_id is None:
+        auth_time = ctx.session.get(AUTH_TIME_KEY)
+        if not recently_authenticated(ctx.settings, auth_time, ctx.now):
+            raise ApiError("reauthenticate")
+    return record

@@ -1,0 +1,13 @@
+"""The `wikigate` command: serve, database upgrades and account administration.
+
+A second thin client of the services, beside the API. Every failure is one
+clear line on stderr and a non-zero exit status.
+"""
+
+from wikigate.cli import accounts, credentials, server
+from wikigate.cli.common import main
+
+__all__ = ["accounts", "credentials", "main", "server"]
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,74 @@
+"""Serving, schema upgrades and the first Admin account."""
+
+from __future__ import annotations
+
+import asyncio
+
+import click
+
+from wikigate.cli.common import fail, main, run, settings_of
+from wikigate.services.accounts import AccountError
+from wikigate.services.suite import Services
+
+
+async def _nothing(services: Services) -> None:
+    """Building the services migrates the database; nothing else is needed."""
+    await asyncio.sleep(0)
+
+
+@main.command()
+@click.option("--host", default=None, help="Address to listen on.")
+@click.option("--port", type=int, default=None, help="Port to listen on.")
+@click.option("--workers", type=int, default=None, help="Worker processes.")
+@click.pass_context
+def serve(ctx: click.Context, host: str | None, port: int | None, workers: int | None) -> None:
+    """Serve the API (runs pending migrations first)."""
+    import uvicorn
+
+    settings = settings_of(ctx)
+    host = host or settings.host
+    port = port or settings.port
+    workers = workers or settings.workers
+    run(settings, _nothing)  # migrate once, before the workers start
+    click.echo(f"wikigate serving {settings.api_url.replace(f':{settings.port}', f':{port}')} "
+               f"with {workers} worker(s)")
+    uvicorn.run("wikigate.asgi:app", host=host, port=port, workers=workers, log_level="warning",
+                access_log=False, proxy_headers=False, server_header=False, lifespan="on")
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+@click.pass_context
+def db_upgrade(ctx: click.Context) -> None:
+    """Apply pending migrations."""
+    run(settings_of(ctx), _nothing)
+    click.echo("database is up to date")
+
+
+@main.command("bootstrap")
+@click.pass_context
+def bootstrap(ctx: click.Context) -> None:
+    """Migrate and create the Admin account (sysop, bureaucrat) if it does not exist yet.
+
+    The password is WIKIGATE_ADMIN_PASSWORD, or a generated one printed once.
+    """
+    settings = settings_of(ctx)
+
+    async def work(services: Services) -> None:
+        if await services.accounts.find("Admin") is not None:
+            click.echo("Admin account exists")
+            return
+        password = settings.admin_password or services.random.token_hex(16)
+        try:
+            await services.accounts.create("Admin", password, groups=["sysop", "bureaucrat"])
+        except AccountError as error:
+            fail(f"cannot create Admin: {error.code}")
+        click.echo("created Admin (sysop, bureaucrat)")
+        if not settings.admin_password:
+            click.echo(f"Admin password (shown once): {password}")
+
+    run(settings, work)

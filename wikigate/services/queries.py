@@ -1,0 +1,111 @@
+"""What the query modules read: pages, revisions, protections, the log, site counts.
+
+Each method is one read unit; the modules shape the answers. The record
+types are re-exported here, as the services' vocabulary for the API.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from wikigate import titles
+from wikigate.services.pages import load_state, subject_key
+from wikigate.services.permissions import PageState
+from wikigate.store import logs
+from wikigate.store import pages as store
+from wikigate.store.database import Database, Tx
+from wikigate.store.logs import LogEntry
+from wikigate.store.pages import PageRecord, RevisionRecord, SiteCounts, TitleProtection
+
+__all__ = ["LogEntry", "PageInfo", "PageRecord", "Queries", "RevisionRecord", "SiteCounts", "TitleProtection"]
+
+
+@dataclass(frozen=True, slots=True)
+class PageInfo:
+    """What prop=info needs beyond the page rows, read together."""
+
+    states: dict[titles.Title, PageState]
+    watched: set[tuple[int, str]]
+    related_ids: dict[tuple[int, str], int]  # (namespace, dbkey) of talk/subject pages that exist
+
+
+class Queries:
+    def __init__(self, database: Database, namespaces: titles.Namespaces) -> None:
+        self._database = database
+        self._namespaces = namespaces
+
+    @property
+    def backend(self) -> tuple[str, str]:
+        """The database's kind ("sqlite", "postgresql") and version, as siteinfo shows them."""
+        return self._database.dialect, self._database.version
+
+    async def pages(self, keys: list[tuple[int, str]], page_ids: list[int]) -> list[PageRecord]:
+        return await self._database.read(lambda tx: store.pages_by_keys(tx, keys, page_ids))
+
+    async def page_info(self, user_id: int, page_titles: list[titles.Title], *, now: float, states: bool,
+                        watched: bool, related: bool) -> PageInfo:
+        namespaces = self._namespaces
+
+        def read(tx: Tx) -> PageInfo:
+            found_states = ({title: load_state(tx, namespaces, title, now) for title in page_titles if title.can_exist}
+                            if states else {})
+            keys = [subject_key(title) for title in page_titles]
+            found_watched = store.watched(tx, user_id, keys, now) if watched else set()
+            return PageInfo(found_states, found_watched, _related_ids(tx, page_titles) if related else {})
+
+        return await self._database.read(read)
+
+    async def revisions(self, rev_ids: list[int]) -> list[RevisionRecord]:
+        return await self._database.read(lambda tx: store.revisions_by_ids(tx, rev_ids))
+
+    async def history(self, page_id: int, *, newest_first: bool, limit: int, start_id: int | None,
+                      start: float | None, end: float | None) -> list[RevisionRecord]:
+        return await self._database.read(lambda tx: store.page_revisions(
+            tx, page_id, newest_first=newest_first, limit=limit, start_id=start_id, start=start, end=end))
+
+    async def protected_titles(self, *, now: float, namespaces: list[int], levels: list[str], newest_first: bool,
+                               limit: int, start: float | None, end: float | None,
+                               after: tuple[float, int, str] | None) -> list[TitleProtection]:
+        return await self._database.read(lambda tx: store.list_protected_titles(
+            tx, now=now, namespaces=namespaces, levels=levels, newest_first=newest_first, limit=limit,
+            start=start, end=end, after=after))
+
+    async def log_entries(self, *, types: list[str], action: str | None, user_text: str | None,
+                          target: tuple[int, str] | None, namespace: int | None, newest_first: bool, limit: int,
+                          start: float | None, end: float | None,
+                          after: tuple[float, int] | None) -> tuple[list[LogEntry], dict[tuple[int, str], int]]:
+        """Log entries, with the current page id of each entry's title."""
+
+        def read(tx: Tx) -> tuple[list[LogEntry], dict[tuple[int, str], int]]:
+            found = logs.log_entries(tx, types=types, action=action, user_text=user_text, target=target,
+                                     namespace=namespace, newest_first=newest_first, limit=limit, start=start,
+                                     end=end, after=after)
+            keys = list({(entry.namespace, entry.title) for entry in found})
+            current = {(page.namespace, page.title): page.id for page in store.pages_by_keys(tx, keys, [])}
+            return found, current
+
+        return await self._database.read(read)
+
+    async def latest_contribution(self, user_id: int) -> float | None:
+        return await self._database.read(lambda tx: store.latest_contribution(tx, user_id))
+
+    async def site_counts(self) -> SiteCounts:
+        return await self._database.read(store.site_counts)
+
+    async def group_sizes(self) -> dict[str, int]:
+        return await self._database.read(store.group_sizes)
+
+
+def _related_ids(tx: Tx, page_titles: list[titles.Title]) -> dict[tuple[int, str], int]:
+    """Page ids of the associated (talk or subject) pages that exist."""
+    found: dict[tuple[int, str], int] = {}
+    for title in page_titles:
+        if not title.can_exist:
+            continue
+        namespace = title.subject_namespace if title.is_talk else title.talk_namespace
+        if namespace is None:
+            continue
+        record = store.page_by_title(tx, namespace, title.dbkey)
+        if record is not None:
+            found[(namespace, title.dbkey)] = record.id
+    return found

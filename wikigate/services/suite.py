@@ -1,0 +1,42 @@
+"""The services one process offers its entry points, as one typed record.
+
+Built once by the composition root (`wikigate.app.build_runtime`), which
+hands each service what it needs through its constructor; the API and the
+CLI reach the services only through this record. It holds no engine, no
+registry and nothing untyped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from wikigate.clock import Clock
+from wikigate.config import Settings
+from wikigate.randomness import Randomness
+from wikigate.services.accounts import Accounts
+from wikigate.services.identity import Identity
+from wikigate.services.login import Login
+from wikigate.services.pages import Pages
+from wikigate.services.passwords import Passwords
+from wikigate.services.protection import Protections
+from wikigate.services.queries import Queries
+from wikigate.services.ratelimit import RateLimiter
+from wikigate.services.sessions import SessionStore
+from wikigate.titles import Namespaces
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    settings: Settings
+    clock: Clock
+    random: Randomness
+    namespaces: Namespaces
+    sessions: SessionStore
+    identity: Identity
+    accounts: Accounts
+    passwords: Passwords
+    login: Login
+    pages: Pages
+    protections: Protections
+    queries: Queries
+    rate_limiter: RateLimiter

@@ -1,0 +1,280 @@
+"""The one road to the database: `Database.read(work)` and `Database.write(work)`.
+
+A unit of work is a plain synchronous function of a `Tx` (a SQLAlchemy
+connection) that runs the store's prebuilt statements; the services compose
+units from the store's functions and never see SQL. Both backends run the
+same units:
+
+* SQLite (the default). Reads run on the event loop's own thread on a
+  read-only connection: in WAL mode a reader never waits for the writer, and a
+  point read costs microseconds, far less than a hand-off to another thread.
+  Every write, from any part of the program, goes through one writer thread
+  per process and, across processes, queues on a file lock before it takes
+  SQLite's write lock with BEGIN IMMEDIATE, so writers wake in turn instead of
+  polling (SQLite's busy handler sleeps up to 100 ms between tries).
+* PostgreSQL: the same units run through the asyncio engine (`run_sync`),
+  reads without a transaction, writes in one.
+
+`query_one` and `query_all` take one portable SQL text with named parameters
+for the few reads on every request's path; on SQLite they skip SQLAlchemy and
+run on the standard library's connection, which answers the same rows (see
+tests/store/test_database.py). Every statement and every unit is counted in
+`stats`, which is where the query-count guards look.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fcntl
+import sqlite3
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, TypeVar
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import StaticPool
+
+T = TypeVar("T")
+Tx = Connection
+"""What a unit of work receives; services pass it on to the store's functions."""
+
+Row = tuple[Any, ...]
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+_BUSY_TIMEOUT_MS = 30_000
+_BEGIN_IMMEDIATE = "BEGIN IMMEDIATE"
+
+
+@dataclass(slots=True)
+class Statistics:
+    """Counted at the seam, for both backends alike."""
+
+    statements: int = 0
+    reads: int = 0  # units run by read(), query_one() and query_all()
+    writes: int = 0  # units run by write()
+
+    @property
+    def round_trips(self) -> int:
+        return self.reads + self.writes
+
+
+class Database(ABC):
+    dialect: str
+    version: str
+
+    def __init__(self) -> None:
+        self.stats = Statistics()
+
+    @abstractmethod
+    async def read(self, work: Callable[[Tx], T]) -> T:
+        """Run read-only `work`; it sees committed data and takes no write lock."""
+
+    @abstractmethod
+    async def write(self, work: Callable[[Tx], T]) -> T:
+        """Run `work` as one transaction: all of it is committed, or (if it raises) none of it."""
+
+    async def query_one(self, sql: str, params: dict[str, Any]) -> Row | None:
+        """The first row of a portable SQL read (named `:parameters`)."""
+        statement = text(sql)
+
+        def one(connection: Tx) -> Row | None:
+            row = connection.execute(statement, params).first()
+            return None if row is None else tuple(row)
+
+        return await self.read(one)
+
+    async def query_all(self, sql: str, params: dict[str, Any]) -> list[Row]:
+        statement = text(sql)
+        return await self.read(lambda connection: [tuple(row) for row in connection.execute(statement, params)])
+
+    @abstractmethod
+    async def upgrade(self, revision: str = "heads") -> None:
+        """Bring the schema up to `revision`; safe to run from several processes at once."""
+
+    @abstractmethod
+    async def close(self) -> None: ...
+
+    def _count(self, _connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        # Beginning a transaction is part of a write unit on both backends, not a statement of it.
+        if statement != _BEGIN_IMMEDIATE:
+            self.stats.statements += 1
+
+
+def open_database(url: str) -> Database:
+    """A database for a URL: `sqlite:///path` (any sqlite driver name is accepted) or PostgreSQL."""
+    if url.startswith("sqlite"):
+        return SqliteDatabase(Path(url.split(":///", 1)[1]))
+    return PostgresDatabase(url)
+
+
+def inserted_id(result: Any) -> int:
+    """The primary key of the row an INSERT just added."""
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def _alembic_config(connection: Connection) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["connection"] = connection
+    return config
+
+
+def _migrate(connection: Connection, revision: str) -> None:
+    command.upgrade(_alembic_config(connection), revision)
+
+
+# -- SQLite ---------------------------------------------------------------------
+
+
+def _sqlite_connection(path: Path, *, read_only: bool) -> sqlite3.Connection:
+    connection = sqlite3.connect(path, timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                                 check_same_thread=False)
+    _sqlite_pragmas(connection, read_only=read_only)
+    return connection
+
+
+def _sqlite_pragmas(connection: sqlite3.Connection, *, read_only: bool) -> None:
+    connection.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
+    connection.execute("PRAGMA foreign_keys=ON")
+    if read_only:
+        connection.execute("PRAGMA query_only=1")
+    else:
+        # WAL lets readers and the one writer overlap; in WAL mode NORMAL survives
+        # application crashes, which is what it needs (FULL would fsync every commit).
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=NORMAL")
+
+
+class SqliteDatabase(Database):
+    dialect = "sqlite"
+    version = sqlite3.sqlite_version
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+        self._raw: sqlite3.Connection | None = None
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer")
+        self._lock_file: IO[bytes] | None = None
+        self._reader = self._make_engine(read_only=True)
+        self._writer = self._make_engine(read_only=False)
+        # Take the write lock up front: a deferred transaction that reads first and
+        # writes later fails with SQLITE_BUSY when another process wrote in between.
+        event.listen(self._writer, "begin", lambda connection: connection.exec_driver_sql(_BEGIN_IMMEDIATE))
+
+    def _make_engine(self, *, read_only: bool) -> Engine:
+        engine = create_engine(
+            f"sqlite:///{self.path}", poolclass=StaticPool,
+            connect_args={"check_same_thread": False, "timeout": _BUSY_TIMEOUT_MS / 1000,
+                          # Transactions are begun explicitly (BEGIN IMMEDIATE), never by the driver.
+                          **({} if read_only else {"isolation_level": None})})
+        event.listen(engine, "connect",
+                     lambda connection, _record: _sqlite_pragmas(connection, read_only=read_only))
+        event.listen(engine, "before_cursor_execute", self._count)
+        return engine
+
+    async def read(self, work: Callable[[Tx], T]) -> T:
+        self.stats.reads += 1
+        with self._reader.connect() as connection:
+            return work(connection)
+
+    async def write(self, work: Callable[[Tx], T]) -> T:
+        self.stats.writes += 1
+        return await asyncio.get_running_loop().run_in_executor(self._executor, self._run_write, work)
+
+    def _run_write(self, work: Callable[[Tx], T]) -> T:
+        with self._queue(), self._writer.begin() as connection:
+            return work(connection)
+
+    @contextlib.contextmanager
+    def _queue(self) -> Iterator[None]:
+        """Writers of every process wait here in turn, woken as soon as the lock is free."""
+        if self._lock_file is None:
+            self._lock_file = open(f"{self.path}.writer-lock", "a+b")  # noqa: SIM115
+        fcntl.flock(self._lock_file.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(self._lock_file.fileno(), fcntl.LOCK_UN)
+
+    def _raw_reader(self) -> sqlite3.Connection:
+        if self._raw is None:
+            self._raw = _sqlite_connection(self.path, read_only=True)
+        return self._raw
+
+    # The fast path: the standard library's connection answers the same rows as the
+    # portable one (tests/store/test_database.py), without SQLAlchemy's costs.
+    async def query_one(self, sql: str, params: dict[str, Any]) -> Row | None:
+        self.stats.reads += 1
+        self.stats.statements += 1
+        row: Row | None = self._raw_reader().execute(sql, params).fetchone()
+        return row
+
+    async def query_all(self, sql: str, params: dict[str, Any]) -> list[Row]:
+        self.stats.reads += 1
+        self.stats.statements += 1
+        return self._raw_reader().execute(sql, params).fetchall()
+
+    async def upgrade(self, revision: str = "heads") -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        await self.write(lambda connection: _migrate(connection, revision))
+
+    async def close(self) -> None:
+        self._executor.shutdown(wait=True)
+        self._reader.dispose()
+        self._writer.dispose()
+        if self._raw is not None:
+            self._raw.close()
+            self._raw = None
+        if self._lock_file is not None:
+            self._lock_file.close()
+            self._lock_file = None
+
+
+# -- PostgreSQL -------------------------------------------------------------------
+
+# Any fixed number: it names the lock that serialises concurrent schema upgrades.
+_MIGRATION_LOCK = 7273837
+
+
+class PostgresDatabase(Database):
+    dialect = "postgresql"
+    version = ""  # as siteinfo reports it: not looked up
+
+    def __init__(self, url: str) -> None:
+        super().__init__()
+        if url.startswith("postgresql://"):
+            url = "postgresql+asyncpg://" + url[len("postgresql://"):]
+        self._engine: AsyncEngine = create_async_engine(url, pool_size=10, max_overflow=20)
+        event.listen(self._engine.sync_engine, "before_cursor_execute", self._count)
+
+    async def read(self, work: Callable[[Tx], T]) -> T:
+        self.stats.reads += 1
+        async with self._engine.connect() as connection:
+            # No BEGIN/ROLLBACK round trips around a read.
+            reading = await connection.execution_options(isolation_level="AUTOCOMMIT")
+            return await reading.run_sync(work)
+
+    async def write(self, work: Callable[[Tx], T]) -> T:
+        self.stats.writes += 1
+        async with self._engine.begin() as connection:
+            return await connection.run_sync(work)
+
+    async def upgrade(self, revision: str = "heads") -> None:
+        def run(connection: Tx) -> None:
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
+            _migrate(connection, revision)
+
+        await self.write(run)
+
+    async def close(self) -> None:
+        await self._engine.dispose()
+

@@ -1,0 +1,67 @@
+"""The log (MediaWiki's `logging` table): the one writer of log entries, and their listing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, or_, select
+
+from wikigate.store.database import Tx, inserted_id
+from wikigate.store.schema import logging as log_table
+
+
+@dataclass(frozen=True, slots=True)
+class LogEntry:
+    id: int
+    type: str
+    action: str
+    timestamp: float
+    user_id: int
+    user_text: str
+    namespace: int
+    title: str
+    page_id: int | None
+    comment: str
+    params: dict[str, Any]
+
+
+
+def add_log(tx: Tx, *, type: str, action: str, now: float, user_id: int,
+            user_text: str, namespace: int, title: str, page_id: int | None, comment: str,
+            params: dict[str, Any]) -> int:
+    result = tx.execute(log_table.insert(), {
+        "type": type, "action": action, "timestamp": now, "user_id": user_id, "user_text": user_text,
+        "namespace": namespace, "title": title, "page_id": page_id, "comment": comment, "params": params})
+    return inserted_id(result)
+
+def log_entries(tx: Tx, *, types: list[str], action: str | None,
+                user_text: str | None, target: tuple[int, str] | None, namespace: int | None,
+                newest_first: bool, limit: int, start: float | None, end: float | None,
+                after: tuple[float, int] | None) -> list[LogEntry]:
+    """Log entries in time order; `after` is a (time, id) continuation."""
+    t = log_table
+    conditions: list[Any] = []
+    if types:
+        conditions.append(t.c.type.in_(types))
+    if action is not None:
+        conditions.append(t.c.action == action)
+    if user_text is not None:
+        conditions.append(t.c.user_text == user_text)
+    if target is not None:
+        conditions.extend([t.c.namespace == target[0], t.c.title == target[1]])
+    if namespace is not None:
+        conditions.append(t.c.namespace == namespace)
+    if start is not None:
+        conditions.append(t.c.timestamp <= start if newest_first else t.c.timestamp >= start)
+    if end is not None:
+        conditions.append(t.c.timestamp >= end if newest_first else t.c.timestamp <= end)
+    if after is not None:
+        when, log_id = after
+        if newest_first:
+            conditions.append(or_(t.c.timestamp < when, and_(t.c.timestamp == when, t.c.id <= log_id)))
+        else:
+            conditions.append(or_(t.c.timestamp > when, and_(t.c.timestamp == when, t.c.id >= log_id)))
+    order = (t.c.timestamp.desc(), t.c.id.desc()) if newest_first else (t.c.timestamp.asc(), t.c.id.asc())
+    rows = tx.execute(select(t).where(*conditions).order_by(*order).limit(limit))
+    return [LogEntry(**{name: row._mapping[name] for name in LogEntry.__slots__}) for row in rows]
