@@ -27,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
+import re
 import sqlite3
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
@@ -35,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
+import asyncpg
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
@@ -243,6 +245,8 @@ class SqliteDatabase(Database):
 
 # Any fixed number: it names the lock that serialises concurrent schema upgrades.
 _MIGRATION_LOCK = 7273837
+# `:name`, but not the `::` of a cast.
+_NAMED_PARAMETER = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 
 
 class PostgresDatabase(Database):
@@ -255,6 +259,36 @@ class PostgresDatabase(Database):
             url = "postgresql+asyncpg://" + url[len("postgresql://"):]
         self._engine: AsyncEngine = create_async_engine(url, pool_size=10, max_overflow=20)
         event.listen(self._engine.sync_engine, "before_cursor_execute", self._count)
+        self._dsn = "postgresql://" + url.split("://", 1)[1]
+        self._pool: asyncpg.Pool | None = None
+
+    # The fast path: the driver's own pool, without SQLAlchemy's greenlet hand-offs
+    # (about half a millisecond of CPU per statement); it answers the same rows as
+    # the portable path (tests/store/test_database.py).
+    async def query_one(self, sql: str, params: dict[str, Any]) -> Row | None:
+        rows = await self.query_all(sql, params)
+        return rows[0] if rows else None
+
+    async def query_all(self, sql: str, params: dict[str, Any]) -> list[Row]:
+        self.stats.reads += 1
+        self.stats.statements += 1
+        if self._pool is None:
+            self._pool = await asyncpg.create_pool(self._dsn, min_size=1, max_size=10)
+        positional, names = self._positional(sql)
+        async with self._pool.acquire() as connection:
+            records = await connection.fetch(positional, *(params[name] for name in names))
+        return [tuple(record) for record in records]
+
+    def _positional(self, sql: str) -> tuple[str, list[str]]:
+        """The statement with `:name` parameters as asyncpg's `$1`, and the names in order."""
+        names: list[str] = []
+
+        def number(match: re.Match[str]) -> str:
+            if match.group(1) not in names:
+                names.append(match.group(1))
+            return f"${names.index(match.group(1)) + 1}"
+
+        return _NAMED_PARAMETER.sub(number, sql), names
 
     async def read(self, work: Callable[[Tx], T]) -> T:
         self.stats.reads += 1
@@ -276,5 +310,7 @@ class PostgresDatabase(Database):
         await self.write(run)
 
     async def close(self) -> None:
+        if self._pool is not None:
+            await self._pool.close()
         await self._engine.dispose()
 
