@@ -85,3 +85,9 @@ async def test_a_batch_commits_before_its_callers_return(database: Database, clo
 async def test_any_positive_lifetime_is_accepted(kv: KeyValueStore, ttl: float) -> None:
     await kv.set("short", "v", ttl)
     await kv.incr("short-counter", ttl)
+
+
+async def test_the_last_write_of_a_key_wins(kv: KeyValueStore) -> None:
+    # Writes of one process keep their order, whether they run at once or wait in the queue.
+    await asyncio.gather(*(kv.set("session:order", str(n), 60) for n in range(50)))
+    assert await kv.get("session:order") == "49"

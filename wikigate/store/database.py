@@ -11,7 +11,11 @@ same units:
   Every write, from any part of the program, goes through one writer thread
   per process and, across processes, queues on a file lock before it takes
   SQLite's write lock with BEGIN IMMEDIATE, so writers wake in turn instead of
-  polling (SQLite's busy handler sleeps up to 100 ms between tries).
+  polling (SQLite's busy handler sleeps up to 100 ms between tries). When
+  no write is queued in the process and no other process holds the lock, a
+  unit runs at once on the event loop's thread instead: a commit without
+  fsync costs far less than a hand-off to the writer thread (about 0.2 ms of
+  CPU here). Checkpoints, which do fsync, run on the writer thread.
 * PostgreSQL: the same units run through the asyncio engine (`run_sync`),
   reads without a transaction, writes in one.
 
@@ -29,8 +33,9 @@ import contextlib
 import fcntl
 import re
 import sqlite3
+import threading
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,8 +54,12 @@ Tx = Connection
 """What a unit of work receives; services pass it on to the store's functions."""
 
 Row = tuple[Any, ...]
+SqlStep = tuple[str, Sequence[Mapping[str, Any]]]
+"""One portable SQL statement and its parameter sets (several: run for each)."""
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 _BUSY_TIMEOUT_MS = 30_000
+# Commits between checkpoints of the write-ahead log (SQLite's own default is per 1000 pages).
+_CHECKPOINT_EVERY = 500
 _BEGIN_IMMEDIATE = "BEGIN IMMEDIATE"
 
 
@@ -95,6 +104,18 @@ class Database(ABC):
     async def query_all(self, sql: str, params: dict[str, Any]) -> list[Row]:
         statement = text(sql)
         return await self.read(lambda connection: [tuple(row) for row in connection.execute(statement, params)])
+
+    async def write_sql(self, steps: Sequence[SqlStep]) -> list[list[Row]]:
+        """Run portable SQL statements as one write unit; the rows each one returned."""
+
+        def run(connection: Tx) -> list[list[Row]]:
+            answers: list[list[Row]] = []
+            for sql, params in steps:
+                result = connection.execute(text(sql), list(params) if len(params) > 1 else params[0])
+                answers.append([tuple(row) for row in result] if result.returns_rows else [])
+            return answers
+
+        return await self.write(run)
 
     @abstractmethod
     async def upgrade(self, revision: str = "heads") -> None:
@@ -154,6 +175,8 @@ def _sqlite_pragmas(connection: sqlite3.Connection, *, read_only: bool) -> None:
         # application crashes, which is what it needs (FULL would fsync every commit).
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA synchronous=NORMAL")
+        # Checkpoints are run by SqliteDatabase off the event loop, not inside a commit.
+        connection.execute("PRAGMA wal_autocheckpoint=0")
 
 
 class SqliteDatabase(Database):
@@ -164,8 +187,13 @@ class SqliteDatabase(Database):
         super().__init__()
         self.path = path
         self._raw: sqlite3.Connection | None = None
+        self._raw_write: sqlite3.Connection | None = None
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer")
         self._lock_file: IO[bytes] | None = None
+        # Held by whoever writes in this process (a flock is shared by the process's threads).
+        self._writing = threading.Lock()
+        self._queued = 0
+        self._commits = 0
         self._reader = self._make_engine(read_only=True)
         self._writer = self._make_engine(read_only=False)
         # Take the write lock up front: a deferred transaction that reads first and
@@ -189,23 +217,99 @@ class SqliteDatabase(Database):
             return work(connection)
 
     async def write(self, work: Callable[[Tx], T]) -> T:
-        self.stats.writes += 1
-        return await asyncio.get_running_loop().run_in_executor(self._executor, self._run_write, work)
+        return await self._serialised(lambda: self._in_transaction(work))
 
-    def _run_write(self, work: Callable[[Tx], T]) -> T:
-        with self._queue(), self._writer.begin() as connection:
+    # The fast path for the key-value store's statements: the standard library's
+    # connection, on the same queue as every other write.
+    async def write_sql(self, steps: Sequence[SqlStep]) -> list[list[Row]]:
+        return await self._serialised(lambda: self._raw_transaction(steps))
+
+    async def _serialised(self, unit: Callable[[], T]) -> T:
+        self.stats.writes += 1
+        # Only when nothing of this process waits: its writes keep their order.
+        if self._queued == 0 and self._try_lock():
+            try:
+                return self._finish(unit)
+            finally:
+                self._unlock()
+        self._queued += 1
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._executor, self._queued_unit, unit)
+        finally:
+            self._queued -= 1
+
+    def _queued_unit(self, unit: Callable[[], T]) -> T:
+        with self._queue():
+            return self._finish(unit)
+
+    def _finish(self, unit: Callable[[], T]) -> T:
+        result = unit()
+        self._commits += 1
+        if self._commits % _CHECKPOINT_EVERY == 0:
+            self._executor.submit(self._checkpoint)
+        return result
+
+    def _in_transaction(self, work: Callable[[Tx], T]) -> T:
+        with self._writer.begin() as connection:
             return work(connection)
+
+    def _raw_transaction(self, steps: Sequence[SqlStep]) -> list[list[Row]]:
+        if self._raw_write is None:
+            self._raw_write = _sqlite_connection(self.path, read_only=False)
+        connection = self._raw_write
+        connection.execute(_BEGIN_IMMEDIATE)
+        try:
+            answers: list[list[Row]] = []
+            for sql, params in steps:
+                self.stats.statements += 1
+                if len(params) == 1:
+                    answers.append(connection.execute(sql, params[0]).fetchall())
+                else:
+                    connection.executemany(sql, params)
+                    answers.append([])
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+        return answers
+
+    def _checkpoint(self) -> None:
+        """Copy the write-ahead log into the database (with fsync) off the event loop."""
+        with self._queue(), self._writer.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+
+    def _lock_descriptor(self) -> int:
+        if self._lock_file is None:
+            self._lock_file = open(f"{self.path}.writer-lock", "a+b")  # noqa: SIM115
+        return self._lock_file.fileno()
+
+    def _try_lock(self) -> bool:
+        if not self._writing.acquire(blocking=False):
+            return False
+        try:
+            fcntl.flock(self._lock_descriptor(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._writing.release()
+            return False
+        return True
+
+    def _unlock(self) -> None:
+        fcntl.flock(self._lock_descriptor(), fcntl.LOCK_UN)
+        self._writing.release()
 
     @contextlib.contextmanager
     def _queue(self) -> Iterator[None]:
         """Writers of every process wait here in turn, woken as soon as the lock is free."""
-        if self._lock_file is None:
-            self._lock_file = open(f"{self.path}.writer-lock", "a+b")  # noqa: SIM115
-        fcntl.flock(self._lock_file.fileno(), fcntl.LOCK_EX)
+        self._writing.acquire()
+        try:
+            fcntl.flock(self._lock_descriptor(), fcntl.LOCK_EX)
+        except BaseException:
+            self._writing.release()
+            raise
         try:
             yield
         finally:
-            fcntl.flock(self._lock_file.fileno(), fcntl.LOCK_UN)
+            self._unlock()
 
     def _raw_reader(self) -> sqlite3.Connection:
         if self._raw is None:
@@ -233,9 +337,10 @@ class SqliteDatabase(Database):
         self._executor.shutdown(wait=True)
         self._reader.dispose()
         self._writer.dispose()
-        if self._raw is not None:
-            self._raw.close()
-            self._raw = None
+        for connection in (self._raw, self._raw_write):
+            if connection is not None:
+                connection.close()
+        self._raw = self._raw_write = None
         if self._lock_file is not None:
             self._lock_file.close()
             self._lock_file = None
@@ -313,4 +418,5 @@ class PostgresDatabase(Database):
         if self._pool is not None:
             await self._pool.close()
         await self._engine.dispose()
+
 

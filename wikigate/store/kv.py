@@ -12,10 +12,8 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Protocol
 
-from sqlalchemy import text
-
 from wikigate.clock import Clock
-from wikigate.store.database import Database, Tx
+from wikigate.store.database import Database, SqlStep
 
 
 class KeyValueStore(Protocol):
@@ -94,15 +92,16 @@ class _Sweeper:
         return before // 1000 != self._writes // 1000
 
 
+# Portable SQL: run through SQLite's own connection or SQLAlchemy (Database.write_sql).
 _SELECT = "SELECT value, expires FROM objectcache WHERE key = :key"
-_DELETE = text("DELETE FROM objectcache WHERE key = :key")
-_UPSERT = text(
+_DELETE = "DELETE FROM objectcache WHERE key = :key"
+_UPSERT = (
     "INSERT INTO objectcache (key, value, expires) VALUES (:key, :value, :expires) "
     "ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires = excluded.expires")
-_SWEEP = text("DELETE FROM objectcache WHERE expires <= :now")
+_SWEEP = "DELETE FROM objectcache WHERE expires <= :now"
 # One atomic statement, so concurrent processes never lose a count: an expired
 # counter starts again at 1 with a new expiry.
-_INCREMENT = text(
+_INCREMENT = (
     "INSERT INTO objectcache (key, value, expires) VALUES (:key, '1', :expires) "
     "ON CONFLICT (key) DO UPDATE SET "
     "value = CASE WHEN objectcache.expires <= :now THEN '1' "
@@ -141,18 +140,14 @@ class DatabaseStore:
         rows = [{"key": key, "value": change[0], "expires": change[1]}
                 for key, change in batch.items() if change is not None]
         gone = [{"key": key} for key, change in batch.items() if change is None]
-        now = self._clock.now()
-        sweep = self._sweeper.due(len(rows))
-
-        def write(tx: Tx) -> None:
-            if gone:
-                tx.execute(_DELETE, gone)
-            if rows:
-                tx.execute(_UPSERT, rows)
-            if sweep:
-                tx.execute(_SWEEP, {"now": now})
-
-        await self._database.write(write)
+        steps: list[SqlStep] = []
+        if gone:
+            steps.append((_DELETE, gone))
+        if rows:
+            steps.append((_UPSERT, rows))
+        if self._sweeper.due(len(rows)):
+            steps.append((_SWEEP, [{"now": self._clock.now()}]))
+        await self._database.write_sql(steps)
 
     async def incr(self, key: str, ttl: float) -> int:
         return (await self.incr_many([(key, ttl)]))[0]
@@ -162,8 +157,8 @@ class DatabaseStore:
         rows = [{"key": key, "expires": now + ttl, "now": now} for key, ttl in counters]
         if not rows:
             return []
-        values = await self._database.write(lambda tx: [tx.execute(_INCREMENT, row).scalar_one() for row in rows])
-        return [int(value) for value in values]
+        answers = await self._database.write_sql([(_INCREMENT, [row]) for row in rows])
+        return [int(rows_returned[0][0]) for rows_returned in answers]
 
     async def close(self) -> None:
         return None

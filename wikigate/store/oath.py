@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, delete, or_, select, update
 
-from wikigate.store.database import Tx
+from wikigate.store.database import Database, Tx
 from wikigate.store.schema import oath_users
 
 
@@ -26,6 +26,12 @@ def _record(row: Any) -> OathRecord:
 
 
 _GET = select(oath_users).where(oath_users.c.user_id == bindparam("user_id"))
+_ENROLLED_SQL = "SELECT 1 FROM oath_users WHERE user_id = :user_id"
+
+
+async def is_enrolled(database: Database, user_id: int) -> bool:
+    """Whether the account uses two-factor (every login asks, so this is one cheap statement)."""
+    return await database.query_one(_ENROLLED_SQL, {"user_id": user_id}) is not None
 
 
 def get(tx: Tx, user_id: int) -> OathRecord | None:

@@ -20,7 +20,7 @@ class TotpSecondary(SecondaryProvider):
 
     async def begin(self, env: AuthEnvironment, account: LoginAccount, flow: Flow) -> AuthResponse:
         user = account.record
-        if await env.database.read(lambda tx: oath.get(tx, user.id)) is None:
+        if not await oath.is_enrolled(env.database, user.id):
             return AuthResponse.abstain()
         return AuthResponse.ui([totp_request(user.name)], Message("oathauth-auth-ui"))
 
