@@ -63,7 +63,7 @@ FPM_PID_FILE = Path("/tmp/oracle-php-fpm.pid")
 NGINX_PID_FILE = Path("/tmp/oracle-nginx.pid")
 PG_ADMIN_URL = os.environ.get("WIKIGATE_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = "redis://127.0.0.1:6379/0"
-WORKERS = 2
+WORKERS = 2  # the default; --workers changes it
 WRK_THREADS = 2
 
 # The reference wiki's accounts; wikigate gets the same ones.
@@ -200,8 +200,10 @@ def available_actions(api_url: str) -> frozenset[str]:
 def uvicorn_workers(process: subprocess.Popen[bytes] | None) -> list[int]:
     if process is None:
         return []
-    # uvicorn's supervisor spawns the workers (and may spawn a resource tracker).
-    return [pid for pid in children(process.pid) if b"resource_tracker" not in _cmdline(pid)]
+    # uvicorn's supervisor spawns the workers (and may spawn a resource tracker); with one
+    # worker there is no supervisor and the process serves on its own.
+    workers = [pid for pid in children(process.pid) if b"resource_tracker" not in _cmdline(pid)]
+    return workers or [process.pid]
 
 
 def stop_group(process: subprocess.Popen[bytes] | None) -> None:
@@ -219,16 +221,17 @@ def stop_group(process: subprocess.Popen[bytes] | None) -> None:
 class Wikigate:
     """A throwaway wikigate: own data directory, database (and Redis prefix)."""
 
-    def __init__(self, *, backend: str, redis: bool) -> None:
+    def __init__(self, *, backend: str, redis: bool, workers: int = WORKERS) -> None:
         self.backend = backend
         self.redis = redis
+        self.workers = workers
         self.port = free_port()
         self.data_dir = Path(tempfile.mkdtemp(prefix="wikigate-bench-"))
         self.pg_database = f"wikigate_bench_{secrets.token_hex(4)}" if backend == "postgresql" else ""
         self.redis_prefix = f"wikigate-bench-{secrets.token_hex(4)}:" if redis else ""
         self.process: subprocess.Popen[bytes] | None = None
         self.env = {**os.environ, "WIKIGATE_DATA_DIR": str(self.data_dir), "WIKIGATE_PORT": str(self.port),
-                    "WIKIGATE_WORKERS": str(WORKERS)}
+                    "WIKIGATE_WORKERS": str(workers)}
         if self.pg_database:
             base = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
             self.env["WIKIGATE_DATABASE_URL"] = f"{base}/{self.pg_database}"
@@ -252,7 +255,7 @@ class Wikigate:
                            capture_output=True, cwd=self.data_dir)
         with open(self.data_dir / "server.log", "wb") as log:
             self.process = subprocess.Popen(
-                [str(VENV_BIN / "wikigate"), "serve", "--workers", str(WORKERS), "--port", str(self.port)],
+                [str(VENV_BIN / "wikigate"), "serve", "--workers", str(self.workers), "--port", str(self.port)],
                 env=self.env, cwd=self.data_dir, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True,
             )
         wait_until_up(self.api_url)
@@ -302,8 +305,9 @@ class Wikigate:
 class Ceiling:
     """The framework's own ceiling: tools/ceiling_app.py, with the uvicorn options and workers of wikigate."""
 
-    def __init__(self) -> None:
+    def __init__(self, workers: int = WORKERS) -> None:
         self.port = free_port()
+        self.workers = workers
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -314,7 +318,7 @@ class Ceiling:
         # Its own session, as wikigate's: stopping it signals the whole group and nothing else.
         # stderr stays the bench's, so a failed start shows its traceback.
         self.process = subprocess.Popen(
-            [sys.executable, str(CEILING_APP), "--workers", str(WORKERS), "--port", str(self.port)],
+            [sys.executable, str(CEILING_APP), "--workers", str(self.workers), "--port", str(self.port)],
             stdout=subprocess.DEVNULL, start_new_session=True,
         )
         wait_until_up(self.api_url, expect="batchcomplete")
@@ -687,7 +691,7 @@ def print_table(results: list[Measurement], workloads: list[Workload]) -> None:
 def markdown(results: list[Measurement], workloads: list[Workload], meta: dict[str, Any]) -> str:
     lines = [
         (f"Measured {meta['date']} on {meta['machine']}; wikigate {meta['backend']}"
-         f"{' + Redis' if meta['redis'] else ''}, {WORKERS} workers; MediaWiki 1.39 nginx + php-fpm (4 workers, "
+         f"{' + Redis' if meta['redis'] else ''}, {meta['wikigate_workers']} workers; MediaWiki 1.39 nginx + php-fpm (4 workers, "
          f"opcache); wrk -t{WRK_THREADS} -c{meta['connections']} -d{meta['duration']:g}s on the same cores."),
         "",
         ("| workload | wikigate req/s | p50 | p99 | MediaWiki req/s | p50 | p99 | ratio | errors (wg / MW) | "
@@ -783,6 +787,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=10, help="seconds measured per workload and server")
     parser.add_argument("--warmup", type=float, default=2, help="seconds of warm-up before each measurement")
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=WORKERS,
+                        help="wikigate worker processes (make serve's default is 1)")
     parser.add_argument("--workloads", default="1,2,3,4,5,6",
                         help="e.g. 1,2,3; 0 is the bare-Starlette ceiling, also run whenever 2 is")
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
@@ -809,8 +815,8 @@ def main(argv: list[str] | None = None) -> None:
         asyncio.run(app_profile(args.app_profile))
         return
     ensure_wrk()
-    wikigate = Wikigate(backend=args.backend, redis=args.redis)
-    ceiling = Ceiling()
+    wikigate = Wikigate(backend=args.backend, redis=args.redis, workers=args.workers)
+    ceiling = Ceiling(args.workers)
     servers: list[Server] = []  # the wikis, each measured on every workload but the ceiling
     ceilings: list[Server] = []  # the ceiling alone, on workload 0 alone
     # `--workloads 0` measures the ceiling alone: no wiki to start.
@@ -858,7 +864,7 @@ def main(argv: list[str] | None = None) -> None:
             "redis": args.redis,
             "duration": args.duration,
             "connections": args.connections,
-            "wikigate_workers": WORKERS,
+            "wikigate_workers": args.workers,
             "hash_type": hash_type,
             "hash_ms": hash_seconds * 1000,
             "hash_cpu_ms": hash_cpu_seconds * 1000,

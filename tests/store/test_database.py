@@ -105,3 +105,16 @@ def test_any_sqlite_url_opens_the_file(tmp_path: Path) -> None:
     for url in (f"sqlite:///{tmp_path}/a.sqlite", f"sqlite+aiosqlite:///{tmp_path}/a.sqlite"):
         database = open_database(url)
         assert isinstance(database, SqliteDatabase) and database.path == tmp_path / "a.sqlite"
+
+
+async def test_the_write_ahead_log_is_checkpointed_beside_the_writers(database: Database) -> None:
+    if not isinstance(database, SqliteDatabase):
+        pytest.skip("PostgreSQL checkpoints on its own")
+    # Commits never checkpoint themselves (that would fsync on the event loop) ...
+    setting = await database.write(lambda tx: tx.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar())
+    assert setting == 0
+    for number in range(250):
+        await database.write(lambda tx, number=number: _insert(tx, f"Wal {number}"))
+    # ... a thread of its own does, every so many units.
+    assert database._checkpointing is not None
+    database._checkpointing.result(timeout=30)
