@@ -23,6 +23,12 @@ def _password_from(stdin: bool) -> str | None:
     return None
 
 
+def _show_generated(password: str, given: str | None) -> None:
+    """A generated password is shown once; one read from standard input never is."""
+    if given is None:
+        click.echo(f"password: {password}")
+
+
 @user.command("create")
 @click.argument("name")
 @click.option("--groups", default="", help="Comma-separated groups, e.g. sysop,bureaucrat.")
@@ -45,8 +51,7 @@ def user_create(ctx: click.Context, name: str, groups: str, email: str, password
                 return
             fail(f"cannot create {name!r}: {error.code}")
         click.echo(f"created user {record.name} (id {record.id})")
-        if not password_stdin:
-            click.echo(f"password: {password}")
+        _show_generated(password, given)
 
     run(settings_of(ctx), work)
 
@@ -67,8 +72,7 @@ def user_set_password(ctx: click.Context, name: str, password_stdin: bool) -> No
         password = given or services.random.token_hex(16)
         await services.accounts.change_password(record, password)
         click.echo(f"password set for {record.name}")
-        if not password_stdin:
-            click.echo(f"password: {password}")
+        _show_generated(password, given)
 
     run(settings_of(ctx), work)
 

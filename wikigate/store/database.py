@@ -70,11 +70,7 @@ class Statistics:
 
     statements: int = 0
     reads: int = 0  # units run by read(), query_one() and query_all()
-    writes: int = 0  # units run by write()
-
-    @property
-    def round_trips(self) -> int:
-        return self.reads + self.writes
+    writes: int = 0  # units run by write() and write_sql()
 
 
 class Database(ABC):

@@ -150,14 +150,14 @@ def _stop_pattern(characters: str) -> re.Pattern[str]:
 class _Scanner:
     def __init__(self, text: str, for_inclusion: bool) -> None:
         self.text = text
+        # The element skipped whole (noinclude when transcluded, includeonly otherwise) hides
+        # its headings just as an extension tag does, so the two need no different handling.
         if for_inclusion:
             self.ignored_tags: tuple[str, ...] = ("includeonly", "/includeonly")
-            self.ignored_elements: tuple[str, ...] = ("noinclude",)
             elements = (*EXTENSION_TAGS, "noinclude")
             self.only_include = "<onlyinclude>" in text and "</onlyinclude>" in text
         else:
             self.ignored_tags = ("noinclude", "/noinclude", "onlyinclude", "/onlyinclude")
-            self.ignored_elements = ("includeonly",)
             elements = (*EXTENSION_TAGS, "includeonly")
             self.only_include = False
         names = "|".join(re.escape(name) for name in (*elements, *self.ignored_tags))
