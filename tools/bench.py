@@ -48,6 +48,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Self
+from urllib.parse import urlencode
 
 import httpx
 
@@ -787,6 +788,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=10, help="seconds measured per workload and server")
     parser.add_argument("--warmup", type=float, default=2, help="seconds of warm-up before each measurement")
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--login-overhead", action="store_true",
+                        help="measure what a login costs beyond its hash, in-process, and stop")
     parser.add_argument("--workers", type=int, default=WORKERS,
                         help="wikigate worker processes (make serve's default is 1)")
     parser.add_argument("--workloads", default="1,2,3,4,5,6",
@@ -813,6 +816,9 @@ def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     if args.app_profile:
         asyncio.run(app_profile(args.app_profile))
+        return
+    if args.login_overhead:
+        asyncio.run(login_overhead())
         return
     ensure_wrk()
     wikigate = Wikigate(backend=args.backend, redis=args.redis, workers=args.workers)
@@ -928,6 +934,59 @@ class InProcessClient:
         await self.app(scope, receive, send)
         return response_headers, b"".join(chunks)
 
+    async def login(self, name: str, password: str) -> None:
+        """One login as a client makes it: a login token, then clientlogin with its session."""
+        headers, body = await self.request("GET", "action=query&meta=tokens&type=login&format=json")
+        token = json.loads(body)["query"]["tokens"]["logintoken"]
+        cookie = headers[b"set-cookie"].decode().split(";", 1)[0]
+        form = {"action": "clientlogin", "username": name, "password": password,
+                "loginreturnurl": "http://127.0.0.1/", "logintoken": token, "format": "json"}
+        _, body = await self.request("POST", body=urlencode(form).encode(), cookie=cookie)
+        if json.loads(body)["clientlogin"]["status"] != "PASS":
+            raise RuntimeError(body.decode())
+
+
+async def login_overhead(rounds: int = 7, per_round: int = 300) -> None:
+    """What a login costs the server beyond its hash: logins against a 1-round PBKDF2.
+
+    Each login (login-token GET, clientlogin POST) is called on the ASGI app
+    directly, so no network or HTTP server is in it; the median of `rounds`
+    medians is printed, with each round's median, as they vary on a shared
+    machine.
+    """
+    from wikigate.app import build_runtime, create_app
+    from wikigate.config import load_settings
+
+    data_dir = Path(tempfile.mkdtemp(prefix="wikigate-login-"))
+    settings = load_settings(data_dir / "wikigate.toml",
+                             env={"WIKIGATE_DATA_DIR": str(data_dir), "WIKIGATE_PBKDF2_COST": "1"})
+    runtime = await build_runtime(settings)
+    app = create_app(settings, runtime=runtime)
+    client = InProcessClient(app)
+    await runtime.services.accounts.create(READER, ACCOUNTS[READER][0])
+
+    async def login() -> None:
+        await client.login(READER, ACCOUNTS[READER][0])
+
+    medians = []
+    try:
+        async with app.router.lifespan_context(app):
+            for _ in range(per_round // 3):
+                await login()
+            for _ in range(rounds):
+                spent = []
+                for _ in range(per_round):
+                    started = time.perf_counter()
+                    await login()
+                    spent.append(time.perf_counter() - started)
+                medians.append(statistics.median(spent))
+    finally:
+        await runtime.close()
+        shutil.rmtree(data_dir, ignore_errors=True)
+    print(f"a login beyond its hash (token GET + clientlogin, in-process, 1-round PBKDF2): "
+          f"{statistics.median(medians) * 1000:.2f} ms "
+          f"(round medians: {', '.join(f'{m * 1000:.2f}' for m in medians)})")
+
 
 async def app_profile(count: int, top: int = 22) -> None:
     """Per-request cost of workloads 1-5 inside one process, then cProfile's heaviest functions.
@@ -937,7 +996,6 @@ async def app_profile(count: int, top: int = 22) -> None:
     """
     import cProfile
     import pstats
-    from urllib.parse import urlencode
 
     from wikigate.app import build_runtime, create_app
     from wikigate.config import load_settings
@@ -959,14 +1017,7 @@ async def app_profile(count: int, top: int = 22) -> None:
     turn = [0]
 
     async def login() -> None:
-        headers, body = await client.request("GET", "action=query&meta=tokens&type=login&format=json")
-        token = json.loads(body)["query"]["tokens"]["logintoken"]
-        cookie = headers[b"set-cookie"].decode().split(";", 1)[0]
-        form = {"action": "clientlogin", "username": READER, "password": ACCOUNTS[READER][0],
-                "loginreturnurl": "http://127.0.0.1/", "logintoken": token, "format": "json"}
-        _, body = await client.request("POST", body=urlencode(form).encode(), cookie=cookie)
-        if json.loads(body)["clientlogin"]["status"] != "PASS":
-            raise RuntimeError(body.decode())
+        await client.login(READER, ACCOUNTS[READER][0])
 
     async def validate() -> None:
         turn[0] += 1

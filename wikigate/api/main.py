@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 import socket
 import time
-from dataclasses import replace
 from typing import Any
 
 from starlette.requests import Request
@@ -29,7 +28,7 @@ from wikigate.api.request import ApiRequest, read_request
 from wikigate.api.tokens import token_is_valid
 from wikigate.messages import Message, render
 from wikigate.services.suite import Services
-from wikigate.services.users import build_user
+from wikigate.services.users import User, build_user
 from wikigate.timeutil import to_iso
 
 log = logging.getLogger("wikigate.api")
@@ -74,8 +73,9 @@ class Pipeline:
         self.services = services
         self.registry = registry
         self.main_params = main_params(list(registry.actions))
-        # The anonymous user's groups and rights depend on the settings only: built once.
-        self._anonymous_rights = build_user(None, [], services.settings, 0, ip="")
+        # The anonymous user's groups and rights depend on the settings only: worked out once.
+        anonymous = build_user(None, [], services.settings, 0, ip="")
+        self._anonymous = (anonymous.groups, anonymous.rights, anonymous.rights_order)
 
     async def handle(self, http: Request) -> Response:
         services = self.services
@@ -91,7 +91,8 @@ class Pipeline:
         fmt, formatversion, errorformat, ascii_only = self._output_options(api_request)
         session = await services.sessions.load(api_request.cookies)
         ctx = ApiContext(services=services, registry=self.registry, request=api_request, session=session,
-                         user=replace(self._anonymous_rights, name=api_request.client_ip),
+                         user=User(0, api_request.client_ip, groups=self._anonymous[0],
+                                   rights=self._anonymous[1], rights_order=self._anonymous[2]),
                          now=now, formatversion=formatversion, errorformat=errorformat)
         result: dict[str, Any] = {}
         status = 200
