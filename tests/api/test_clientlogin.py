@@ -289,6 +289,26 @@ async def test_temporary_password_forces_a_new_one(api: Api, new_api, runtime, m
     assert (await start(new_api(), "Alice", "AlicePassword-1234"))["messagecode"] == "wrongpassword"
 
 
+async def test_a_change_at_login_ends_other_sessions_and_voids_bot_passwords(  # type: ignore[no-untyped-def]
+        api: Api, new_api, services, runtime, make_user, clock) -> None:
+    """The change asked for at login is a password change like any other (Accounts.change_password)."""
+    await make_user("Alice", "AlicePassword-1234")
+    elsewhere = new_api()
+    assert (await start(elsewhere, "Alice", "AlicePassword-1234"))["status"] == "PASS"
+    _, bot_secret = await services.login.create_bot_password("Alice", "tool", grants=["basic"])
+    await _mail_temporary_password(runtime, "Alice", "29u3f8ki19", clock.now())
+    assert (await start(api, "Alice", "29u3f8ki19"))["status"] == "UI"
+    done = (await clientlogin(api, logincontinue="1", password="New-passw0rd-x!", retype="New-passw0rd-x!"))
+    assert done["clientlogin"]["status"] == "PASS"
+    assert await whoami(api) == "Alice"  # the session that made the change stays logged in
+    assert await whoami(elsewhere) == "127.0.0.1"  # every other session ended
+    bot = new_api()
+    token = await bot.token("login")
+    login = (await bot.post(action="login", lgname="Alice@tool", lgpassword=bot_secret, lgtoken=token)).json()
+    assert login["login"]["result"] == "Failed"  # bot passwords must be reset
+    assert "must be reset" in login["login"]["reason"]
+
+
 async def test_expired_temporary_password_is_wrong(api: Api, runtime, make_user, clock) -> None:  # type: ignore[no-untyped-def]
     await make_user("Alice", "AlicePassword-1234")
     await _mail_temporary_password(runtime, "Alice", "29u3f8ki19", clock.now() - 7 * 86400 - 1)
