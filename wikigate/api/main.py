@@ -34,6 +34,11 @@ from wikigate.timeutil import to_iso
 log = logging.getLogger("wikigate.api")
 
 FORMATS = ("json", "jsonfm", "none")
+# What a preflight may ask the real request to send: the CORS-safelisted headers and
+# the two MediaWiki allows (ApiMain::matchRequestedHeaders).
+_EXPOSED_HEADERS = "MediaWiki-API-Error, Retry-After, X-Database-Lag, MediaWiki-Login-Suppressed"
+_PREFLIGHT_HEADERS = frozenset({"accept", "accept-language", "content-language", "content-type",
+                                "api-user-agent", "authorization"})
 HOSTNAME = socket.gethostname()
 
 def main_params(action_names: list[str]) -> tuple[Param, ...]:
@@ -101,6 +106,8 @@ class Pipeline:
             main = extract_params(ctx, self.main_params, "")
             self._format_params(ctx)
             self._cors(ctx, main)
+            if self._is_preflight(api_request):
+                return self._preflight(ctx)
             if not ctx.login_suppressed:
                 user = await services.identity.resolve(session, api_request.cookies, api_request.client_ip, now)
                 if user is not None:
@@ -178,14 +185,51 @@ class Pipeline:
             # Anonymous CORS: the request runs without the user's identity.
             ctx.login_suppressed = True
             ctx.headers["Access-Control-Allow-Origin"] = "*"
+            ctx.headers["Access-Control-Allow-Credentials"] = "false"
+            self._expose(ctx)
             return
-        header = request.headers.get("origin")
-        if header is None or header.split()[0] != origin_param:
+        origins = (request.headers.get("origin") or "").split()
+        if origin_param not in origins:
             raise ApiError("corsnotallowed", origin_param, code="badorigin", http_status=403)
-        if origin_param in ctx.services.settings.cors_allowed_origins:
+        # A header naming several origins says nothing about who is asking: never allowed.
+        if len(origins) == 1 and origin_param in ctx.services.settings.cors_allowed_origins:
             ctx.headers["Access-Control-Allow-Origin"] = origin_param
             ctx.headers["Access-Control-Allow-Credentials"] = "true"
-            ctx.headers["Vary"] = "Origin"
+            self._expose(ctx)
+        else:
+            ctx.headers["MediaWiki-CORS-Rejection"] = "Origin mismatch"
+
+    def _expose(self, ctx: ApiContext) -> None:
+        # The headers a cross-origin script may read (not for a preflight, which has no answer).
+        if not self._is_preflight(ctx.request):
+            ctx.headers["Access-Control-Expose-Headers"] = _EXPOSED_HEADERS
+
+    @staticmethod
+    def _is_preflight(request: ApiRequest) -> bool:
+        return request.method == "OPTIONS" and request.headers.get("access-control-request-method") is not None
+
+    def _preflight(self, ctx: ApiContext) -> Response:
+        """A browser's CORS preflight: which methods and headers the real request may use, no body."""
+        headers = dict(ctx.headers)
+        requested = ctx.request.headers.get("access-control-request-headers")
+        if requested is not None:
+            names = {name.strip().lower() for name in requested.split(",") if name.strip()}
+            if not names <= _PREFLIGHT_HEADERS:
+                headers["MediaWiki-CORS-Rejection"] = "Unsupported header requested in preflight"
+                return Response(b"", headers=self._with_vary(headers), media_type="text/html")
+            headers["Access-Control-Allow-Headers"] = requested
+        headers["Access-Control-Allow-Methods"] = "POST, GET, HEAD"
+        if ctx.login_suppressed:
+            headers["MediaWiki-Login-Suppressed"] = "true"
+        return Response(b"", headers=self._with_vary(headers), media_type="text/html")
+
+    def _with_vary(self, headers: dict[str, str]) -> dict[str, str]:
+        """With cross-origin requests configured, answers differ by Origin: caches must know."""
+        if self.services.settings.cors_allowed_origins:
+            vary = [part.strip() for part in headers.get("Vary", "").split(",") if part.strip()]
+            if "Origin" not in vary:
+                headers["Vary"] = ", ".join([*vary, "Origin"])
+        return headers
 
     def _asserts(self, ctx: ApiContext, main: dict[str, Any]) -> None:
         wanted = main["assert"]
@@ -285,6 +329,7 @@ class Pipeline:
             "X-Request-Id": request_id,
         }
         headers.update(ctx.headers)
+        self._with_vary(headers)
         if ctx.login_suppressed:
             headers["MediaWiki-Login-Suppressed"] = "true"
         payload = formats.to_formatversion(result, ctx.formatversion)

@@ -84,14 +84,17 @@ def validate_value(param: Param, full_name: str, raw: str | None, ctx: ApiContex
         else:
             return param.default
     if param.multi:
-        values = _dedupe(split_multi(raw))
+        values = split_multi(raw)
         high = ctx.has_right("apihighlimits")
         limit = MULTI_HIGHLIMIT if high else MULTI_LIMIT
+        # Counted as given, before duplicates go, as MediaWiki counts them: modules that
+        # keep duplicates (one expiry per protection) read no more than this many.
         if len(values) > limit:
             raise ApiError(
                 "toomanyvalues", full_name, limit,
                 data={"limit": limit, "lowlimit": MULTI_LIMIT, "highlimit": MULTI_HIGHLIMIT},
             )
+        values = _dedupe(values)
         if isinstance(param.type, tuple):
             if param.allow_all and values == ["*"]:
                 return list(param.type)

@@ -15,7 +15,8 @@ import re
 SUFFIX = "+\\"
 # Anonymous users' edit-class tokens are this constant (LoggedOutEditToken).
 ANONYMOUS_TOKEN = SUFFIX
-_SHAPE = re.compile(r"^[0-9a-f]{32}([0-9a-f]+)\+\\$")
+# The issue time has at most 16 hex digits (64 bits); a longer one is no token of ours.
+_SHAPE = re.compile(r"^[0-9a-f]{32}([0-9a-f]{1,16})\+\\$")
 
 
 def make_token(secret: str, salt: str, timestamp: int) -> str:
