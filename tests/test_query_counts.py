@@ -137,3 +137,20 @@ async def test_a_login_reads_the_account_once(api: Any, make_user: Any, recorder
     # Writes: the throttle's counters (together), clearing them, the rotated session.
     assert (tally.kv_reads, tally.kv_writes) == (1, 4), tally
     assert tally.writes == 3, tally
+
+
+async def test_a_bot_session_checks_its_bot_password_in_the_same_read(
+    new_api: Any, services: Any, recorder: Recorder
+) -> None:
+    await services.accounts.create("Admin", "AdminPassword-1234")
+    _, password = await services.login.create_bot_password("Admin", "tool", grants=["basic"])
+    client = new_api()
+    token = await client.token("login")
+    await client.post(action="login", lgname="Admin@tool", lgpassword=password, lgtoken=token)
+    await client.get(action="query", meta="tokens|userinfo")
+    recorder.reset()
+    response = await client.get(action="query", meta="tokens|userinfo")
+    assert response.json()["query"]["userinfo"]["name"] == "Admin"
+    tally = recorder.tally
+    # The session, then the account with its groups and the bot password: still two reads.
+    assert (tally.reads, tally.writes, tally.statements) == (2, 0, 2)

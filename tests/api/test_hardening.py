@@ -97,3 +97,60 @@ async def test_an_account_and_its_log_entry_are_written_together(services: Any, 
     assert record.name == "Halfway"
     with pytest.raises(AccountError):
         await services.accounts.create("Halfway", "Halfway-password-1")
+
+
+# -- bot-password sessions are checked on every request, as MediaWiki checks them -------------
+
+
+async def _bot_session(new_api: Any, services: Any, *, ip: str = "10.1.2.3",
+                       grants: tuple[str, ...] = ("protect", "editpage")) -> tuple[Any, str]:
+    """A client logged in with Admin@tool from `ip`; returns it and its session cookie."""
+    if await services.accounts.find("Admin") is None:
+        await services.accounts.create("Admin", "AdminPassword-1234", groups=("sysop",))
+    _, password = await services.login.create_bot_password("Admin", "tool", grants=list(grants),
+                                                           restrictions=["10.0.0.0/8"])
+    client = new_api(ip=ip)
+    token = await client.token("login")
+    answer = (await client.post(action="login", lgname="Admin@tool", lgpassword=password, lgtoken=token)).json()
+    assert answer["login"]["result"] == "Success"
+    return client, client.client.cookies["wikigate_BPsession"]
+
+
+async def _name(client: Any) -> str:
+    return str((await client.get(action="query", meta="userinfo")).json()["query"]["userinfo"]["name"])
+
+
+async def test_a_bot_session_only_works_from_its_allowed_addresses(new_api: Any, services: Any) -> None:
+    client, cookie = await _bot_session(new_api, services)
+    assert await _name(client) == "Admin"
+    elsewhere = new_api(ip="192.0.2.7")
+    elsewhere.client.cookies.set("wikigate_BPsession", cookie)
+    assert await _name(elsewhere) == "192.0.2.7"
+    # The session ended there, as MediaWiki ends it: the allowed address cannot take it back.
+    assert await _name(client) == "10.1.2.3"
+
+
+async def test_a_deleted_bot_password_ends_its_sessions(new_api: Any, services: Any) -> None:
+    client, _ = await _bot_session(new_api, services)
+    assert await services.login.delete_bot_password("Admin", "tool")
+    assert await _name(client) == "10.1.2.3"
+
+
+async def test_a_bot_password_made_anew_does_not_revive_old_sessions(new_api: Any, services: Any) -> None:
+    client, _ = await _bot_session(new_api, services, grants=("protect", "editpage"))
+    await services.login.delete_bot_password("Admin", "tool")
+    await services.login.create_bot_password("Admin", "tool", grants=[], restrictions=["10.0.0.0/8"])
+    assert await _name(client) == "10.1.2.3"
+
+
+async def test_a_bot_session_has_the_grants_as_they_are_now(new_api: Any, services: Any, runtime: Any) -> None:
+    from sqlalchemy import update
+
+    from wikigate.store.schema import bot_passwords
+
+    client, _ = await _bot_session(new_api, services, grants=("protect", "editpage"))
+    rights = (await client.get(action="query", meta="userinfo", uiprop="rights")).json()["query"]["userinfo"]
+    assert "protect" in rights["rights"]
+    await runtime.database.write(lambda tx: tx.execute(update(bot_passwords).values(grants=["editpage"])))
+    rights = (await client.get(action="query", meta="userinfo", uiprop="rights")).json()["query"]["userinfo"]
+    assert rights["name"] == "Admin" and "protect" not in rights["rights"] and "edit" in rights["rights"]

@@ -9,6 +9,7 @@ from wikigate.api.errors import ApiMessage
 from wikigate.api.request import ApiRequest
 from wikigate.config import Settings
 from wikigate.services.identity import remember_token, start_login_session
+from wikigate.services.login import BotPasswordRecord
 from wikigate.services.sessions import Session
 from wikigate.services.suite import Services
 from wikigate.services.users import User
@@ -62,14 +63,13 @@ class ApiContext:
         self.cookies.append((name, "deleted", {"max_age": 0, "expires_epoch": 1}))
 
     def log_in(self, user_id: int, user_name: str, user_token: str, *, remember: bool,
-               bot_app_id: str | None = None, bot_grants: tuple[str, ...] = ()) -> None:
+               bot: BotPasswordRecord | None = None) -> None:
         """Bind the session to a user under a new id and send the login cookies."""
         settings = self.services.settings
-        start_login_session(self.session, user_id, user_token, remember=remember,
-                            bot_app_id=bot_app_id, bot_grants=bot_grants)
+        start_login_session(self.session, user_id, user_token, remember=remember, bot=bot)
         # When the user last proved who they are: security-sensitive changes need a recent login.
         self.session.set("auth_time", self.now)
-        if bot_app_id is not None:
+        if bot is not None:
             # Bot-password sessions live under their own cookie, like MediaWiki's provider.
             self.session.cookie_name = self.services.sessions.bot_cookie_name
             return

@@ -32,6 +32,8 @@ from wikigate.store.kv import KeyValueStore
 from wikigate.store.users import GroupMembership, UserRecord
 from wikigate.titles import Namespaces
 
+__all__ = ["BotPasswordRecord", "Enrolment", "Login"]
+
 
 @dataclass(frozen=True, slots=True)
 class Enrolment:

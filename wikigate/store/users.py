@@ -11,6 +11,7 @@ writer of `user` and `user_groups`.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -55,6 +56,9 @@ _WITH_GROUPS_SQL = (
     _SELECT_USER.replace(' FROM "user"', ', user_groups."group", user_groups.expiry FROM "user"')
     + ' LEFT OUTER JOIN user_groups ON user_groups.user_id = "user".id WHERE "user".id = :user_id')
 _WITH_GROUPS_BY_NAME_SQL = _WITH_GROUPS_SQL.replace('"user".id = :user_id', '"user".name = :name')
+_WITH_BOT_PASSWORD_SQL = _WITH_GROUPS_SQL.replace(
+    ' FROM "user"', ', bot_passwords.password, bot_passwords.grants, bot_passwords.restrictions FROM "user" '
+    'LEFT OUTER JOIN bot_passwords ON bot_passwords.user_id = "user".id AND bot_passwords.app_id = :app_id')
 _BY_ID_SQL = _SELECT_USER + ' WHERE "user".id = :user_id'
 _BY_NAME_SQL = _SELECT_USER + ' WHERE "user".name = :name'
 _WIDTH = len(_COLUMNS)
@@ -85,6 +89,32 @@ async def find_by_name(database: Database, name: str) -> UserRecord | None:
 async def find_with_groups(database: Database, user_id: int) -> tuple[UserRecord, list[GroupMembership]] | None:
     """The account and its stored groups in one statement (the per-request lookup)."""
     return _with_groups(await database.query_all(_WITH_GROUPS_SQL, {"user_id": user_id}))
+
+
+@dataclass(frozen=True, slots=True)
+class BotPasswordState:
+    """A bot password as a session made with it must find it again (None fields: it is gone)."""
+
+    password: str
+    grants: tuple[str, ...]
+    restrictions: tuple[str, ...]
+
+
+async def find_with_bot_password(database: Database, user_id: int, app_id: str
+                                 ) -> tuple[UserRecord, list[GroupMembership], BotPasswordState | None] | None:
+    """The account, its groups and one of its bot passwords, in one statement (a bot session's lookup)."""
+    rows = await database.query_all(_WITH_BOT_PASSWORD_SQL, {"user_id": user_id, "app_id": app_id})
+    found = _with_groups([row[:_WIDTH + 2] for row in rows])
+    if found is None:
+        return None
+    password, grants, restrictions = rows[0][_WIDTH + 2:]
+    bot = None if password is None else BotPasswordState(password, _json_list(grants), _json_list(restrictions))
+    return found[0], found[1], bot
+
+
+def _json_list(value: Any) -> tuple[str, ...]:
+    # The drivers hand JSON columns back as text when read with plain SQL.
+    return tuple(json.loads(value) if isinstance(value, str) else value)
 
 
 async def find_by_name_with_groups(database: Database,

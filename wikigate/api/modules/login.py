@@ -81,8 +81,7 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
         outcome = await ctx.services.login.bot_password_login(*bot_login, ip=ctx.ip, now=ctx.now)
         if outcome.bot is not None and outcome.account is not None:
             record = outcome.account
-            ctx.log_in(record.id, record.name, record.token, remember=False, bot_app_id=outcome.bot.app_id,
-                       bot_grants=outcome.bot.grants)
+            ctx.log_in(record.id, record.name, record.token, remember=False, bot=outcome.bot)
             return _success(record.id, record.name)
         if outcome.final and outcome.message is not None:
             return {"login": {"result": "Failed", "reason": _reason(ctx, outcome.message)}}
