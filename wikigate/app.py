@@ -17,12 +17,14 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from wikigate import titles
+from wikigate.api.errors import ApiError
 from wikigate.api.main import Pipeline
 from wikigate.api.registry import Registry
+from wikigate.api.request import read_request
 from wikigate.auth.hashing import PasswordFactory
 from wikigate.clock import Clock
 from wikigate.config import Settings
@@ -150,10 +152,12 @@ async def _index(request: Request, services: Services) -> Response:
     api-testing drains the job queue through `Special:RunJobs` after each edit;
     this server runs no deferred jobs, so the queue is always empty.
     """
-    form = dict(request.query_params)
-    if request.method == "POST":
-        form.update({k: v for k, v in (await request.form()).items() if isinstance(v, str)})
-    title = form.get("title", "")
+    try:
+        # Bodies here are bounded as on api.php.
+        read = await read_request(request, max_body=services.settings.max_body_bytes)
+    except ApiError as error:
+        return PlainTextResponse(error.code, status_code=error.http_status)
+    title = read.body.get("title", read.query.get("title", ""))
     if title.replace("_", " ") == "Special:RunJobs":
         return JSONResponse({"jobs": {}, "reached": "none-ready"})
     return RedirectResponse(services.settings.api_url, status_code=302)

@@ -154,3 +154,45 @@ async def test_a_bot_session_has_the_grants_as_they_are_now(new_api: Any, servic
     await runtime.database.write(lambda tx: tx.execute(update(bot_passwords).values(grants=["editpage"])))
     rights = (await client.get(action="query", meta="userinfo", uiprop="rights")).json()["query"]["userinfo"]
     assert rights["name"] == "Admin" and "protect" not in rights["rights"] and "edit" in rights["rights"]
+
+
+# -- every body is bounded, streamed, whatever its encoding -------------------------------------
+
+
+@pytest.mark.configure(lambda settings: replace(settings, max_body_bytes=64 * 1024))
+async def test_a_chunked_multipart_file_part_cannot_exceed_the_body_cap(api: Api) -> None:
+    big = b"x" * (256 * 1024)
+
+    async def chunks() -> Any:
+        boundary_head = (b'--B\r\nContent-Disposition: form-data; name="action"\r\n\r\nquery\r\n'
+                         b'--B\r\nContent-Disposition: form-data; name="blob"; filename="a.bin"\r\n'
+                         b"Content-Type: application/octet-stream\r\n\r\n")
+        yield boundary_head
+        for start in range(0, len(big), 8192):
+            yield big[start:start + 8192]
+        yield b"\r\n--B--\r\n"
+
+    response = await api.client.post("/w/api.php", content=chunks(),
+                                     headers={"Content-Type": "multipart/form-data; boundary=B"})
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "toolarge"
+
+
+@pytest.mark.configure(lambda settings: replace(settings, max_body_bytes=64 * 1024))
+async def test_index_php_bounds_its_body_too(api: Api) -> None:
+    response = await api.client.post("/w/index.php", content=b"title=Special:RunJobs&x=" + b"y" * (128 * 1024),
+                                     headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert response.status_code == 413
+    small = await api.client.post("/w/index.php", data={"title": "Special:RunJobs"})
+    assert small.json()["reached"] == "none-ready"
+
+
+async def test_too_many_parameters_are_refused(api: Api) -> None:
+    form = "&".join(f"p{number}=1" for number in range(1001))
+    response = await api.client.post("/w/api.php", content=form.encode(),
+                                     headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "toomanyparameters"
+    files = {f"p{number}": (None, "1") for number in range(1001)}
+    response = await api.client.post("/w/api.php", files=files)
+    assert response.json()["error"]["code"] == "toomanyparameters"

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote_to_bytes
 
 from starlette.datastructures import Headers, UploadFile
+from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 
 from wikigate.api.errors import ApiError
@@ -21,6 +22,8 @@ from wikigate.api.errors import ApiError
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 FORM_URLENCODED = "application/x-www-form-urlencoded"
 MULTIPART = "multipart/form-data"
+# PHP's max_input_vars: more parameters than this in one request are refused.
+MAX_PARAMETERS = 1000
 
 
 def clean_text(raw: bytes) -> tuple[str, bool]:
@@ -46,7 +49,10 @@ def clean_text(raw: bytes) -> tuple[str, bool]:
 def parse_urlencoded(data: bytes) -> tuple[dict[str, str], set[str]]:
     values: dict[str, str] = {}
     cleaned: set[str] = set()
-    for pair in data.split(b"&"):
+    pairs = data.split(b"&", MAX_PARAMETERS)
+    if len(pairs) > MAX_PARAMETERS:
+        raise ApiError("toomanyparameters", MAX_PARAMETERS, http_status=400)
+    for pair in pairs:
         if not pair:
             continue
         name_raw, _, value_raw = pair.partition(b"=")
@@ -123,15 +129,16 @@ async def read_request(request: Request, *, max_body: int) -> ApiRequest:
         length = request.headers.get("content-length")
         if length and length.isdigit() and int(length) > max_body:
             raise ApiError("toolarge", max_body, http_status=413)
+        # The whole body, whatever its encoding (chunked or not), is read under the cap.
+        data = bytearray()
+        async for chunk in request.stream():
+            data += chunk
+            if len(data) > max_body:
+                raise ApiError("toolarge", max_body, http_status=413)
         if content_type == MULTIPART:
-            body, body_cleaned = await _read_multipart(request, max_body)
+            body, body_cleaned = await _read_multipart(request, bytes(data))
             cleaned |= body_cleaned
         else:
-            data = bytearray()
-            async for chunk in request.stream():
-                data += chunk
-                if len(data) > max_body:
-                    raise ApiError("toolarge", max_body, http_status=413)
             if content_type in (FORM_URLENCODED, "") or not data.strip():
                 body, body_cleaned = parse_urlencoded(bytes(data))
                 cleaned |= body_cleaned
@@ -149,11 +156,27 @@ async def read_request(request: Request, *, max_body: int) -> ApiRequest:
     )
 
 
-async def _read_multipart(request: Request, max_body: int) -> tuple[dict[str, str], set[str]]:
+async def _read_multipart(request: Request, data: bytes) -> tuple[dict[str, str], set[str]]:
+    """The fields of a multipart body already read (and capped) in full."""
     values: dict[str, str] = {}
     cleaned: set[str] = set()
+    sent = False
+
+    async def replay() -> dict[str, object]:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": data, "more_body": False}
+
+    # Without "app" in its scope Starlette reports a bad body as MultiPartException, not HTTP 400.
+    buffered = Request({key: value for key, value in request.scope.items() if key != "app"}, replay)
     try:
-        form = await request.form(max_files=100, max_fields=10000, max_part_size=max_body)
+        form = await buffered.form(max_files=MAX_PARAMETERS, max_fields=MAX_PARAMETERS, max_part_size=len(data) + 1)
+    except MultiPartException as error:
+        if str(error).startswith("Too many"):
+            raise ApiError("toomanyparameters", MAX_PARAMETERS, http_status=400) from error
+        raise ApiError("unsupportedmediatype", http_status=400) from error
     except Exception as error:  # a malformed body is the client's mistake, not ours
         raise ApiError("unsupportedmediatype", http_status=400) from error
     try:

@@ -29,6 +29,7 @@ MESSAGES: dict[str, str] = {
     "apierror-maxlag-generic": "Waiting for a database server: $1 {{PLURAL:$1|second|seconds}} lagged.",
     "apierror-internal-error": "[$1] Caught exception of type $2.",
     "apierror-toolarge": "The request body is larger than the $1 bytes this server accepts.",
+    "apierror-toomanyparameters": "The request has more than $1 parameters, the most this server accepts.",
     "apierror-unsupportedmediatype": "Request bodies must be <code>application/x-www-form-urlencoded</code> or <code>multipart/form-data</code>.",
     "apierror-badformat": "The format <var>$1</var> is not supported by this server; use <kbd>json</kbd>.",
     "apierror-nosuchuserid": "There is no user with ID $1.",
