@@ -133,7 +133,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, runtime: Runti
         return await pipelines[0].handle(request)
 
     async def index(request: Request) -> Response:
-        return await _index(request, pipelines[0].services)
+        return await _index(request, pipelines[0])
 
     script = settings.script_path.rstrip("/")
     routes = [
@@ -146,7 +146,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, runtime: Runti
     return Starlette(routes=routes, lifespan=lifespan)
 
 
-async def _index(request: Request, services: Services) -> Response:
+async def _index(request: Request, pipeline: Pipeline) -> Response:
     """The part of index.php that API clients touch.
 
     api-testing drains the job queue through `Special:RunJobs` after each edit;
@@ -154,10 +154,11 @@ async def _index(request: Request, services: Services) -> Response:
     """
     try:
         # Bodies here are bounded as on api.php.
-        read = await read_request(request, max_body=services.settings.max_body_bytes)
+        read = await read_request(request, max_body=pipeline.services.settings.max_body_bytes,
+                                  proxies=pipeline.proxies)
     except ApiError as error:
         return PlainTextResponse(error.code, status_code=error.http_status)
     title = read.body.get("title", read.query.get("title", ""))
     if title.replace("_", " ") == "Special:RunJobs":
         return JSONResponse({"jobs": {}, "reached": "none-ready"})
-    return RedirectResponse(services.settings.api_url, status_code=302)
+    return RedirectResponse(pipeline.services.settings.api_url, status_code=302)

@@ -182,6 +182,9 @@ class Settings:
     cookie_expiration: int = 30 * 86400
     extended_login_cookie_expiration: int = 180 * 86400
     cors_allowed_origins: tuple[str, ...] = ()  # $wgCrossSiteAJAXdomains
+    # Reverse proxies (addresses or CIDR ranges, $wgCdnServers) whose X-Forwarded-For and
+    # X-Forwarded-Proto are believed: the client is the right-most address none of them has.
+    trusted_proxies: tuple[str, ...] = ()
 
     # Users, groups and rights.
     group_permissions: Mapping[str, list[str]] = field(default_factory=lambda: DEFAULT_GROUP_PERMISSIONS)

@@ -196,3 +196,74 @@ async def test_too_many_parameters_are_refused(api: Api) -> None:
     files = {f"p{number}": (None, "1") for number in range(1001)}
     response = await api.client.post("/w/api.php", files=files)
     assert response.json()["error"]["code"] == "toomanyparameters"
+
+
+# -- behind a reverse proxy ---------------------------------------------------------------------
+
+PROXY = "127.0.0.1"  # the address the test clients connect from
+behind_proxy = pytest.mark.configure(lambda settings: replace(settings, trusted_proxies=(PROXY,)))
+
+
+async def _anonymous_name(api: Api, **headers: str) -> str:
+    response = await api.client.get("/w/api.php", params={"action": "query", "meta": "userinfo", "format": "json"},
+                                    headers=headers)
+    return str(response.json()["query"]["userinfo"]["name"])
+
+
+async def test_forwarding_headers_of_an_untrusted_peer_are_ignored(api: Api) -> None:
+    assert await _anonymous_name(api, **{"X-Forwarded-For": "203.0.113.9"}) == PROXY
+
+
+@behind_proxy
+async def test_the_client_is_the_right_most_address_no_trusted_proxy_has(api: Api) -> None:
+    assert await _anonymous_name(api, **{"X-Forwarded-For": "203.0.113.9"}) == "203.0.113.9"
+    # A client may prepend anything; only what the trusted proxy appended counts.
+    assert await _anonymous_name(api, **{"X-Forwarded-For": "198.51.100.1, 203.0.113.9"}) == "203.0.113.9"
+    assert await _anonymous_name(api, **{"X-Forwarded-For": f"203.0.113.9, {PROXY}"}) == "203.0.113.9"
+    assert await _anonymous_name(api, **{"X-Forwarded-For": "not an address"}) == PROXY
+
+
+@behind_proxy
+async def test_behind_a_proxy_wrong_passwords_lock_only_their_client(api: Api, make_user: Any) -> None:
+    await make_user("Alice", "AlicePassword-1234")
+
+    async def attempt(client_ip: str, password: str) -> dict[str, Any]:
+        token = (await api.client.get("/w/api.php", params={"action": "query", "meta": "tokens", "type": "login",
+                                                            "format": "json"},
+                                      headers={"X-Forwarded-For": client_ip})).json()["query"]["tokens"]["logintoken"]
+        response = await api.client.post("/w/api.php", data={
+            "action": "clientlogin", "username": "Alice", "password": password, "loginreturnurl": "http://wiki.test/",
+            "logintoken": token, "format": "json"}, headers={"X-Forwarded-For": client_ip})
+        return dict(response.json()["clientlogin"])
+
+    for _ in range(6):
+        await attempt("203.0.113.9", "wrong")
+    assert (await attempt("203.0.113.9", "AlicePassword-1234"))["messagecode"] == "login-throttled"
+    api.client.cookies.clear()
+    assert (await attempt("198.51.100.4", "AlicePassword-1234"))["status"] == "PASS"
+
+
+@behind_proxy
+async def test_https_told_by_a_trusted_proxy_makes_cookies_secure(api: Api) -> None:
+    response = await api.client.get("/w/api.php", params={"action": "query", "meta": "tokens", "type": "login",
+                                                          "format": "json"}, headers={"X-Forwarded-Proto": "https"})
+    assert "secure" in response.headers["set-cookie"].lower()
+
+
+async def test_https_told_by_anyone_else_is_not_believed(api: Api) -> None:
+    response = await api.client.get("/w/api.php", params={"action": "query", "meta": "tokens", "type": "login",
+                                                          "format": "json"}, headers={"X-Forwarded-Proto": "https"})
+    assert "secure" not in response.headers["set-cookie"].lower()
+
+
+@pytest.mark.configure(lambda settings: replace(settings, server="https://wiki.example"))
+async def test_an_https_server_address_makes_cookies_secure(api: Api) -> None:
+    response = await api.get(action="query", meta="tokens", type="login")
+    assert "secure" in response.headers["set-cookie"].lower()
+
+
+def test_a_bad_trusted_proxy_entry_is_named() -> None:
+    from wikigate.api.request import TrustedProxies
+
+    with pytest.raises(ValueError, match="'10.0.0.0/33'"):
+        TrustedProxies(("10.0.0.0/8", "10.0.0.0/33"))

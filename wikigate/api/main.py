@@ -24,7 +24,7 @@ from wikigate.api.context import ApiContext
 from wikigate.api.errors import ApiError, ApiMessage
 from wikigate.api.params import Param, extract_params
 from wikigate.api.registry import ModuleSpec, Registry
-from wikigate.api.request import ApiRequest, read_request
+from wikigate.api.request import ApiRequest, TrustedProxies, read_request
 from wikigate.api.tokens import token_is_valid
 from wikigate.messages import Message, render
 from wikigate.services.suite import Services
@@ -78,6 +78,7 @@ class Pipeline:
         self.services = services
         self.registry = registry
         self.main_params = main_params(list(registry.actions))
+        self.proxies = TrustedProxies(services.settings.trusted_proxies)
         # The anonymous user's groups and rights depend on the settings only: worked out once.
         anonymous = build_user(None, [], services.settings, 0, ip="")
         self._anonymous = (anonymous.groups, anonymous.rights, anonymous.rights_order)
@@ -90,7 +91,7 @@ class Pipeline:
         ctx: ApiContext | None = None
         module_path = "main"
         try:
-            api_request = await read_request(http, max_body=services.settings.max_body_bytes)
+            api_request = await read_request(http, max_body=services.settings.max_body_bytes, proxies=self.proxies)
         except ApiError as error:
             return self._fallback_error(error, request_id)
         fmt, formatversion, errorformat, ascii_only = self._output_options(api_request)
@@ -347,8 +348,10 @@ class Pipeline:
 
     def _write_cookies(self, ctx: ApiContext, response: Response) -> None:
         settings = self.services.settings
-        secure = settings.cookie_secure == "always" or (
-            settings.cookie_secure == "detect" and ctx.request.scheme == "https")
+        # "detect": the request came over https (as the client or a trusted proxy tells), or the
+        # wiki's own address is an https one, as it is behind a proxy that ends TLS.
+        secure = settings.cookie_secure == "always" or (settings.cookie_secure == "detect" and (
+            ctx.request.scheme == "https" or settings.public_server.startswith("https://")))
         samesite = settings.cookie_samesite.lower() or None
         session = ctx.session
         if session.set_cookie and session.persisted:

@@ -8,6 +8,7 @@ NFC-normalised), and the names of cleaned values are kept for a warning.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -119,7 +120,51 @@ class ApiRequest:
         return self._cookies
 
 
-async def read_request(request: Request, *, max_body: int) -> ApiRequest:
+class TrustedProxies:
+    """Which peers' forwarding headers to believe, and what they say about the client.
+
+    As MediaWiki reads X-Forwarded-For: from the right, every address that is a
+    trusted proxy is skipped, and the first one that is not is the client. A
+    peer that is not trusted is the client itself, whatever it claims.
+    """
+
+    def __init__(self, ranges: tuple[str, ...]) -> None:
+        networks = []
+        for entry in ranges:
+            try:
+                networks.append(ipaddress.ip_network(entry.strip(), strict=False))
+            except ValueError:
+                raise ValueError(f"trusted_proxies: {entry!r} is not an IP address or CIDR range") from None
+        self._networks = tuple(networks)
+
+    def trusts(self, address: str) -> bool:
+        if not self._networks:
+            return False
+        try:
+            parsed = ipaddress.ip_address(address)
+        except ValueError:
+            return False
+        return any(parsed.version == network.version and parsed in network for network in self._networks)
+
+    def client(self, peer: str, headers: Headers) -> tuple[str, str | None]:
+        """The client's address, and the scheme the proxy says it used (None: not told)."""
+        if not self.trusts(peer):
+            return peer, None
+        address = peer
+        for hop in reversed(headers.get("x-forwarded-for", "").split(",")):
+            hop = hop.strip()
+            try:
+                ipaddress.ip_address(hop)
+            except ValueError:
+                break
+            address = hop
+            if not self.trusts(hop):
+                break
+        scheme = headers.get("x-forwarded-proto", "").strip().lower()
+        return address, scheme if scheme in ("http", "https") else None
+
+
+async def read_request(request: Request, *, max_body: int, proxies: TrustedProxies) -> ApiRequest:
     """Build an ApiRequest from an HTTP request; errors here are API-shaped."""
     query, cleaned = parse_urlencoded(request.scope.get("query_string", b""))
     body: dict[str, str] = {}
@@ -144,14 +189,15 @@ async def read_request(request: Request, *, max_body: int) -> ApiRequest:
                 cleaned |= body_cleaned
             else:
                 raise ApiError("unsupportedmediatype", http_status=415)
-    client = request.client.host if request.client else "127.0.0.1"
+    peer = request.client.host if request.client else "127.0.0.1"
+    client, forwarded_scheme = proxies.client(peer, request.headers)
     return ApiRequest(
         method=method,
         query=query,
         body=body,
         headers=request.headers,
         client_ip=client,
-        scheme=request.url.scheme,
+        scheme=forwarded_scheme or request.url.scheme,
         cleaned=cleaned,
     )
 
@@ -191,4 +237,4 @@ async def _read_multipart(request: Request, data: bytes) -> tuple[dict[str, str]
     return values, cleaned
 
 
-__all__ = ["ApiRequest", "read_request", "clean_text", "parse_urlencoded"]
+__all__ = ["ApiRequest", "TrustedProxies", "read_request", "clean_text", "parse_urlencoded"]
