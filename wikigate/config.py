@@ -182,6 +182,12 @@ class Settings:
     cookie_expiration: int = 30 * 86400
     extended_login_cookie_expiration: int = 180 * 86400
     cors_allowed_origins: tuple[str, ...] = ()  # $wgCrossSiteAJAXdomains
+    # How long a connection may take to send its headers, then its body, how long an idle
+    # kept-alive connection stays open, and how many connections and requests a worker holds.
+    header_timeout: float = 10.0
+    body_timeout: float = 30.0
+    keep_alive_timeout: float = 5.0
+    max_connections: int = 1000
     # Reverse proxies (addresses or CIDR ranges, $wgCdnServers) whose X-Forwarded-For and
     # X-Forwarded-Proto are believed: the client is the right-most address none of them has.
     trusted_proxies: tuple[str, ...] = ()

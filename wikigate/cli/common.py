@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from collections.abc import Awaitable, Callable
 from typing import NoReturn, TypeVar
@@ -21,6 +22,9 @@ T = TypeVar("T")
 @click.pass_context
 def main(ctx: click.Context, config_path: str | None) -> None:
     """wikigate: the MediaWiki Action API for accounts, sessions, passwords and protection."""
+    if config_path is not None:
+        # The server's worker processes read their settings again: they must read this file too.
+        os.environ["WIKIGATE_CONFIG"] = config_path
     try:
         ctx.obj = load_settings(config_path)
     except (ValueError, OSError) as error:

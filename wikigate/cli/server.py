@@ -33,7 +33,9 @@ def serve(ctx: click.Context, host: str | None, port: int | None, workers: int |
     click.echo(f"wikigate serving {settings.api_url.replace(f':{settings.port}', f':{port}')} "
                f"with {workers} worker(s)")
     uvicorn.run("wikigate.asgi:app", host=host, port=port, workers=workers, log_level="warning",
-                access_log=False, proxy_headers=False, server_header=False, lifespan="on")
+                access_log=False, proxy_headers=False, server_header=False, lifespan="on",
+                http="wikigate.server:BoundedHttpProtocol", timeout_keep_alive=int(settings.keep_alive_timeout),
+                limit_concurrency=settings.max_connections)
 
 
 @main.group()
