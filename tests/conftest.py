@@ -203,6 +203,7 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pg_database: str | None
 
     monkeypatch.setenv("WIKIGATE_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("WIKIGATE_PBKDF2_COST", "1000")
+    (tmp_path / "none.toml").touch()
     monkeypatch.setenv("WIKIGATE_CONFIG", str(tmp_path / "none.toml"))
     if pg_database:
         pytest.skip("the CLI tests use their own SQLite database")

@@ -33,7 +33,8 @@ def test_toml_then_environment(tmp_path: Path) -> None:
 
 
 def test_structured_settings_from_environment_are_json(tmp_path: Path) -> None:
-    settings = load_settings(tmp_path / "missing.toml",
+    (tmp_path / "empty.toml").touch()
+    settings = load_settings(tmp_path / "empty.toml",
                              env={"WIKIGATE_GROUP_PERMISSIONS": '{"*": ["read"]}',
                                   "WIKIGATE_CORS_ALLOWED_ORIGINS": "https://a, https://b"})
     assert settings.group_permissions == {"*": ["read"]}

@@ -21,6 +21,7 @@ WIKIGATE = Path(sys.executable).parent / "wikigate"
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     port = free_port()
     data_dir = tmp_path_factory.mktemp("server")
+    (data_dir / "none.toml").touch()
     env = {**os.environ, "WIKIGATE_DATA_DIR": str(data_dir), "WIKIGATE_CONFIG": str(data_dir / "none.toml"),
            "WIKIGATE_HEADER_TIMEOUT": "0.5", "WIKIGATE_BODY_TIMEOUT": "0.5", "WIKIGATE_KEEP_ALIVE_TIMEOUT": "1"}
     env.pop("WIKIGATE_DATABASE_URL", None)

@@ -288,6 +288,7 @@ class Wikigate:
         env = {key: value for key, value in self.env.items() if key.startswith("WIKIGATE_")}
 
         async def work() -> str:
+            (self.data_dir / "wikigate.toml").touch()  # an empty file: the environment decides
             settings = load_settings(self.data_dir / "wikigate.toml", env=env)
             runtime = await build_runtime(settings, migrate=False)
             services = runtime.services
@@ -460,7 +461,7 @@ def hash_cost_seconds(rounds: int = 10) -> tuple[str, float, float]:
     from wikigate.config import load_settings
     from wikigate.randomness import Randomness
 
-    settings = load_settings(Path(tempfile.gettempdir()) / "no-such-wikigate.toml", env={})  # the defaults
+    settings = load_settings(env={})  # the defaults
     factory = PasswordFactory(Randomness(), default_type=settings.password_default,
                               pbkdf2_cost=settings.pbkdf2_cost)
     walls, cpus = [], []
@@ -958,6 +959,7 @@ async def login_overhead(rounds: int = 7, per_round: int = 300) -> None:
     from wikigate.config import load_settings
 
     data_dir = Path(tempfile.mkdtemp(prefix="wikigate-login-"))
+    (data_dir / "wikigate.toml").touch()  # an empty file: the environment decides
     settings = load_settings(data_dir / "wikigate.toml",
                              env={"WIKIGATE_DATA_DIR": str(data_dir), "WIKIGATE_PBKDF2_COST": "1"})
     runtime = await build_runtime(settings)
@@ -1003,6 +1005,8 @@ async def app_profile(count: int, top: int = 22) -> None:
     from wikigate.services.sessions import Session
 
     data_dir = Path(tempfile.mkdtemp(prefix="wikigate-profile-"))
+    (data_dir / "wikigate.toml").touch()  # an empty file: the environment decides
+    (data_dir / "wikigate.toml").touch()  # an empty file: the environment decides
     settings = load_settings(data_dir / "wikigate.toml", env={"WIKIGATE_DATA_DIR": str(data_dir)})
     runtime = await build_runtime(settings)
     services = runtime.services

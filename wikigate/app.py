@@ -74,16 +74,46 @@ def ensure_secret_key(settings: Settings, random: Randomness) -> Settings:
     return replace(settings, secret_key=path.read_text().strip())
 
 
+class StartupError(Exception):
+    """What keeps the server from starting, in one line that names the setting."""
+
+
 async def build_runtime(settings: Settings, *, clock: Clock | None = None, random: Randomness | None = None,
                         migrate: bool = True) -> Runtime:
     clock = clock or Clock()
     random = random or Randomness()
+    data_dir = Path(settings.data_dir)
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        probe = data_dir / ".writable"
+        probe.touch()
+        probe.unlink()
+    except OSError as error:
+        raise StartupError(f"data_dir: {data_dir} cannot be written ({error.strerror or error})") from None
     settings = ensure_secret_key(settings, random)
-    database = open_database(settings.effective_database_url)
-    if migrate:
-        await database.upgrade()
-    kv: KeyValueStore = (RedisStore(settings.redis_url, settings.redis_prefix) if settings.redis_url
-                         else DatabaseStore(database, clock))
+    try:
+        database = open_database(settings.effective_database_url)
+    except ValueError as error:
+        raise StartupError(str(error)) from None
+    try:
+        if migrate:
+            await database.upgrade()
+        else:
+            await database.query_one("SELECT 1", {})
+    except Exception as error:
+        await database.close()
+        raise StartupError(f"database_url: the database cannot be used ({type(error).__name__}: "
+                           f"{str(error).splitlines()[0] if str(error) else ''})") from None
+    kv: KeyValueStore = DatabaseStore(database, clock)
+    if settings.redis_url:
+        redis = RedisStore(settings.redis_url, settings.redis_prefix)
+        try:
+            await redis.check()
+        except Exception as error:
+            await redis.close()
+            await database.close()
+            raise StartupError(f"redis_url: Redis does not answer at {settings.redis_url} ({error})") from None
+        kv = redis
     mailer = mailer_from_settings(
         smtp_host=settings.smtp_host or None, smtp_port=settings.smtp_port, smtp_tls=settings.smtp_tls,
         smtp_user=settings.smtp_user or None, smtp_password=settings.smtp_password or None,

@@ -273,23 +273,52 @@ def load_settings(
 ) -> Settings:
     """Read `wikigate.toml` (if present), then `WIKIGATE_*` variables, then overrides."""
     env = os.environ if env is None else env
-    path = Path(path or env.get("WIKIGATE_CONFIG", "wikigate.toml"))
+    explicit = path or env.get("WIKIGATE_CONFIG")
+    path = Path(explicit or "wikigate.toml")
     values: dict[str, Any] = {}
+    if explicit and not path.is_file():
+        # A named file that is not there is a mistake, not a wish for a fresh wiki.
+        raise ValueError(f"the configuration file {path} does not exist")
     if path.is_file():
-        with path.open("rb") as handle:
-            values.update(tomllib.load(handle))
+        try:
+            with path.open("rb") as handle:
+                values.update(tomllib.load(handle))
+        except tomllib.TOMLDecodeError as error:
+            raise ValueError(f"{path}: {error}") from None
     fields = {f.name: f for f in dataclasses.fields(Settings)}
     unknown = set(values) - set(fields)
     if unknown:
         raise ValueError(f"unknown setting(s) in {path}: {', '.join(sorted(unknown))}")
     for name, spec in fields.items():
-        raw = env.get(f"WIKIGATE_{name.upper()}")
+        variable = f"WIKIGATE_{name.upper()}"
+        raw = env.get(variable)
         if raw is not None:
-            values[name] = _coerce(spec.type, raw)
+            try:
+                values[name] = _coerce(spec.type, raw)
+            except ValueError as error:
+                raise ValueError(f"{variable}: {raw!r} is not a valid {name} ({error})") from None
     values.update(overrides)
     for name, value in list(values.items()):
         if name == "data_dir":
             values[name] = Path(value)
         elif isinstance(value, list) and str(fields[name].type).startswith("tuple"):
             values[name] = tuple(value)
+        _check_type(name, fields[name].type, values[name], path)
     return Settings(**values)
+
+
+def _check_type(name: str, kind: Any, value: Any, path: Path) -> None:
+    """A setting of the wrong type is named with where it came from, at start, not at first use."""
+    text = str(kind)
+    expected: tuple[type, ...] | None = {
+        "bool": (bool,), "int": (int,), "float": (int, float), "str": (str,), "Path": (Path, str)}.get(text)
+    if text.startswith("tuple"):
+        expected = (tuple, list)
+    elif text.startswith(("Mapping", "dict")):
+        expected = (dict,)
+    if expected is None:
+        return
+    # bool is an int to Python; a number where a switch is wanted (or the reverse) is still wrong.
+    wrong_bool = isinstance(value, bool) != (bool in expected)
+    if not isinstance(value, expected) or wrong_bool:
+        raise ValueError(f"{name} (in {path} or WIKIGATE_{name.upper()}): {value!r} is not a {text}")

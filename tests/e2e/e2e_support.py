@@ -231,8 +231,9 @@ def wiki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WikiServer]:
         "WIKIGATE_ADMIN_PASSWORD": ADMIN_PASSWORD,
         "WIKIGATE_SECRET_KEY": "e2e-" + os.urandom(16).hex(),
         "WIKIGATE_PBKDF2_COST": PBKDF2_COST,
-        "WIKIGATE_CONFIG": str(root / "wikigate.toml"),  # absent: defaults only
+        "WIKIGATE_CONFIG": str(root / "wikigate.toml"),  # empty: defaults and the environment
     })
+    (root / "wikigate.toml").touch()
     server = WikiServer(port=port, root=root, env=env)
     server.cli("bootstrap")
     server.users["Admin"] = ADMIN_PASSWORD

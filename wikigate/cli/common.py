@@ -10,7 +10,7 @@ from typing import NoReturn, TypeVar
 
 import click
 
-from wikigate.app import build_runtime
+from wikigate.app import StartupError, build_runtime
 from wikigate.config import Settings, load_settings
 from wikigate.services.suite import Services
 
@@ -52,7 +52,10 @@ def run(settings: Settings, work: Callable[[Services], Awaitable[T]]) -> T:
         finally:
             await runtime.close()
 
-    return asyncio.run(main())
+    try:
+        return asyncio.run(main())
+    except StartupError as error:
+        fail(str(error))
 
 
 def fail(message: str) -> NoReturn:

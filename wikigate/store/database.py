@@ -127,11 +127,19 @@ class Database(ABC):
             self.stats.statements += 1
 
 
+_SQLITE_SCHEMES = ("sqlite", "sqlite+pysqlite", "sqlite+aiosqlite")
+_POSTGRES_SCHEMES = ("postgres", "postgresql", "postgresql+asyncpg")
+
+
 def open_database(url: str) -> Database:
-    """A database for a URL: `sqlite:///path` (any sqlite driver name is accepted) or PostgreSQL."""
-    if url.startswith("sqlite"):
-        return SqliteDatabase(Path(url.split(":///", 1)[1]))
-    return PostgresDatabase(url)
+    """A database for a URL as people write them: `sqlite:///path`, `postgresql://…` or `postgres://…`."""
+    scheme, separator, rest = url.partition("://")
+    if scheme in _SQLITE_SCHEMES and separator and rest.startswith("/") and len(rest) > 1:
+        return SqliteDatabase(Path(rest[1:]))
+    if scheme in _POSTGRES_SCHEMES and separator and rest:
+        return PostgresDatabase("postgresql+asyncpg://" + rest)
+    raise ValueError(f"database_url: {scheme or url!r} is not a database this server knows; "
+                     "use sqlite:///path/to/file or postgresql://user@host/name")
 
 
 def inserted_id(result: Any) -> int:
@@ -361,8 +369,6 @@ class PostgresDatabase(Database):
 
     def __init__(self, url: str) -> None:
         super().__init__()
-        if url.startswith("postgresql://"):
-            url = "postgresql+asyncpg://" + url[len("postgresql://"):]
         self._engine: AsyncEngine = create_async_engine(url, pool_size=10, max_overflow=20)
         event.listen(self._engine.sync_engine, "before_cursor_execute", self._count)
         self._dsn = "postgresql://" + url.split("://", 1)[1]

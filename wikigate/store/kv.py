@@ -173,6 +173,10 @@ class RedisStore:
         self._redis = redis.from_url(url, decode_responses=True)
         self._prefix = prefix
 
+    async def check(self) -> None:
+        """Raise unless Redis answers (checked at start, so a wrong URL is found at once)."""
+        await self._redis.ping()
+
     async def get(self, key: str) -> str | None:
         value = await self._redis.get(self._prefix + key)
         # decode_responses gives str; the client's types cannot say so.
