@@ -267,3 +267,26 @@ def test_a_bad_trusted_proxy_entry_is_named() -> None:
 
     with pytest.raises(ValueError, match="'10.0.0.0/33'"):
         TrustedProxies(("10.0.0.0/8", "10.0.0.0/33"))
+
+
+# -- a maintenance window -------------------------------------------------------------------------
+
+read_only = pytest.mark.configure(lambda settings: replace(settings, read_only="Moving to new disks"))
+
+
+@read_only
+async def test_in_read_only_mode_every_write_answers_readonly(new_api: Any, services: Any) -> None:
+    sysop = await logged_in(new_api, services, "Sysop", groups=("sysop",))
+    for action, params in (("edit", {"title": "Page", "text": "x"}),
+                           ("protect", {"title": "Main Page", "protections": "edit=sysop"})):
+        body = (await sysop.post(action=action, token=await sysop.token(), **params)).json()
+        assert body["error"]["code"] == "readonly"
+        assert body["error"]["readonlyreason"] == "Moving to new disks"
+    # Reading goes on.
+    assert "general" in (await sysop.get(action="query", meta="siteinfo")).json()["query"]
+
+
+@read_only
+async def test_siteinfo_says_the_wiki_is_read_only(api: Api) -> None:
+    general = (await api.get(action="query", meta="siteinfo", formatversion="2")).json()["query"]["general"]
+    assert general["readonly"] is True and general["readonlyreason"] == "Moving to new disks"

@@ -265,6 +265,9 @@ class Pipeline:
                 raise ApiError("writeapidenied")
             if ctx.request.headers.get("promise-non-write-api-action") is not None:
                 raise ApiError("promised-nonwrite-api")
+            reason = ctx.settings.read_only
+            if reason:
+                raise ApiError("readonly", data={"readonlyreason": reason})
 
     def _check_maxlag(self, main: dict[str, Any]) -> None:
         maxlag = main["maxlag"]

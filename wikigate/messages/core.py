@@ -28,6 +28,7 @@ MESSAGES: dict[str, str] = {
     "apierror-maxlag": "Waiting for $2: $1 {{PLURAL:$1|second|seconds}} lagged.",
     "apierror-maxlag-generic": "Waiting for a database server: $1 {{PLURAL:$1|second|seconds}} lagged.",
     "apierror-internal-error": "[$1] Caught exception of type $2.",
+    "apierror-readonly": "The wiki is in read-only mode for now: nothing can be changed.",
     "apierror-toolarge": "The request body is larger than the $1 bytes this server accepts.",
     "apierror-toomanyparameters": "The request has more than $1 parameters, the most this server accepts.",
     "apierror-unsupportedmediatype": "Request bodies must be <code>application/x-www-form-urlencoded</code> or <code>multipart/form-data</code>.",
