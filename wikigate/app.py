@@ -92,7 +92,7 @@ async def build_runtime(settings: Settings, *, clock: Clock | None = None, rando
         raise StartupError(f"data_dir: {data_dir} cannot be written ({error.strerror or error})") from None
     settings = ensure_secret_key(settings, random)
     try:
-        database = open_database(settings.effective_database_url)
+        database = open_database(settings.effective_database_url, write_timeout=settings.write_timeout)
     except ValueError as error:
         raise StartupError(str(error)) from None
     try:

@@ -290,3 +290,45 @@ async def test_in_read_only_mode_every_write_answers_readonly(new_api: Any, serv
 async def test_siteinfo_says_the_wiki_is_read_only(api: Api) -> None:
     general = (await api.get(action="query", meta="siteinfo", formatversion="2")).json()["query"]["general"]
     assert general["readonly"] is True and general["readonlyreason"] == "Moving to new disks"
+
+
+# -- failures are answered as the API --------------------------------------------------------------
+
+
+@pytest.mark.configure(lambda settings: replace(settings, write_timeout=0.3))
+async def test_a_stuck_writer_does_not_hold_requests_and_nothing_half_happens(
+        new_api: Any, services: Any, runtime: Any) -> None:
+    import fcntl
+    import time
+
+    from wikigate.store.database import SqliteDatabase
+
+    database = runtime.database
+    if not isinstance(database, SqliteDatabase):
+        pytest.skip("the writer queue is SQLite's")
+    editor = await logged_in(new_api, services, "Editor")
+    token = await editor.token()
+    with open(f"{database.path}.writer-lock", "a+b") as other_process:
+        fcntl.flock(other_process.fileno(), fcntl.LOCK_EX)  # as a writer stuck in another process would
+        started = time.monotonic()
+        response = await editor.post(action="edit", title="Stuck", text="x", token=token)
+        waited = time.monotonic() - started
+        fcntl.flock(other_process.fileno(), fcntl.LOCK_UN)
+    assert waited < 3
+    assert response.status_code == 200
+    assert response.json()["error"]["code"] == "internal_api_error_StorageBusy"
+    info = (await editor.get(action="query", titles="Stuck", formatversion="2")).json()["query"]["pages"][0]
+    assert info.get("missing") is True  # the abandoned edit never ran
+
+
+async def test_a_failing_session_store_is_answered_as_the_api(api: Api, services: Any,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    async def unreachable(*_: object) -> None:
+        raise ConnectionError("session store unreachable")
+
+    monkeypatch.setattr(services.sessions, "save", unreachable)
+    response = await api.get(action="query", meta="tokens", type="login")
+    assert response.status_code == 200
+    assert response.headers["MediaWiki-API-Error"] == "internal_api_error_ConnectionError"
+    assert response.json()["error"]["code"] == "internal_api_error_ConnectionError"
+    assert "set-cookie" not in response.headers

@@ -138,21 +138,29 @@ class Pipeline:
             error_codes = [m.code for m in error.messages]
             result = self._error_result(ctx, error.messages, ctx.module_path)
         except Exception as exc:  # never a traceback to the client
-            log.exception("internal error %s", request_id)
-            code = f"internal_api_error_{type(exc).__name__}"
-            message = ApiMessage(Message("apierror-internal-error", (request_id, type(exc).__name__)),
-                                 code, {"errorclass": type(exc).__name__})
-            error_codes = [code]
-            result = self._error_result(ctx, [message], ctx.module_path)
+            error_codes, result = self._internal_error(ctx, exc, request_id)
         if ctx.warnings:
             result = {"warnings": formats.warnings_body(ctx.warnings, errorformat=ctx.errorformat,
                                                          formatversion=ctx.formatversion), **result}
-        await services.sessions.save(ctx.session)
+        try:
+            await services.sessions.save(ctx.session)
+        except Exception as exc:  # the session store failed: the answer says so, as the API would
+            ctx.cookies.clear()
+            ctx.session.set_cookie = False
+            status = 200
+            error_codes, result = self._internal_error(ctx, exc, request_id)
         response = self._respond(ctx, result, fmt, ascii_only, status, request_id)
         if error_codes:
             response.headers["MediaWiki-API-Error"] = ", ".join(dict.fromkeys(error_codes))
         log.debug("%s %.1f ms", module_path, (time.perf_counter() - started) * 1000)
         return response
+
+    def _internal_error(self, ctx: ApiContext, exc: Exception, request_id: str) -> tuple[list[str], dict[str, Any]]:
+        log.exception("internal error %s", request_id)
+        code = f"internal_api_error_{type(exc).__name__}"
+        message = ApiMessage(Message("apierror-internal-error", (request_id, type(exc).__name__)),
+                             code, {"errorclass": type(exc).__name__})
+        return [code], self._error_result(ctx, [message], ctx.module_path)
 
     # -- steps -----------------------------------------------------------------
 

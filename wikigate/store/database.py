@@ -64,6 +64,10 @@ _BEGIN_IMMEDIATE = "BEGIN IMMEDIATE"
 _CHECKPOINT_EVERY = 100
 
 
+class StorageBusy(Exception):
+    """A write waited longer than the database's write timeout for its turn; it was not made."""
+
+
 @dataclass(slots=True)
 class Statistics:
     """Counted at the seam, for both backends alike."""
@@ -77,8 +81,10 @@ class Database(ABC):
     dialect: str
     version: str
 
-    def __init__(self) -> None:
+    def __init__(self, *, write_timeout: float = 10.0) -> None:
         self.stats = Statistics()
+        # How long a write may wait for its turn: one stuck writer must not hold every request.
+        self.write_timeout = write_timeout
 
     @abstractmethod
     async def read(self, work: Callable[[Tx], T]) -> T:
@@ -131,13 +137,13 @@ _SQLITE_SCHEMES = ("sqlite", "sqlite+pysqlite", "sqlite+aiosqlite")
 _POSTGRES_SCHEMES = ("postgres", "postgresql", "postgresql+asyncpg")
 
 
-def open_database(url: str) -> Database:
+def open_database(url: str, *, write_timeout: float = 10.0) -> Database:
     """A database for a URL as people write them: `sqlite:///path`, `postgresql://…` or `postgres://…`."""
     scheme, separator, rest = url.partition("://")
     if scheme in _SQLITE_SCHEMES and separator and rest.startswith("/") and len(rest) > 1:
-        return SqliteDatabase(Path(rest[1:]))
+        return SqliteDatabase(Path(rest[1:]), write_timeout=write_timeout)
     if scheme in _POSTGRES_SCHEMES and separator and rest:
-        return PostgresDatabase("postgresql+asyncpg://" + rest)
+        return PostgresDatabase("postgresql+asyncpg://" + rest, write_timeout=write_timeout)
     raise ValueError(f"database_url: {scheme or url!r} is not a database this server knows; "
                      "use sqlite:///path/to/file or postgresql://user@host/name")
 
@@ -189,8 +195,8 @@ class SqliteDatabase(Database):
     dialect = "sqlite"
     version = sqlite3.sqlite_version
 
-    def __init__(self, path: Path) -> None:
-        super().__init__()
+    def __init__(self, path: Path, *, write_timeout: float = 10.0) -> None:
+        super().__init__(write_timeout=write_timeout)
         self.path = path
         self._raw: sqlite3.Connection | None = None
         self._raw_write: sqlite3.Connection | None = None
@@ -242,11 +248,7 @@ class SqliteDatabase(Database):
             finally:
                 self._unlock()
         else:
-            self._queued += 1
-            try:
-                result = await asyncio.get_running_loop().run_in_executor(self._executor, self._queued_unit, unit)
-            finally:
-                self._queued -= 1
+            result = await self._in_turn(unit)
         self._commits += 1
         if self._commits % _CHECKPOINT_EVERY == 0 and (self._checkpointing is None or self._checkpointing.done()):
             self._checkpointing = self._checkpointer.submit(self._checkpoint)
@@ -258,8 +260,27 @@ class SqliteDatabase(Database):
             self._raw_checkpoint = _sqlite_connection(self.path, read_only=False)
         self._raw_checkpoint.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
-    def _queued_unit(self, unit: Callable[[], T]) -> T:
+    async def _in_turn(self, unit: Callable[[], T]) -> T:
+        """Run `unit` on the writer thread, waiting at most `write_timeout` for its turn."""
+        self._queued += 1
+        ticket = _Ticket()
+        future = asyncio.get_running_loop().run_in_executor(self._executor, self._queued_unit, unit, ticket)
+        future.add_done_callback(_collected)
+        try:
+            return await asyncio.wait_for(asyncio.shield(future), self.write_timeout)
+        except TimeoutError:
+            # Given up, so it must never run: the writer skips it unless it has begun.
+            if ticket.abandon():
+                raise StorageBusy(f"no turn to write within {self.write_timeout:g} s") from None
+            return await future
+        finally:
+            self._queued -= 1
+
+    def _queued_unit(self, unit: Callable[[], T], ticket: _Ticket) -> T:
+        # A caller that gave up waiting is not held; its unit, when its turn comes, is skipped.
         with self._queue():
+            if not ticket.begin():
+                raise StorageBusy("abandoned while waiting")
             return unit()
 
     def _in_transaction(self, work: Callable[[Tx], T]) -> T:
@@ -355,6 +376,36 @@ class SqliteDatabase(Database):
             self._lock_file = None
 
 
+def _collected(future: asyncio.Future[Any]) -> None:
+    # An abandoned unit's outcome is nobody's to read; taking it keeps asyncio from complaining.
+    if not future.cancelled():
+        future.exception()
+
+
+class _Ticket:
+    """A queued write's state, shared by its caller and the writer thread."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._abandoned = False
+        self._begun = False
+
+    def begin(self) -> bool:
+        with self._lock:
+            if self._abandoned:
+                return False
+            self._begun = True
+            return True
+
+    def abandon(self) -> bool:
+        """True when the unit will now never run; False when it already runs (and must be awaited)."""
+        with self._lock:
+            if self._begun:
+                return False
+            self._abandoned = True
+            return True
+
+
 # -- PostgreSQL -------------------------------------------------------------------
 
 # Any fixed number: it names the lock that serialises concurrent schema upgrades.
@@ -367,8 +418,8 @@ class PostgresDatabase(Database):
     dialect = "postgresql"
     version = ""  # as siteinfo reports it: not looked up
 
-    def __init__(self, url: str) -> None:
-        super().__init__()
+    def __init__(self, url: str, *, write_timeout: float = 10.0) -> None:
+        super().__init__(write_timeout=write_timeout)
         self._engine: AsyncEngine = create_async_engine(url, pool_size=10, max_overflow=20)
         event.listen(self._engine.sync_engine, "before_cursor_execute", self._count)
         self._dsn = "postgresql://" + url.split("://", 1)[1]
@@ -416,6 +467,13 @@ class PostgresDatabase(Database):
 
     async def write(self, work: Callable[[Tx], T]) -> T:
         self.stats.writes += 1
+        try:
+            # Cancelled on time-out, the transaction is rolled back: nothing of it stays.
+            return await asyncio.wait_for(self._write(work), self.write_timeout)
+        except TimeoutError:
+            raise StorageBusy(f"the write did not finish within {self.write_timeout:g} s") from None
+
+    async def _write(self, work: Callable[[Tx], T]) -> T:
         async with self._engine.begin() as connection:
             return await connection.run_sync(work)
 
