@@ -61,6 +61,22 @@ class Runtime:
         await self.kv.close()
         await self.database.close()
 
+    async def readiness(self) -> dict[str, str]:
+        """Each storage the requests need, "ok" or why not (for /readyz)."""
+        states: dict[str, str] = {}
+        try:
+            await self.database.query_one("SELECT 1", {})
+            states["database"] = "ok"
+        except Exception as error:
+            states["database"] = f"{type(error).__name__}: {error}"
+        if isinstance(self.kv, RedisStore):
+            try:
+                await self.kv.check()
+                states["redis"] = "ok"
+            except Exception as error:
+                states["redis"] = f"{type(error).__name__}: {error}"
+        return states
+
 
 def ensure_secret_key(settings: Settings, random: Randomness) -> Settings:
     """A configured secret, or one generated once and kept in the data directory."""
@@ -144,10 +160,12 @@ async def build_runtime(settings: Settings, *, clock: Clock | None = None, rando
 def create_app(settings: Settings, *, clock: Clock | None = None, runtime: Runtime | None = None) -> Starlette:
     """The ASGI application; it builds its own runtime at start-up unless one is given."""
     pipelines: list[Pipeline] = []
+    runtimes: list[Runtime] = []
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         built = runtime or await build_runtime(settings, clock=clock)
+        runtimes.append(built)
         pipelines.append(Pipeline(built.services, Registry()))
         # What start-up built lives as long as the process: keep it out of the collector's
         # full passes, which otherwise walk it all and stall every request for tens of ms.
@@ -156,6 +174,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, runtime: Runti
             yield
         finally:
             pipelines.clear()
+            runtimes.clear()
             if runtime is None:
                 await built.close()
 
@@ -165,6 +184,16 @@ def create_app(settings: Settings, *, clock: Clock | None = None, runtime: Runti
     async def index(request: Request) -> Response:
         return await _index(request, pipelines[0])
 
+    async def healthz(request: Request) -> Response:
+        # The process answers: nothing else is asked, so a load balancer's probe costs nothing.
+        return PlainTextResponse("ok")
+
+    async def readyz(request: Request) -> Response:
+        states = await runtimes[0].readiness()
+        ready = all(state == "ok" for state in states.values())
+        return JSONResponse(states, status_code=200 if ready else 503,
+                            headers={"Cache-Control": "no-store"})
+
     script = settings.script_path.rstrip("/")
     routes = [
         # Like PHP, api.php answers every method; only POST bodies are read.
@@ -172,6 +201,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None, runtime: Runti
         Route("/api.php", api, methods=API_METHODS),
         Route(f"{script}/index.php", index, methods=["GET", "POST", "HEAD"]),
         Route("/index.php", index, methods=["GET", "POST", "HEAD"]),
+        Route("/healthz", healthz, methods=["GET", "HEAD"]),
+        Route("/readyz", readyz, methods=["GET", "HEAD"]),
     ]
     return Starlette(routes=routes, lifespan=lifespan)
 

@@ -332,3 +332,36 @@ async def test_a_failing_session_store_is_answered_as_the_api(api: Api, services
     assert response.headers["MediaWiki-API-Error"] == "internal_api_error_ConnectionError"
     assert response.json()["error"]["code"] == "internal_api_error_ConnectionError"
     assert "set-cookie" not in response.headers
+
+
+# -- health ---------------------------------------------------------------------------------------
+
+
+async def test_healthz_says_the_process_answers(api: Api) -> None:
+    response = await api.client.get("/healthz")
+    assert (response.status_code, response.text) == (200, "ok")
+
+
+async def test_readyz_checks_the_database(api: Api, runtime: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    ready = await api.client.get("/readyz")
+    assert ready.status_code == 200 and ready.json()["database"] == "ok"
+
+    async def down(*_: object) -> None:
+        raise OSError("disk gone")
+
+    monkeypatch.setattr(runtime.database, "query_one", down)
+    not_ready = await api.client.get("/readyz")
+    assert not_ready.status_code == 503 and "disk gone" in not_ready.json()["database"]
+
+
+@pytest.mark.configure(lambda settings: replace(settings, redis_url="redis://127.0.0.1:6379/0",
+                                                redis_prefix="wikigate-readyz-test:"))
+async def test_readyz_checks_redis_when_configured(api: Api, runtime: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert (await api.client.get("/readyz")).json()["redis"] == "ok"
+
+    async def unreachable() -> None:
+        raise ConnectionError("no route to cache")
+
+    monkeypatch.setattr(runtime.kv, "check", unreachable)
+    response = await api.client.get("/readyz")
+    assert response.status_code == 503 and "no route to cache" in response.json()["redis"]
