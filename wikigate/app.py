@@ -57,7 +57,8 @@ class Runtime:
     mailer: Mailer
 
     async def close(self) -> None:
-        await self.mailer.drain()
+        # Mail still unsent when the wait is over goes to the outbox, not nowhere.
+        await self.mailer.drain(timeout=self.services.settings.shutdown_timeout)
         await self.kv.close()
         await self.database.close()
 

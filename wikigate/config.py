@@ -182,6 +182,8 @@ class Settings:
     cookie_expiration: int = 30 * 86400
     extended_login_cookie_expiration: int = 180 * 86400
     cors_allowed_origins: tuple[str, ...] = ()  # $wgCrossSiteAJAXdomains
+    # How long a stopping server lets requests in flight and queued mail finish.
+    shutdown_timeout: float = 20.0
     # How long a write may wait for its turn before the request answers an internal error.
     write_timeout: float = 10.0
     # $wgReadOnly: with a reason given, every write answers `readonly` (a maintenance window).

@@ -171,9 +171,34 @@ async def test_unreachable_smtp_server_is_retried_then_logged(
 
     assert sleep.delays == [0.5, 1.0, 2.0]
     levels = [record.levelname for record in caplog.records]
-    assert levels == ["WARNING", "WARNING", "WARNING", "ERROR"]
-    assert "not delivered after 4 attempts" in caplog.records[-1].getMessage()
+    assert levels == ["WARNING", "WARNING", "WARNING", "ERROR", "ERROR"]
+    assert "not delivered after 4 attempts" in caplog.records[-2].getMessage()
+    assert "lost" in caplog.records[-1].getMessage()  # no outbox to keep it in
     assert all("k3y-one-9x" not in record.getMessage() for record in caplog.records)
+
+
+async def test_undeliverable_mail_is_kept_in_the_outbox(tmp_path: Path) -> None:
+    outbox = tmp_path / "outbox"
+    mailer = Mailer(SmtpTransport("127.0.0.1", free_port(), timeout=2), retries=1, retry_delay=0.01,
+                    sleep=RecordingSleep(), fallback=OutboxTransport(outbox))
+    mailer.send_later(reset_mail())
+    await mailer.drain()
+    kept = list(outbox.glob("*.eml"))
+    assert len(kept) == 1 and "k3y-one-9x" in kept[0].read_text()
+
+
+async def test_mail_still_queued_when_the_server_stops_is_kept_in_the_outbox(tmp_path: Path) -> None:
+    outbox = tmp_path / "outbox"
+    never = asyncio.Event()
+
+    class Hanging:
+        async def send(self, message: EmailMessage) -> None:
+            await never.wait()  # an SMTP server that never answers
+
+    mailer = Mailer(Hanging(), fallback=OutboxTransport(outbox))  # type: ignore[arg-type]
+    mailer.send_later(reset_mail())
+    await mailer.drain(timeout=0.2)
+    assert len(list(outbox.glob("*.eml"))) == 1
 
 
 async def test_transient_failure_is_retried_until_delivered(

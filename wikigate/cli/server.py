@@ -35,7 +35,8 @@ def serve(ctx: click.Context, host: str | None, port: int | None, workers: int |
     uvicorn.run("wikigate.asgi:app", host=host, port=port, workers=workers, log_level="warning",
                 access_log=False, proxy_headers=False, server_header=False, lifespan="on",
                 http="wikigate.server:BoundedHttpProtocol", timeout_keep_alive=int(settings.keep_alive_timeout),
-                limit_concurrency=settings.max_connections)
+                limit_concurrency=settings.max_connections,
+                timeout_graceful_shutdown=int(settings.shutdown_timeout))
 
 
 @main.group()

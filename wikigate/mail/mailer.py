@@ -43,8 +43,11 @@ class Mailer:
         logger: logging.Logger = _default_logger,
         clock: Clock | None = None,
         sleep: Sleep = asyncio.sleep,
+        fallback: Transport | None = None,
     ) -> None:
         self.transport = transport
+        # Where a mail that could not be delivered is kept (the outbox), rather than lost.
+        self.fallback = fallback
         self.retries = retries
         self.retry_delay = retry_delay
         self._logger = logger
@@ -53,13 +56,16 @@ class Mailer:
         # The event loop holds tasks only weakly; without this set a pending
         # delivery could be garbage-collected halfway.
         self._pending: set[asyncio.Task[None]] = set()
+        self._unsent: dict[asyncio.Task[None], EmailMessage] = {}
 
     def send_later(self, message: EmailMessage) -> None:
         """Queue `message` for delivery and return at once. Needs a running loop."""
         self._stamp(message)
         task = asyncio.get_running_loop().create_task(self._deliver(message))
         self._pending.add(task)
+        self._unsent[task] = message
         task.add_done_callback(self._pending.discard)
+        task.add_done_callback(lambda done: self._unsent.pop(done, None))
 
     def run_later(self, work: Coroutine[Any, Any, None], *, label: str) -> None:
         """Run `work`, which prepares and queues mail, in the background.
@@ -78,10 +84,36 @@ class Mailer:
         except Exception:
             self._logger.exception("background mail work %s failed", label)
 
-    async def drain(self) -> None:
-        """Wait until every queued message is delivered or given up on."""
+    async def drain(self, timeout: float | None = None) -> None:
+        """Wait until every queued message is delivered or given up on.
+
+        With a `timeout` (a server stopping), what is still unsent when it runs
+        out is kept in the outbox instead of being lost.
+        """
+        deadline = None if timeout is None else asyncio.get_running_loop().time() + timeout
         while self._pending:
-            await asyncio.gather(*self._pending, return_exceptions=True)
+            left = None if deadline is None else deadline - asyncio.get_running_loop().time()
+            if left is not None and left <= 0:
+                break
+            await asyncio.wait(set(self._pending), timeout=left)
+        unsent = list(self._unsent.items())
+        for task, _ in unsent:
+            task.cancel()
+        await asyncio.gather(*self._pending, return_exceptions=True)
+        for _, message in unsent:
+            await self._keep(message, "the server stopped before it was sent")
+
+    async def _keep(self, message: EmailMessage, why: str) -> None:
+        label = f"to {message['To']!s} ({message['Subject']!s})"
+        if self.fallback is None:
+            self._logger.error("mail %s lost: %s", label, why)
+            return
+        try:
+            await self.fallback.send(message)
+        except Exception as error:
+            self._logger.error("mail %s lost: %s, and the outbox failed: %s", label, why, error)
+        else:
+            self._logger.warning("mail %s kept in the outbox: %s", label, why)
 
     def _stamp(self, message: EmailMessage) -> None:
         # Stamped at queueing time, so retries resend the very same message
@@ -113,6 +145,7 @@ class Mailer:
                         "mail %s not delivered after %d attempts: %s",
                         label, attempt + 1, error,
                     )
+                    await self._keep(message, f"not delivered after {attempt + 1} attempts")
             else:
                 self._logger.info("mail %s delivered", label)
                 return
@@ -154,6 +187,6 @@ def mailer_from_settings(
             password=smtp_password,
             timeout=smtp_timeout,
         )
-    else:
-        transport = OutboxTransport(outbox_dir, clock=clock)
-    return Mailer(transport, retries=retries, retry_delay=retry_delay, clock=clock)
+        return Mailer(transport, retries=retries, retry_delay=retry_delay, clock=clock,
+                      fallback=OutboxTransport(outbox_dir, clock=clock))
+    return Mailer(OutboxTransport(outbox_dir, clock=clock), retries=retries, retry_delay=retry_delay, clock=clock)
