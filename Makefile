@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: serve test test-sqlite test-postgres e2e bench conformance clean
+.PHONY: serve test test-sqlite test-postgres e2e bench conformance fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,11 @@ test-postgres: $(TEST_STAMP)
 # A side-by-side benchmark against MediaWiki 1.39 (when installed); prints ratios.
 bench: $(TEST_STAMP)
 	$(BIN)/python tools/bench.py
+
+# A long fuzzing run (FUZZ requests, default 100,000) that also checks memory stays flat.
+FUZZ ?= 100000
+fuzz: $(TEST_STAMP)
+	WIKIGATE_FUZZ=$(FUZZ) $(BIN)/python -m pytest -q -s tests/test_fuzz.py
 
 # Per-module agreement with MediaWiki 1.39's recorded answers.
 conformance: $(TEST_STAMP)

@@ -109,6 +109,22 @@ async def test_integer_validation(api: Api) -> None:
                              "info": 'Invalid value "abc" for integer parameter "maxlag".'}
 
 
+@pytest.mark.parametrize("value", ["99999999999999999999", "9223372036854775808", "-9223372036854775809",
+                                   "\u0661"])
+async def test_integers_beyond_64_bits_or_in_other_scripts_digits_are_badinteger(api: Api, value: str) -> None:
+    # Found by the fuzzer: such a number reached SQLite and came back as an internal error.
+    for params in ({"prop": "revisions", "revids": value}, {"list": "logevents", "lelimit": value}):
+        body = (await api.get(action="query", **params)).json()
+        assert body["error"]["code"] == "badinteger", body
+
+
+async def test_the_largest_64_bit_integer_is_still_an_integer(api: Api) -> None:
+    body = (await api.get(action="query", list="logevents", lelimit="9223372036854775807",
+                          formatversion="2")).json()
+    assert "error" not in body
+    assert "9223372036854775807" in body["warnings"]["logevents"]["warnings"]
+
+
 async def test_multi_value_separators_and_duplicates(api: Api) -> None:
     pipe = (await api.get(action="query", meta="tokens", type="login|login|createaccount")).json()
     unit = (await api.get(action="query", meta="tokens", type="\x1flogin\x1fcreateaccount")).json()

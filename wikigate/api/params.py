@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 # Value-count limits for multi-value parameters (ApiBase::LIMIT_SML1 / LIMIT_SML2).
 MULTI_LIMIT = 50
 MULTI_HIGHLIMIT = 500
-_INTEGER = re.compile(r"^[+-]?\d+$")
+_INTEGER = re.compile(r"[+-]?[0-9]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,9 +142,7 @@ def _single(param: Param, full_name: str, raw: str, ctx: ApiContext) -> Any:
             raise ApiError("unrecognizedvalue", full_name, raw, code="badvalue")
         return raw
     if kind in ("integer", "namespace"):
-        if not _INTEGER.match(raw.strip()):
-            raise ApiError("badinteger", full_name, raw)
-        value = int(raw.strip())
+        value = _integer(full_name, raw)
         if kind == "namespace":
             if value not in ctx.services.namespaces:
                 raise ApiError("unrecognizedvalue", full_name, raw, code="badvalue")
@@ -156,9 +154,7 @@ def _single(param: Param, full_name: str, raw: str, ctx: ApiContext) -> Any:
         if raw == "max":
             ctx.limits_used[full_name] = maximum
             return maximum
-        if not _INTEGER.match(raw.strip()):
-            raise ApiError("badinteger", full_name, raw)
-        value = int(raw.strip())
+        value = _integer(full_name, raw)
         if value < 1 or value > maximum:
             ctx.warn_module(ApiMessage.of("integeroutofrange", full_name, raw, 1, maximum, kind="apiwarn"))
             value = min(max(value, 1), maximum)
@@ -184,6 +180,16 @@ def _single(param: Param, full_name: str, raw: str, ctx: ApiContext) -> Any:
             raise ApiError("baduser", full_name, raw)
         return name
     return raw
+
+
+def _integer(full_name: str, raw: str) -> int:
+    """A whole number that fits PHP's (and the database's) 64-bit integers, as MediaWiki requires."""
+    if not _INTEGER.fullmatch(raw.strip()):
+        raise ApiError("badinteger", full_name, raw)
+    value = int(raw.strip())
+    if not -2**63 <= value < 2**63:
+        raise ApiError("badinteger", full_name, raw)
+    return value
 
 
 def _clamp(param: Param, full_name: str, raw: str, value: int, ctx: ApiContext) -> int:
