@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -89,3 +90,38 @@ def test_a_prompt_request_is_answered_and_kept_alive_briefly(server: int) -> Non
             pytest.fail("the kept-alive connection was never closed")
         assert answer.startswith(b"HTTP/1.1 200 OK")
         assert time.monotonic() - started < 4  # the keep-alive timeout (1 s) ended it
+
+
+def test_serve_logs_json_lines_with_an_access_line_per_request_and_the_shutdown(tmp_path: Path) -> None:
+    port = free_port()
+    (tmp_path / "none.toml").touch()
+    env = {**os.environ, "WIKIGATE_DATA_DIR": str(tmp_path), "WIKIGATE_CONFIG": str(tmp_path / "none.toml"),
+           "WIKIGATE_LOG_FORMAT": "json"}
+    env.pop("WIKIGATE_DATABASE_URL", None)
+    process = subprocess.Popen([str(WIKIGATE), "serve", "--port", str(port)], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1) as connection:
+                    connection.sendall(b"GET /w/api.php?action=query&meta=siteinfo&format=json HTTP/1.1\r\n"
+                                       b"Host: x\r\nX-Request-Id: not-trusted\r\nConnection: close\r\n\r\n")
+                    assert connection.recv(100).startswith(b"HTTP/1.1 200")
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "the server did not start"
+                time.sleep(0.1)
+    finally:
+        process.terminate()
+        _, stderr = process.communicate(timeout=30)
+    entries = [json.loads(line) for line in stderr.splitlines()]  # every line is JSON, uvicorn's too
+    assert all(entry["time"].endswith("Z") and entry["level"] for entry in entries)
+    access = [entry for entry in entries if entry["logger"] == "wikigate.access"]
+    assert [entry["message"] for entry in access] == ["GET query+siteinfo 200"]
+    assert not [entry for entry in entries if entry["logger"] == "uvicorn.access"]  # one line per request
+    assert not [entry for entry in entries if "color_message" in entry]
+    assert access[0]["ip"] == "127.0.0.1" and access[0]["request_id"] != "not-trusted"
+    messages = [entry["message"] for entry in entries]
+    assert any(message.endswith("ready") for message in messages)
+    assert any(message.endswith("stopped") for message in messages)

@@ -48,6 +48,12 @@ def test_a_wrong_value_names_its_variable(cli: Any, monkeypatch: pytest.MonkeyPa
     assert "WIKIGATE_PORT" in line and "eighty" in line
 
 
+def test_a_word_outside_a_settings_choices_names_the_choices(cli: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WIKIGATE_LOG_FORMAT", "xml")
+    line = _one_line(cli("db", "upgrade"))
+    assert "WIKIGATE_LOG_FORMAT" in line and "'xml' is not one of text, json" in line
+
+
 def test_a_named_configuration_file_must_exist(cli: Any, tmp_path: Path) -> None:
     line = _one_line(cli("--config", str(tmp_path / "missing.toml"), "db", "upgrade"))
     assert "missing.toml does not exist" in line

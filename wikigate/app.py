@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
+import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -24,7 +25,7 @@ from wikigate import titles
 from wikigate.api.errors import ApiError
 from wikigate.api.main import Pipeline
 from wikigate.api.registry import Registry
-from wikigate.api.request import read_request
+from wikigate.api.request import ClientGone, read_request
 from wikigate.auth.hashing import PasswordFactory
 from wikigate.clock import Clock
 from wikigate.config import Settings
@@ -171,13 +172,16 @@ def create_app(settings: Settings, *, clock: Clock | None = None, runtime: Runti
         # What start-up built lives as long as the process: keep it out of the collector's
         # full passes, which otherwise walk it all and stall every request for tens of ms.
         gc.freeze()
+        log.info("worker %d ready", os.getpid())
         try:
             yield
         finally:
+            log.info("worker %d stopping: requests in flight have finished or timed out", os.getpid())
             pipelines.clear()
             runtimes.clear()
             if runtime is None:
                 await built.close()
+            log.info("worker %d stopped", os.getpid())
 
     async def api(request: Request) -> Response:
         return await pipelines[0].handle(request)
@@ -220,6 +224,9 @@ async def _index(request: Request, pipeline: Pipeline) -> Response:
                                   proxies=pipeline.proxies)
     except ApiError as error:
         return PlainTextResponse(error.code, status_code=error.http_status)
+    except ClientGone as gone:
+        log.info("client went away mid-body after %s bytes", gone.args[0])
+        return Response(status_code=400)
     title = read.body.get("title", read.query.get("title", ""))
     if title.replace("_", " ") == "Special:RunJobs":
         return JSONResponse({"jobs": {}, "reached": "none-ready"})

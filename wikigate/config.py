@@ -194,6 +194,10 @@ class Settings:
     body_timeout: float = 30.0
     keep_alive_timeout: float = 5.0
     max_connections: int = 1000
+    # Log lines as `text` or `json`, from this level up; `access_log` adds one line per API request.
+    log_format: str = "text"
+    log_level: str = "info"
+    access_log: bool = True
     # Reverse proxies (addresses or CIDR ranges, $wgCdnServers) whose X-Forwarded-For and
     # X-Forwarded-Proto are believed: the client is the right-most address none of them has.
     trusted_proxies: tuple[str, ...] = ()
@@ -310,7 +314,19 @@ def load_settings(
         elif isinstance(value, list) and str(fields[name].type).startswith("tuple"):
             values[name] = tuple(value)
         _check_type(name, fields[name].type, values[name], path)
+        allowed = CHOICES.get(name)
+        if allowed and values[name] not in allowed:
+            raise ValueError(f"{name} (in {path} or WIKIGATE_{name.upper()}): {values[name]!r} is not one of "
+                             f"{', '.join(allowed)}")
     return Settings(**values)
+
+
+# Settings that take one of a few words.
+CHOICES: dict[str, tuple[str, ...]] = {
+    "cookie_secure": ("detect", "always", "never"),
+    "log_format": ("text", "json"),
+    "log_level": ("debug", "info", "warning", "error"),
+}
 
 
 def _check_type(name: str, kind: Any, value: Any, path: Path) -> None:

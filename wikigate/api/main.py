@@ -24,7 +24,7 @@ from wikigate.api.context import ApiContext
 from wikigate.api.errors import ApiError, ApiMessage
 from wikigate.api.params import Param, extract_params
 from wikigate.api.registry import ModuleSpec, Registry
-from wikigate.api.request import ApiRequest, TrustedProxies, read_request
+from wikigate.api.request import ApiRequest, ClientGone, TrustedProxies, read_request
 from wikigate.api.tokens import token_is_valid
 from wikigate.messages import Message, render
 from wikigate.services.suite import Services
@@ -32,6 +32,7 @@ from wikigate.services.users import User, build_user
 from wikigate.timeutil import to_iso
 
 log = logging.getLogger("wikigate.api")
+access_log = logging.getLogger("wikigate.access")
 
 FORMATS = ("json", "jsonfm", "none")
 # What a preflight may ask the real request to send: the CORS-safelisted headers and
@@ -79,6 +80,7 @@ class Pipeline:
         self.registry = registry
         self.main_params = main_params(list(registry.actions))
         self.proxies = TrustedProxies(services.settings.trusted_proxies)
+        self._access_log = services.settings.access_log
         # The anonymous user's groups and rights depend on the settings only: worked out once.
         anonymous = build_user(None, [], services.settings, 0, ip="")
         self._anonymous = (anonymous.groups, anonymous.rights, anonymous.rights_order)
@@ -86,7 +88,8 @@ class Pipeline:
     async def handle(self, http: Request) -> Response:
         services = self.services
         started = time.perf_counter()
-        request_id = services.random.token_hex(12)
+        peer = http.client.host if http.client else ""
+        request_id = self.proxies.request_id(peer, http.headers) or services.random.token_hex(12)
         now = services.clock.now()
         ctx: ApiContext | None = None
         module_path = "main"
@@ -94,6 +97,10 @@ class Pipeline:
             api_request = await read_request(http, max_body=services.settings.max_body_bytes, proxies=self.proxies)
         except ApiError as error:
             return self._fallback_error(error, request_id)
+        except ClientGone as gone:
+            log.info("client went away mid-body after %s bytes", gone.args[0],
+                     extra={"ip": peer, "request_id": request_id})
+            return Response(status_code=400)
         fmt, formatversion, errorformat, ascii_only = self._output_options(api_request)
         session = await services.sessions.load(api_request.cookies)
         ctx = ApiContext(services=services, registry=self.registry, request=api_request, session=session,
@@ -152,8 +159,23 @@ class Pipeline:
         response = self._respond(ctx, result, fmt, ascii_only, status, request_id)
         if error_codes:
             response.headers["MediaWiki-API-Error"] = ", ".join(dict.fromkeys(error_codes))
-        log.debug("%s %.1f ms", module_path, (time.perf_counter() - started) * 1000)
+        if self._access_log and access_log.isEnabledFor(logging.INFO):
+            # Names and numbers only: parameters (passwords, tokens) never reach the log.
+            access_log.info("%s %s %d", api_request.method, self._logged_module(ctx, module_path),
+                            response.status_code, extra={
+                                "ms": round((time.perf_counter() - started) * 1000, 2),
+                                "user": ctx.user.name if ctx.user.id else "-", "ip": api_request.client_ip,
+                                "error": ",".join(error_codes) or "-", "request_id": request_id})
         return response
+
+    @staticmethod
+    def _logged_module(ctx: ApiContext, module_path: str) -> str:
+        """The module, and for a query its submodules (`query+tokens|userinfo`)."""
+        if module_path != "query":
+            return module_path
+        submodules = [value for name in ("meta", "list", "prop")
+                      if (value := ctx.request.peek(name))]
+        return f"query+{'|'.join(submodules)}"[:200] if submodules else module_path
 
     def _internal_error(self, ctx: ApiContext, exc: Exception, request_id: str) -> tuple[list[str], dict[str, Any]]:
         log.exception("internal error %s", request_id)

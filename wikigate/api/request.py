@@ -16,7 +16,7 @@ from urllib.parse import unquote_to_bytes
 
 from starlette.datastructures import Headers, UploadFile
 from starlette.formparsers import MultiPartException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 
 from wikigate.api.errors import ApiError
 
@@ -120,6 +120,14 @@ class ApiRequest:
         return self._cookies
 
 
+class ClientGone(Exception):
+    """The client went away before its request was read in full: nobody is left to answer."""
+
+
+# What an X-Request-Id from a trusted proxy may look like (nginx's $request_id, UUIDs, …).
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:@+=/-]{1,128}")
+
+
 class TrustedProxies:
     """Which peers' forwarding headers to believe, and what they say about the client.
 
@@ -145,6 +153,13 @@ class TrustedProxies:
         except ValueError:
             return False
         return any(parsed.version == network.version and parsed in network for network in self._networks)
+
+    def request_id(self, peer: str, headers: Headers) -> str | None:
+        """The request id a trusted proxy gave (so its log and ours share it); None otherwise."""
+        given = headers.get("x-request-id")
+        if given is None or not self.trusts(peer) or not _REQUEST_ID.fullmatch(given):
+            return None
+        return given
 
     def client(self, peer: str, headers: Headers) -> tuple[str, str | None]:
         """The client's address, and the scheme the proxy says it used (None: not told)."""
@@ -176,10 +191,13 @@ async def read_request(request: Request, *, max_body: int, proxies: TrustedProxi
             raise ApiError("toolarge", max_body, http_status=413)
         # The whole body, whatever its encoding (chunked or not), is read under the cap.
         data = bytearray()
-        async for chunk in request.stream():
-            data += chunk
-            if len(data) > max_body:
-                raise ApiError("toolarge", max_body, http_status=413)
+        try:
+            async for chunk in request.stream():
+                data += chunk
+                if len(data) > max_body:
+                    raise ApiError("toolarge", max_body, http_status=413)
+        except ClientDisconnect:
+            raise ClientGone(len(data)) from None
         if content_type == MULTIPART:
             body, body_cleaned = await _read_multipart(request, bytes(data))
             cleaned |= body_cleaned

@@ -7,6 +7,7 @@ import asyncio
 import click
 
 from wikigate.cli.common import fail, main, run, settings_of
+from wikigate.logsetup import configure_logging
 from wikigate.services.accounts import AccountError
 from wikigate.services.suite import Services
 
@@ -29,11 +30,12 @@ def serve(ctx: click.Context, host: str | None, port: int | None, workers: int |
     host = host or settings.host
     port = port or settings.port
     workers = workers or settings.workers
+    configure_logging(settings.log_format, settings.log_level)
     run(settings, _nothing)  # migrate once, before the workers start
     click.echo(f"wikigate serving {settings.api_url.replace(f':{settings.port}', f':{port}')} "
                f"with {workers} worker(s)")
-    uvicorn.run("wikigate.asgi:app", host=host, port=port, workers=workers, log_level="warning",
-                access_log=False, proxy_headers=False, server_header=False, lifespan="on",
+    uvicorn.run("wikigate.asgi:app", host=host, port=port, workers=workers, log_config=None,
+                log_level=settings.log_level, access_log=False, proxy_headers=False, server_header=False, lifespan="on",
                 http="wikigate.server:BoundedHttpProtocol", timeout_keep_alive=int(settings.keep_alive_timeout),
                 limit_concurrency=settings.max_connections,
                 timeout_graceful_shutdown=int(settings.shutdown_timeout))
