@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from sqlalchemy import Table, select
@@ -66,3 +67,31 @@ async def table_rows(runtime: Runtime, table: Table, *where: Any) -> list[Any]:
 
 async def insert_rows(runtime: Runtime, table: Table, *rows: dict[str, Any]) -> None:
     await runtime.database.write(lambda tx: tx.execute(table.insert(), list(rows)))
+
+
+REDIS_URL = os.environ.get("WIKIGATE_TEST_REDIS", "redis://127.0.0.1:6379/0")
+
+
+async def redis_available() -> bool:
+    import redis.asyncio as redis
+
+    client = redis.from_url(REDIS_URL)
+    try:
+        return bool(await client.ping())
+    except Exception:
+        return False
+    finally:
+        await client.aclose()
+
+
+async def drop_redis_keys(prefix: str) -> None:
+    """Remove a test's keys (its own prefix) from the shared Redis."""
+    import redis.asyncio as redis
+
+    client = redis.from_url(REDIS_URL)
+    try:
+        keys = [key async for key in client.scan_iter(match=f"{prefix}*")]
+        if keys:
+            await client.delete(*keys)
+    finally:
+        await client.aclose()

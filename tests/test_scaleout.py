@@ -15,10 +15,9 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.helpers import REDIS_URL, drop_redis_keys, redis_available
 from wikigate.app import build_runtime, create_app
 from wikigate.config import Settings
-
-REDIS_URL = os.environ.get("WIKIGATE_TEST_REDIS", "redis://127.0.0.1:6379/0")
 
 
 class Switch(httpx.AsyncBaseTransport):
@@ -56,22 +55,11 @@ class Site:
                              loginreturnurl="http://wiki.test/", logintoken=token)
 
 
-async def _redis_available() -> bool:
-    import redis.asyncio as redis
-
-    client = redis.from_url(REDIS_URL)
-    try:
-        return bool(await client.ping())
-    except Exception:
-        return False
-    finally:
-        await client.aclose()
-
 
 @pytest.fixture(params=["database", "redis"])
 async def site(request: pytest.FixtureRequest, settings: Settings) -> AsyncIterator[Site]:
     if request.param == "redis":
-        if not await _redis_available():
+        if not await redis_available():
             if os.environ.get("CI") == "true":
                 pytest.fail(f"Redis is not reachable at {REDIS_URL}")
             pytest.skip(f"Redis is not reachable at {REDIS_URL}")
@@ -91,21 +79,10 @@ async def site(request: pytest.FixtureRequest, settings: Settings) -> AsyncItera
                 yield Site(client, switch)
     finally:
         if settings.redis_url:
-            await _drop_redis_keys(settings.redis_prefix)
+            await drop_redis_keys(settings.redis_prefix)
         await first.close()
         await second.close()
 
-
-async def _drop_redis_keys(prefix: str) -> None:
-    import redis.asyncio as redis
-
-    client = redis.from_url(REDIS_URL)
-    try:
-        keys = [key async for key in client.scan_iter(match=f"{prefix}*")]
-        if keys:
-            await client.delete(*keys)
-    finally:
-        await client.aclose()
 
 
 async def test_a_login_on_one_instance_holds_on_the_other(site: Site) -> None:

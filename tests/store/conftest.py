@@ -14,11 +14,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import truncate_all
+from tests.helpers import REDIS_URL, drop_redis_keys, redis_available
 from wikigate.clock import FixedClock
 from wikigate.store.database import Database, open_database
 from wikigate.store.kv import DatabaseStore, KeyValueStore, RedisStore
-
-REDIS_URL = os.environ.get("WIKIGATE_TEST_REDIS", "redis://127.0.0.1:6379/0")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -40,28 +39,6 @@ async def database(request: pytest.FixtureRequest, tmp_path: Path, sqlite_templa
         await opened.close()
 
 
-async def redis_available() -> bool:
-    import redis.asyncio as redis
-
-    client = redis.from_url(REDIS_URL)
-    try:
-        return bool(await client.ping())
-    except Exception:
-        return False
-    finally:
-        await client.aclose()
-
-
-async def drop_redis_keys(prefix: str) -> None:
-    import redis.asyncio as redis
-
-    client = redis.from_url(REDIS_URL)
-    try:
-        keys = [key async for key in client.scan_iter(match=f"{prefix}*")]
-        if keys:
-            await client.delete(*keys)
-    finally:
-        await client.aclose()
 
 
 @pytest.fixture(params=["database", "redis"])
