@@ -94,6 +94,14 @@ async def test_return_url_must_be_absolute(api: Api, url: str) -> None:
     assert error["info"] == f'Invalid value "{url}" for URL parameter "loginreturnurl".'
 
 
+@pytest.mark.parametrize("url", ["", "%%%"])
+async def test_a_bad_return_url_in_raw_errorformat_is_a_plain_string_parameter(api: Api, url: str) -> None:
+    # Found by the fuzzing harness: the literal URL reached the JSON encoder as an object (a plain 500).
+    body = await clientlogin(api, username="A", password="b", loginreturnurl=url, errorformat="raw")
+    assert body["errors"][0] == {"code": "badurl_loginreturnurl", "key": "apierror-badurl",
+                                 "params": ["loginreturnurl", url], "module": "clientlogin"}
+
+
 async def test_password_in_the_query_string_is_refused(api: Api) -> None:
     token = await api.token("login")
     error = (await api.post(query={"password": "secret"}, action="clientlogin", username="A",

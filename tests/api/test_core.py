@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from typing import Any
 
 import pytest
 
@@ -251,6 +252,23 @@ async def test_invalidparammix_and_one_of(api: Api) -> None:
     assert both["error"]["info"] == 'The parameters "title" and "pageid" can not be used together.'
     neither = (await api.post(action="protect", protections="edit=sysop", token=token)).json()
     assert neither["error"]["info"] == 'One of the parameters "title" and "pageid" is required.'
+
+
+async def test_an_answer_that_cannot_be_encoded_is_an_internal_api_error(api: Api,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from wikigate.api import formats
+    real = formats.encode_json
+
+    def fails_but_for_errors(result: Any, *, ascii_only: bool) -> bytes:
+        if "error" not in result:
+            raise TypeError("Object of type RawText is not JSON serializable")
+        return real(result, ascii_only=ascii_only)
+
+    monkeypatch.setattr(formats, "encode_json", fails_but_for_errors)
+    response = await api.get(action="query", meta="siteinfo")
+    assert response.status_code == 200
+    assert response.json()["error"]["code"] == "internal_api_error_TypeError"
+    assert response.headers["MediaWiki-API-Error"] == "internal_api_error_TypeError"
 
 
 async def test_an_escaping_exception_is_an_internal_api_error(api: Api, services, monkeypatch, caplog) -> None:  # type: ignore[no-untyped-def]

@@ -156,7 +156,12 @@ class Pipeline:
             ctx.session.set_cookie = False
             status = 200
             error_codes, result = self._internal_error(ctx, exc, request_id)
-        response = self._respond(ctx, result, fmt, ascii_only, status, request_id)
+        try:
+            response = self._respond(ctx, result, fmt, ascii_only, status, request_id)
+        except Exception as exc:  # an answer that cannot be written is still answered in the API's shape
+            status = 200
+            error_codes, result = self._internal_error(ctx, exc, request_id)
+            response = self._respond(ctx, result, fmt, ascii_only, status, request_id)
         if error_codes:
             response.headers["MediaWiki-API-Error"] = ", ".join(dict.fromkeys(error_codes))
         if self._access_log and access_log.isEnabledFor(logging.INFO):
