@@ -254,6 +254,14 @@ async def test_invalidparammix_and_one_of(api: Api) -> None:
     assert neither["error"]["info"] == 'One of the parameters "title" and "pageid" is required.'
 
 
+async def test_a_permission_error_in_raw_errorformat_names_the_groups_as_text(api: Api) -> None:
+    # Found by `make fuzz`: the list of group links reached the JSON encoder as message objects.
+    body = (await api.post(action="protect", title="Foo", protections="edit=sysop", token="+\\",
+                           errorformat="raw", formatversion="2")).json()
+    assert body["errors"][0] == {"code": "permissiondenied", "key": "badaccess-groups",
+                                 "params": ["[[Wikigate:Administrators|Administrators]]", 1], "module": "protect"}
+
+
 async def test_an_answer_that_cannot_be_encoded_is_an_internal_api_error(api: Api,
                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     from wikigate.api import formats

@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 from wikigate.api.errors import ApiMessage
-from wikigate.messages import Message, RawText, render
+from wikigate.messages import Message, RawText, param_text, render
 
 # A dict may carry this key naming booleans that stay booleans in formatversion 1.
 BC_BOOLS = "__bc_bools__"
@@ -68,9 +68,8 @@ def encode_json(result: Any, *, ascii_only: bool) -> bytes:
 
 
 def _raw_params(params: tuple[Any, ...]) -> list[Any]:
-    # Literal text goes out as the bare string, as MediaWiki sends a plaintext parameter.
-    return [render(p, "wikitext") if isinstance(p, Message) else p.value if isinstance(p, RawText) else p
-            for p in params]
+    # Messages, literal text and lists go out as the text they stand for, as MediaWiki sends them.
+    return [param_text(p, "wikitext") if isinstance(p, (Message, RawText, list, tuple)) else p for p in params]
 
 
 def message_entry(item: ApiMessage, module: str, errorformat: str, formatversion: int) -> dict[str, Any]:

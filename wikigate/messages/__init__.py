@@ -51,7 +51,7 @@ def template(key: str) -> str:
     return CATALOGUE.get(key, f"⧼{key}⧽")
 
 
-def _param_text(value: Any, fmt: str) -> str:
+def param_text(value: Any, fmt: str) -> str:
     if isinstance(value, Message):
         return render(value, fmt)
     if isinstance(value, RawText):
@@ -59,7 +59,7 @@ def _param_text(value: Any, fmt: str) -> str:
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, (list, tuple)):
-        return ", ".join(_param_text(item, fmt) for item in value)
+        return ", ".join(param_text(item, fmt) for item in value)
     return str(value)
 
 
@@ -82,7 +82,7 @@ def render(message: Message, fmt: str = "plaintext") -> str:
         index = int(match.group(1)) - 1
         if index >= len(message.params):
             return match.group(0)
-        value = _param_text(message.params[index], fmt)
+        value = param_text(message.params[index], fmt)
         return html.escape(value, quote=False) if fmt == "html" else value
 
     if fmt == "html":
