@@ -224,8 +224,7 @@ async def _index(request: Request, pipeline: Pipeline) -> Response:
                                   proxies=pipeline.proxies)
     except ApiError as error:
         return PlainTextResponse(error.code, status_code=error.http_status)
-    except ClientGone as gone:
-        log.info("client went away mid-body after %s bytes", gone.args[0])
+    except ClientGone:  # read_request logged it
         return Response(status_code=400)
     title = read.body.get("title", read.query.get("title", ""))
     if title.replace("_", " ") == "Special:RunJobs":

@@ -97,9 +97,7 @@ class Pipeline:
             api_request = await read_request(http, max_body=services.settings.max_body_bytes, proxies=self.proxies)
         except ApiError as error:
             return self._fallback_error(error, request_id)
-        except ClientGone as gone:
-            log.info("client went away mid-body after %s bytes", gone.args[0],
-                     extra={"ip": peer, "request_id": request_id})
+        except ClientGone:  # read_request logged it; nobody is left to read an answer
             return Response(status_code=400)
         fmt, formatversion, errorformat, ascii_only = self._output_options(api_request)
         session = await services.sessions.load(api_request.cookies)

@@ -9,6 +9,7 @@ NFC-normalised), and the names of cleaned values are kept for a warning.
 from __future__ import annotations
 
 import ipaddress
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -19,6 +20,8 @@ from starlette.formparsers import MultiPartException
 from starlette.requests import ClientDisconnect, Request
 
 from wikigate.api.errors import ApiError
+
+log = logging.getLogger("wikigate.api")
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 FORM_URLENCODED = "application/x-www-form-urlencoded"
@@ -156,10 +159,11 @@ class TrustedProxies:
 
     def request_id(self, peer: str, headers: Headers) -> str | None:
         """The request id a trusted proxy gave (so its log and ours share it); None otherwise."""
-        given = headers.get("x-request-id")
-        if given is None or not self.trusts(peer) or not _REQUEST_ID.fullmatch(given):
+        # The peer first: with no trusted proxies (the usual case) no header is even looked up.
+        if not self.trusts(peer):
             return None
-        return given
+        given = headers.get("x-request-id")
+        return given if given is not None and _REQUEST_ID.fullmatch(given) else None
 
     def client(self, peer: str, headers: Headers) -> tuple[str, str | None]:
         """The client's address, and the scheme the proxy says it used (None: not told)."""
@@ -197,7 +201,8 @@ async def read_request(request: Request, *, max_body: int, proxies: TrustedProxi
                 if len(data) > max_body:
                     raise ApiError("toolarge", max_body, http_status=413)
         except ClientDisconnect:
-            raise ClientGone(len(data)) from None
+            log.info("client went away mid-body after %d bytes", len(data))
+            raise ClientGone from None
         if content_type == MULTIPART:
             body, body_cleaned = await _read_multipart(request, bytes(data))
             cleaned |= body_cleaned
