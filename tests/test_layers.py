@@ -25,7 +25,8 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("wikigate.services",),
     ("wikigate.auth", "wikigate.mail"),
     ("wikigate.store",),
-    ("wikigate.config", "wikigate.clock", "wikigate.randomness", "wikigate.titles", "wikigate.usernames",
+    ("wikigate.config", "wikigate.clock", "wikigate.randomness", "wikigate.metrics", "wikigate.netranges",
+     "wikigate.titles", "wikigate.usernames",
      "wikigate.timeutil", "wikigate.messages", "wikigate.specialpages", "wikigate.wikitext", "wikigate"),
 )
 SQL_LIBRARIES = ("sqlalchemy", "alembic", "asyncpg", "aiosqlite", "sqlite3")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import json
 import os
 import socket
@@ -11,6 +12,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.e2e.e2e_support import free_port
@@ -18,28 +20,36 @@ from tests.e2e.e2e_support import free_port
 WIKIGATE = Path(sys.executable).parent / "wikigate"
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+def _start(data_dir: Path, *args: str, **variables: str) -> tuple[subprocess.Popen[str], int]:
+    """`wikigate serve` on a free port with a fresh data directory, once it accepts connections."""
     port = free_port()
-    data_dir = tmp_path_factory.mktemp("server")
     (data_dir / "none.toml").touch()
     env = {**os.environ, "WIKIGATE_DATA_DIR": str(data_dir), "WIKIGATE_CONFIG": str(data_dir / "none.toml"),
-           "WIKIGATE_HEADER_TIMEOUT": "0.5", "WIKIGATE_BODY_TIMEOUT": "0.5", "WIKIGATE_KEEP_ALIVE_TIMEOUT": "1"}
+           **variables}
     env.pop("WIKIGATE_DATABASE_URL", None)
-    process = subprocess.Popen([str(WIKIGATE), "serve", "--port", str(port)], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen([str(WIKIGATE), "serve", "--port", str(port), *args], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+    while True:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
+            return process, port
         except OSError:
+            if time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"the server did not start: {process.communicate()[1][-2000:]}")
             time.sleep(0.1)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    process, port = _start(tmp_path_factory.mktemp("server"), WIKIGATE_HEADER_TIMEOUT="0.5",
+                           WIKIGATE_BODY_TIMEOUT="0.5", WIKIGATE_KEEP_ALIVE_TIMEOUT="1")
     try:
         yield port
     finally:
         process.terminate()
-        process.wait(10)
+        process.communicate(timeout=10)
 
 
 def _closed_within(connection: socket.socket, seconds: float) -> bool:
@@ -93,25 +103,12 @@ def test_a_prompt_request_is_answered_and_kept_alive_briefly(server: int) -> Non
 
 
 def test_serve_logs_json_lines_with_an_access_line_per_request_and_the_shutdown(tmp_path: Path) -> None:
-    port = free_port()
-    (tmp_path / "none.toml").touch()
-    env = {**os.environ, "WIKIGATE_DATA_DIR": str(tmp_path), "WIKIGATE_CONFIG": str(tmp_path / "none.toml"),
-           "WIKIGATE_LOG_FORMAT": "json"}
-    env.pop("WIKIGATE_DATABASE_URL", None)
-    process = subprocess.Popen([str(WIKIGATE), "serve", "--port", str(port)], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    process, port = _start(tmp_path, WIKIGATE_LOG_FORMAT="json")
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1) as connection:
-                    connection.sendall(b"GET /w/api.php?action=query&meta=siteinfo&format=json HTTP/1.1\r\n"
-                                       b"Host: x\r\nX-Request-Id: not-trusted\r\nConnection: close\r\n\r\n")
-                    assert connection.recv(100).startswith(b"HTTP/1.1 200")
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "the server did not start"
-                time.sleep(0.1)
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as connection:
+            connection.sendall(b"GET /w/api.php?action=query&meta=siteinfo&format=json HTTP/1.1\r\n"
+                               b"Host: x\r\nX-Request-Id: not-trusted\r\nConnection: close\r\n\r\n")
+            assert connection.recv(100).startswith(b"HTTP/1.1 200")
     finally:
         process.terminate()
         _, stderr = process.communicate(timeout=30)
@@ -125,3 +122,30 @@ def test_serve_logs_json_lines_with_an_access_line_per_request_and_the_shutdown(
     messages = [entry["message"] for entry in entries]
     assert any(message.endswith("ready") for message in messages)
     assert any(message.endswith("stopped") for message in messages)
+
+
+def test_metrics_add_up_every_workers_requests(tmp_path: Path) -> None:
+    process, port = _start(tmp_path, "--workers", "2")
+    try:
+        workers = [int(pid) for pid in Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()]
+        directories = {_environment(pid).get("PROMETHEUS_MULTIPROC_DIR") for pid in workers}
+        assert len(workers) >= 2 and len(directories) == 1 and None not in directories
+        url = f"http://127.0.0.1:{port}"
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            statuses = list(pool.map(lambda _: httpx.get(f"{url}/w/api.php?action=query&meta=siteinfo").status_code,
+                                     range(60)))
+        assert statuses == [200] * 60
+        # Whichever worker answers the scrape, it counts the other's requests too.
+        for _ in range(6):
+            text = httpx.get(f"{url}/metrics").text
+            assert 'wikigate_api_requests_total{module="query",status="200"} 60.0' in text
+    finally:
+        process.terminate()
+        process.communicate(timeout=30)
+    directory = directories.pop()
+    assert directory is not None and not Path(directory).exists()  # the server's own, removed with it
+
+
+def _environment(pid: int) -> dict[str, str]:
+    entries = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    return dict(entry.decode().split("=", 1) for entry in entries if b"=" in entry)

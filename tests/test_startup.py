@@ -54,6 +54,13 @@ def test_a_word_outside_a_settings_choices_names_the_choices(cli: Any, monkeypat
     assert "WIKIGATE_LOG_FORMAT" in line and "'xml' is not one of text, json" in line
 
 
+@pytest.mark.parametrize("variable", ["WIKIGATE_TRUSTED_PROXIES", "WIKIGATE_METRICS_ALLOW"])
+def test_an_address_range_that_is_not_one_is_named(cli: Any, monkeypatch: pytest.MonkeyPatch, variable: str) -> None:
+    monkeypatch.setenv(variable, "10.0.0.0/8, proxy.example")
+    line = _one_line(cli("db", "upgrade"))
+    assert variable in line and "'proxy.example' is not an IP address or CIDR range" in line
+
+
 def test_a_named_configuration_file_must_exist(cli: Any, tmp_path: Path) -> None:
     line = _one_line(cli("--config", str(tmp_path / "missing.toml"), "db", "upgrade"))
     assert "missing.toml does not exist" in line

@@ -30,6 +30,9 @@ from wikigate.auth.hashing import PasswordFactory
 from wikigate.clock import Clock
 from wikigate.config import Settings
 from wikigate.mail import Mailer, mailer_from_settings
+from wikigate.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
+from wikigate.metrics import Metrics
+from wikigate.netranges import AddressRanges
 from wikigate.randomness import Randomness
 from wikigate.services.accounts import Accounts
 from wikigate.services.identity import Identity
@@ -62,6 +65,7 @@ class Runtime:
         await self.mailer.drain(timeout=self.services.settings.shutdown_timeout)
         await self.kv.close()
         await self.database.close()
+        self.services.metrics.close()
 
     async def readiness(self) -> dict[str, str]:
         """Each storage the requests need, "ok" or why not (for /readyz)."""
@@ -132,25 +136,30 @@ async def build_runtime(settings: Settings, *, clock: Clock | None = None, rando
             await database.close()
             raise StartupError(f"redis_url: Redis does not answer at {settings.redis_url} ({error})") from None
         kv = redis
+    # Set by `wikigate serve` for several workers (or by whoever runs several): see wikigate.metrics.
+    multiprocess_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    metrics = Metrics(Path(multiprocess_dir) if multiprocess_dir else None)
     mailer = mailer_from_settings(
         smtp_host=settings.smtp_host or None, smtp_port=settings.smtp_port, smtp_tls=settings.smtp_tls,
         smtp_user=settings.smtp_user or None, smtp_password=settings.smtp_password or None,
         outbox_dir=Path(settings.data_dir) / "outbox", smtp_timeout=settings.smtp_timeout, clock=clock,
+        metrics=metrics,
     )
     namespaces = titles.namespaces(settings.sitename)
     hasher = PasswordFactory(random, default_type=settings.password_default, pbkdf2_cost=settings.pbkdf2_cost)
-    rate_limiter = RateLimiter(kv, settings)
+    rate_limiter = RateLimiter(kv, settings, metrics)
     accounts = Accounts(database, hasher, clock, random, namespaces)
     services = Services(
         settings=settings,
         clock=clock,
         random=random,
+        metrics=metrics,
         namespaces=namespaces,
         sessions=SessionStore(kv, settings, clock, random),
         identity=Identity(database, settings),
         accounts=accounts,
         passwords=Passwords(settings, accounts, mailer, random),
-        login=Login(settings, database, accounts, kv, hasher, namespaces, clock, random),
+        login=Login(settings, database, accounts, kv, hasher, namespaces, clock, random, metrics),
         pages=Pages(database, settings, namespaces, rate_limiter),
         protections=Protections(database, settings, namespaces),
         queries=Queries(database, namespaces),
@@ -199,6 +208,19 @@ def create_app(settings: Settings, *, clock: Clock | None = None, runtime: Runti
         return JSONResponse(states, status_code=200 if ready else 503,
                             headers={"Cache-Control": "no-store"})
 
+    metrics_readers = AddressRanges(settings.metrics_allow, setting="metrics_allow")
+
+    async def metrics(request: Request) -> Response:
+        proxies = pipelines[0].proxies
+        peer = request.client.host if request.client else ""
+        client, _ = proxies.client(peer, request.headers)
+        # A request relayed by a proxy that is not trusted could come from anyone.
+        relayed = "x-forwarded-for" in request.headers and not proxies.trusts(peer)
+        if relayed or client not in metrics_readers:
+            return PlainTextResponse("Not Found", status_code=404)
+        return Response(runtimes[0].services.metrics.render(), media_type=METRICS_CONTENT_TYPE,
+                        headers={"Cache-Control": "no-store"})
+
     script = settings.script_path.rstrip("/")
     routes = [
         # Like PHP, api.php answers every method; only POST bodies are read.
@@ -208,6 +230,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, runtime: Runti
         Route("/index.php", index, methods=["GET", "POST", "HEAD"]),
         Route("/healthz", healthz, methods=["GET", "HEAD"]),
         Route("/readyz", readyz, methods=["GET", "HEAD"]),
+        Route("/metrics", metrics, methods=["GET", "HEAD"]),
     ]
     return Starlette(routes=routes, lifespan=lifespan)
 

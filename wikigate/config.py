@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from wikigate.netranges import AddressRanges
+
 # $wgGroupPermissions as MediaWiki 1.39 reports it through siteinfo (OATHAuth enabled).
 DEFAULT_GROUP_PERMISSIONS: dict[str, list[str]] = {
     "*": [
@@ -201,6 +203,9 @@ class Settings:
     # Reverse proxies (addresses or CIDR ranges, $wgCdnServers) whose X-Forwarded-For and
     # X-Forwarded-Proto are believed: the client is the right-most address none of them has.
     trusted_proxies: tuple[str, ...] = ()
+    # Who may read /metrics (addresses or CIDR ranges, the client as seen through trusted_proxies);
+    # empty: nobody, and /metrics is not found.
+    metrics_allow: tuple[str, ...] = ("127.0.0.0/8", "::1/128")
 
     # Users, groups and rights.
     group_permissions: Mapping[str, list[str]] = field(default_factory=lambda: DEFAULT_GROUP_PERMISSIONS)
@@ -318,6 +323,8 @@ def load_settings(
         if allowed and values[name] not in allowed:
             raise ValueError(f"{name} (in {path} or WIKIGATE_{name.upper()}): {values[name]!r} is not one of "
                              f"{', '.join(allowed)}")
+        if name in ADDRESS_RANGES:
+            AddressRanges(values[name], setting=f"{name} (in {path} or WIKIGATE_{name.upper()})")
     return Settings(**values)
 
 
@@ -327,6 +334,9 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "log_format": ("text", "json"),
     "log_level": ("debug", "info", "warning", "error"),
 }
+
+# Settings that list IP addresses and CIDR ranges.
+ADDRESS_RANGES = ("trusted_proxies", "metrics_allow")
 
 
 def _check_type(name: str, kind: Any, value: Any, path: Path) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
+from prometheus_client.parser import text_string_to_metric_families
 
 from wikigate.clock import FixedClock
 from wikigate.mail import (
@@ -24,6 +25,7 @@ from wikigate.mail import (
     mailer_from_settings,
     password_reset_mail,
 )
+from wikigate.metrics import Metrics
 
 
 def free_port() -> int:
@@ -185,6 +187,25 @@ async def test_undeliverable_mail_is_kept_in_the_outbox(tmp_path: Path) -> None:
     await mailer.drain()
     kept = list(outbox.glob("*.eml"))
     assert len(kept) == 1 and "k3y-one-9x" in kept[0].read_text()
+
+
+def mail_metrics(metrics: Metrics) -> dict[str, float]:
+    return {sample.name + "".join(f"[{v}]" for v in sample.labels.values()): sample.value
+            for family in text_string_to_metric_families(metrics.render().decode()) for sample in family.samples}
+
+
+async def test_failed_attempts_and_mail_kept_in_the_outbox_are_counted(tmp_path: Path) -> None:
+    metrics = Metrics()
+    mailer = Mailer(SmtpTransport("127.0.0.1", free_port(), timeout=2), retries=1, retry_delay=0.01,
+                    sleep=RecordingSleep(), fallback=OutboxTransport(tmp_path / "outbox"), metrics=metrics)
+    mailer.send_later(reset_mail())
+    assert mail_metrics(metrics)["wikigate_mail_queue_length"] == 1
+    await mailer.drain()
+    counted = mail_metrics(metrics)
+    assert counted["wikigate_mail_queue_length"] == 0
+    assert counted["wikigate_mail_failures_total"] == 2
+    assert counted["wikigate_mail_undelivered_total[outbox]"] == 1
+    assert counted["wikigate_mail_sent_total"] == 0
 
 
 async def test_mail_still_queued_when_the_server_stops_is_kept_in_the_outbox(tmp_path: Path) -> None:

@@ -81,13 +81,20 @@ class Pipeline:
         self.main_params = main_params(list(registry.actions))
         self.proxies = TrustedProxies(services.settings.trusted_proxies)
         self._access_log = services.settings.access_log
+        self._metrics = services.metrics
         # The anonymous user's groups and rights depend on the settings only: worked out once.
         anonymous = build_user(None, [], services.settings, 0, ip="")
         self._anonymous = (anonymous.groups, anonymous.rights, anonymous.rights_order)
 
     async def handle(self, http: Request) -> Response:
-        services = self.services
         started = time.perf_counter()
+        response, module = await self._answer(http, started)
+        self._metrics.request(module, response.status_code, time.perf_counter() - started)
+        return response
+
+    async def _answer(self, http: Request, started: float) -> tuple[Response, str]:
+        """The answer, and the module it came from (`main` when none was reached)."""
+        services = self.services
         peer = http.client.host if http.client else ""
         request_id = self.proxies.request_id(peer, http.headers) or services.random.token_hex(12)
         now = services.clock.now()
@@ -96,9 +103,9 @@ class Pipeline:
         try:
             api_request = await read_request(http, max_body=services.settings.max_body_bytes, proxies=self.proxies)
         except ApiError as error:
-            return self._fallback_error(error, request_id)
+            return self._fallback_error(error, request_id), module_path
         except ClientGone:  # read_request logged it; nobody is left to read an answer
-            return Response(status_code=400)
+            return Response(status_code=400), module_path
         fmt, formatversion, errorformat, ascii_only = self._output_options(api_request)
         session = await services.sessions.load(api_request.cookies)
         ctx = ApiContext(services=services, registry=self.registry, request=api_request, session=session,
@@ -113,7 +120,7 @@ class Pipeline:
             self._format_params(ctx)
             self._cors(ctx, main)
             if self._is_preflight(api_request):
-                return self._preflight(ctx)
+                return self._preflight(ctx), module_path
             if not ctx.login_suppressed:
                 user = await services.identity.resolve(session, api_request.cookies, api_request.client_ip, now)
                 if user is not None:
@@ -169,7 +176,7 @@ class Pipeline:
                                 "ms": round((time.perf_counter() - started) * 1000, 2),
                                 "user": ctx.user.name if ctx.user.id else "-", "ip": api_request.client_ip,
                                 "error": ",".join(error_codes) or "-", "request_id": request_id})
-        return response
+        return response, module_path
 
     @staticmethod
     def _logged_module(ctx: ApiContext, module_path: str) -> str:

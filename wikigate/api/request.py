@@ -20,6 +20,7 @@ from starlette.formparsers import MultiPartException
 from starlette.requests import ClientDisconnect, Request
 
 from wikigate.api.errors import ApiError
+from wikigate.netranges import AddressRanges
 
 log = logging.getLogger("wikigate.api")
 
@@ -140,22 +141,10 @@ class TrustedProxies:
     """
 
     def __init__(self, ranges: tuple[str, ...]) -> None:
-        networks = []
-        for entry in ranges:
-            try:
-                networks.append(ipaddress.ip_network(entry.strip(), strict=False))
-            except ValueError:
-                raise ValueError(f"trusted_proxies: {entry!r} is not an IP address or CIDR range") from None
-        self._networks = tuple(networks)
+        self._ranges = AddressRanges(ranges, setting="trusted_proxies")
 
     def trusts(self, address: str) -> bool:
-        if not self._networks:
-            return False
-        try:
-            parsed = ipaddress.ip_address(address)
-        except ValueError:
-            return False
-        return any(parsed.version == network.version and parsed in network for network in self._networks)
+        return address in self._ranges
 
     def request_id(self, peer: str, headers: Headers) -> str | None:
         """The request id a trusted proxy gave (so its log and ours share it); None otherwise."""

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from wikigate.messages import Message
+from wikigate.metrics import Metrics
 
 
 class Counter(Protocol):
@@ -35,10 +36,11 @@ class ThrottleHit:
 
 
 class Throttle:
-    def __init__(self, kv: Counter, kind: str, conditions: Sequence[Mapping[str, int]]) -> None:
+    def __init__(self, kv: Counter, kind: str, conditions: Sequence[Mapping[str, int]], metrics: Metrics) -> None:
         self._kv = kv
         self._kind = kind
         self._conditions = tuple(conditions)
+        self._metrics = metrics
 
     def _key(self, index: int, username: str | None, ip: str | None) -> str:
         return f"throttle:{self._kind}:{index}:{username or ''}:{ip or ''}"
@@ -61,6 +63,8 @@ class Throttle:
         for (condition, _), count in zip(keys, counts):
             if count > condition["count"] and (worst is None or condition["seconds"] > worst.seconds):
                 worst = ThrottleHit(int(condition["count"]), int(condition["seconds"]))
+        if worst is not None:
+            self._metrics.throttled(self._kind)
         return worst
 
     async def clear(self, username: str | None, ip: str | None) -> None:
@@ -70,13 +74,13 @@ class Throttle:
             await self._kv.delete(*keys)
 
 
-def password_attempt_throttle(kv: Counter, conditions: Sequence[Mapping[str, int]], *,
+def password_attempt_throttle(kv: Counter, conditions: Sequence[Mapping[str, int]], metrics: Metrics, *,
                               kind: str = "password") -> Throttle:
-    return Throttle(kv, kind, conditions)
+    return Throttle(kv, kind, conditions, metrics)
 
 
-def account_creation_throttle(kv: Counter, conditions: Sequence[Mapping[str, int]]) -> Throttle:
-    return Throttle(kv, "acctcreate", conditions)
+def account_creation_throttle(kv: Counter, conditions: Sequence[Mapping[str, int]], metrics: Metrics) -> Throttle:
+    return Throttle(kv, "acctcreate", conditions, metrics)
 
 
 _UNITS = (("years", 31_556_952), ("days", 86_400), ("hours", 3_600), ("minutes", 60), ("seconds", 1))

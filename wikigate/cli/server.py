@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
 
 import click
 
@@ -34,11 +40,39 @@ def serve(ctx: click.Context, host: str | None, port: int | None, workers: int |
     run(settings, _nothing)  # migrate once, before the workers start
     click.echo(f"wikigate serving {settings.api_url.replace(f':{settings.port}', f':{port}')} "
                f"with {workers} worker(s)")
-    uvicorn.run("wikigate.asgi:app", host=host, port=port, workers=workers, log_config=None,
-                log_level=settings.log_level, access_log=False, proxy_headers=False, server_header=False, lifespan="on",
-                http="wikigate.server:BoundedHttpProtocol", timeout_keep_alive=int(settings.keep_alive_timeout),
-                limit_concurrency=settings.max_connections,
-                timeout_graceful_shutdown=int(settings.shutdown_timeout))
+    with _metrics_directory(workers):
+        uvicorn.run("wikigate.asgi:app", host=host, port=port, workers=workers, log_config=None,
+                    log_level=settings.log_level, access_log=False, proxy_headers=False, server_header=False,
+                    lifespan="on", http="wikigate.server:BoundedHttpProtocol",
+                    timeout_keep_alive=int(settings.keep_alive_timeout), limit_concurrency=settings.max_connections,
+                    timeout_graceful_shutdown=int(settings.shutdown_timeout))
+
+
+@contextlib.contextmanager
+def _metrics_directory(workers: int) -> Iterator[None]:
+    """Where several workers keep their metrics, so that /metrics adds up all of them.
+
+    prometheus-client reads PROMETHEUS_MULTIPROC_DIR when a worker imports it: it must be set
+    before the workers start. One given by the operator is used (emptied of an earlier run's
+    values); otherwise a temporary directory lives as long as the server.
+    """
+    given = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if given:
+        Path(given).mkdir(parents=True, exist_ok=True)
+        for stale in Path(given).glob("*.db"):
+            stale.unlink()
+        yield
+        return
+    if workers == 1:  # one process keeps its metrics in memory
+        yield
+        return
+    directory = tempfile.mkdtemp(prefix="wikigate-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = directory
+    try:
+        yield
+    finally:
+        del os.environ["PROMETHEUS_MULTIPROC_DIR"]
+        shutil.rmtree(directory, ignore_errors=True)
 
 
 @main.group()

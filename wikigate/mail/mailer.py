@@ -20,6 +20,7 @@ from typing import Any
 
 from wikigate.clock import Clock
 from wikigate.mail.transports import OutboxTransport, SmtpTransport, Transport
+from wikigate.metrics import Metrics
 
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -44,6 +45,7 @@ class Mailer:
         clock: Clock | None = None,
         sleep: Sleep = asyncio.sleep,
         fallback: Transport | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.transport = transport
         # Where a mail that could not be delivered is kept (the outbox), rather than lost.
@@ -53,6 +55,7 @@ class Mailer:
         self._logger = logger
         self._clock = clock or Clock()
         self._sleep = sleep
+        self._metrics = metrics or Metrics()
         # The event loop holds tasks only weakly; without this set a pending
         # delivery could be garbage-collected halfway.
         self._pending: set[asyncio.Task[None]] = set()
@@ -64,6 +67,7 @@ class Mailer:
         task = asyncio.get_running_loop().create_task(self._deliver(message))
         self._pending.add(task)
         self._unsent[task] = message
+        self._metrics.mail_queued()
         task.add_done_callback(self._pending.discard)
         task.add_done_callback(lambda done: self._unsent.pop(done, None))
 
@@ -105,15 +109,19 @@ class Mailer:
 
     async def _keep(self, message: EmailMessage, why: str) -> None:
         label = f"to {message['To']!s} ({message['Subject']!s})"
+        self._metrics.mail_done(delivered=False)
         if self.fallback is None:
             self._logger.error("mail %s lost: %s", label, why)
+            self._metrics.mail_undelivered("lost")
             return
         try:
             await self.fallback.send(message)
         except Exception as error:
             self._logger.error("mail %s lost: %s, and the outbox failed: %s", label, why, error)
+            self._metrics.mail_undelivered("lost")
         else:
             self._logger.warning("mail %s kept in the outbox: %s", label, why)
+            self._metrics.mail_undelivered("outbox")
 
     def _stamp(self, message: EmailMessage) -> None:
         # Stamped at queueing time, so retries resend the very same message
@@ -135,6 +143,7 @@ class Mailer:
             try:
                 await self.transport.send(message)
             except Exception as error:
+                self._metrics.mail_attempt_failed()
                 if attempt < self.retries:
                     self._logger.warning(
                         "mail %s failed (attempt %d of %d), retrying: %s",
@@ -145,9 +154,13 @@ class Mailer:
                         "mail %s not delivered after %d attempts: %s",
                         label, attempt + 1, error,
                     )
+                    # Out of the unsent set first: a stopping server waits for this outbox write
+                    # instead of cancelling it and keeping the message a second time.
+                    self._unsent.pop(asyncio.current_task(), None)  # type: ignore[arg-type]
                     await self._keep(message, f"not delivered after {attempt + 1} attempts")
             else:
                 self._logger.info("mail %s delivered", label)
+                self._metrics.mail_done(delivered=True)
                 return
 
 
@@ -169,6 +182,7 @@ def mailer_from_settings(
     retries: int = 3,
     retry_delay: float = 2.0,
     clock: Clock | None = None,
+    metrics: Metrics | None = None,
 ) -> Mailer:
     """SMTP when a host is configured, otherwise the file outbox.
 
@@ -187,6 +201,7 @@ def mailer_from_settings(
             password=smtp_password,
             timeout=smtp_timeout,
         )
-        return Mailer(transport, retries=retries, retry_delay=retry_delay, clock=clock,
+        return Mailer(transport, retries=retries, retry_delay=retry_delay, clock=clock, metrics=metrics,
                       fallback=OutboxTransport(outbox_dir, clock=clock))
-    return Mailer(OutboxTransport(outbox_dir, clock=clock), retries=retries, retry_delay=retry_delay, clock=clock)
+    return Mailer(OutboxTransport(outbox_dir, clock=clock), retries=retries, retry_delay=retry_delay, clock=clock,
+                  metrics=metrics)

@@ -22,6 +22,7 @@ from wikigate.auth.providers.botpassword import (
 )
 from wikigate.clock import Clock
 from wikigate.config import Settings
+from wikigate.metrics import Metrics
 from wikigate.randomness import Randomness
 from wikigate.services.accounts import AccountError, Accounts, Actor
 from wikigate.services.users import effective_groups
@@ -44,7 +45,8 @@ class Enrolment:
 
 class Login:
     def __init__(self, settings: Settings, database: Database, accounts: Accounts, kv: KeyValueStore,
-                 hasher: PasswordFactory, namespaces: Namespaces, clock: Clock, random: Randomness) -> None:
+                 hasher: PasswordFactory, namespaces: Namespaces, clock: Clock, random: Randomness,
+                 metrics: Metrics) -> None:
         self._settings = settings
         self._database = database
         self._accounts = accounts
@@ -53,6 +55,7 @@ class Login:
         self._namespaces = namespaces
         self._clock = clock
         self._random = random
+        self._metrics = metrics
 
     # -- what the authentication providers need (auth.providers.AccountDirectory) --------
 
@@ -78,7 +81,8 @@ class Login:
 
     def environment(self, *, ip: str, now: float) -> AuthEnvironment:
         return AuthEnvironment(settings=self._settings, accounts=self, database=self._database, kv=self._kv,
-                               hasher=self._hasher, namespaces=self._namespaces, ip=ip, now=now)
+                               hasher=self._hasher, namespaces=self._namespaces, metrics=self._metrics,
+                               ip=ip, now=now)
 
     def manager(self, state: StateStore, *, ip: str, now: float) -> AuthManager:
         return AuthManager(self.environment(ip=ip, now=now), state)

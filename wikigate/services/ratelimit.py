@@ -9,6 +9,7 @@ server process counts together. Users with `noratelimit` are exempt.
 from __future__ import annotations
 
 from wikigate.config import Settings
+from wikigate.metrics import Metrics
 from wikigate.services.rights import rate_limit_categories
 from wikigate.services.users import User
 from wikigate.store.kv import KeyValueStore
@@ -21,9 +22,10 @@ def _subnet(ip: str) -> str:
 
 
 class RateLimiter:
-    def __init__(self, kv: KeyValueStore, settings: Settings) -> None:
+    def __init__(self, kv: KeyValueStore, settings: Settings, metrics: Metrics) -> None:
         self._kv = kv
         self._settings = settings
+        self._metrics = metrics
 
     async def exceeded(self, user: User, action: str, ip: str, *, increment: int = 1) -> bool:
         """Count one use of `action`; True when the user is now over a limit (→ `ratelimited`)."""
@@ -45,6 +47,8 @@ class RateLimiter:
                 count = await self._kv.incr(_key(action, category, user, ip), seconds)
             if count > hits:
                 exceeded = True
+        if exceeded:
+            self._metrics.rate_limited(action)
         return exceeded
 
 

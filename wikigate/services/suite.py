@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from wikigate.clock import Clock
 from wikigate.config import Settings
+from wikigate.metrics import Metrics
 from wikigate.randomness import Randomness
 from wikigate.services.accounts import Accounts
 from wikigate.services.identity import Identity
@@ -30,6 +31,7 @@ class Services:
     settings: Settings
     clock: Clock
     random: Randomness
+    metrics: Metrics
     namespaces: Namespaces
     sessions: SessionStore
     identity: Identity

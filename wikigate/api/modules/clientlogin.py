@@ -41,6 +41,7 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
     check_return_url(params, PREFIX)
     manager = ctx.services.login.manager(ctx.session, ip=ctx.ip, now=ctx.now)
     response = await _step(ctx, manager, params)
+    ctx.services.metrics.login(NAME, response.status.value)
     if response.status is AuthStatus.PASS and response.account is not None:
         record = response.account
         ctx.log_in(record.id, record.name, record.token, remember=response.remember)

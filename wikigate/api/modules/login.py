@@ -56,6 +56,12 @@ def _reason(ctx: ApiContext, message: Message) -> Any:
 
 
 async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
+    answer = await _login(ctx, params)
+    ctx.services.metrics.login(NAME, answer["login"]["result"])
+    return answer
+
+
+async def _login(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
     if ctx.login_suppressed:
         return {"login": {"result": "Aborted", "reason": _reason(ctx, Message("api-login-fail-sameorigin"))}}
     if ctx.user.bot_app_id is not None:

@@ -30,6 +30,7 @@ from wikigate.auth.responses import AuthRequest, AuthResponse
 from wikigate.auth.throttle import Counter
 from wikigate.config import Settings
 from wikigate.messages import Message
+from wikigate.metrics import Metrics
 from wikigate.store.database import Database
 from wikigate.store.users import UserRecord
 from wikigate.titles import Namespaces
@@ -78,6 +79,7 @@ class AuthEnvironment:
     database: Database
     kv: Counter
     hasher: PasswordFactory
+    metrics: Metrics
     namespaces: Namespaces
     ip: str
     now: float

@@ -93,7 +93,8 @@ class BotPasswordPrimary:
         if account is None:
             return BotLogin(message=Message("nosuchuser", (RawText(user_part),)))
         record = account.record
-        throttle = password_attempt_throttle(env.kv, env.settings.password_attempt_throttle, kind="botpassword")
+        throttle = password_attempt_throttle(env.kv, env.settings.password_attempt_throttle, env.metrics,
+                                             kind="botpassword")
         hit = await throttle.hit(record.name, env.ip)
         if hit is not None:
             return BotLogin(message=Message("login-throttled", (duration(hit.seconds),)), final=True)

@@ -19,7 +19,7 @@ class ThrottlePreAuthentication:
     """
 
     async def test_for_authentication(self, env: AuthEnvironment, name: str) -> Message | None:
-        throttle = password_attempt_throttle(env.kv, env.settings.password_attempt_throttle)
+        throttle = password_attempt_throttle(env.kv, env.settings.password_attempt_throttle, env.metrics)
         hit = await throttle.hit(name, env.ip)
         if hit is None:
             return None
@@ -27,13 +27,13 @@ class ThrottlePreAuthentication:
 
     async def post_authentication(self, env: AuthEnvironment, name: str) -> None:
         """A successful login wipes the slate for its account and IP."""
-        throttle = password_attempt_throttle(env.kv, env.settings.password_attempt_throttle)
+        throttle = password_attempt_throttle(env.kv, env.settings.password_attempt_throttle, env.metrics)
         await throttle.clear(name, env.ip)
 
     async def test_for_account_creation(self, env: AuthEnvironment, *, exempt: bool) -> Message | None:
         if exempt:  # creators with `noratelimit`
             return None
-        throttle = account_creation_throttle(env.kv, env.settings.account_creation_throttle)
+        throttle = account_creation_throttle(env.kv, env.settings.account_creation_throttle, env.metrics)
         hit = await throttle.hit(None, env.ip)
         if hit is None:
             return None
