@@ -138,7 +138,7 @@ def test_metrics_add_up_every_workers_requests(tmp_path: Path) -> None:
         # Whichever worker answers the scrape, it counts the other's requests too.
         for _ in range(6):
             text = httpx.get(f"{url}/metrics").text
-            assert 'wikigate_api_requests_total{module="query",status="200"} 60.0' in text
+            assert 'wikigate_api_request_duration_seconds_count{module="query",status="200"} 60.0' in text
     finally:
         process.terminate()
         process.communicate(timeout=30)

@@ -13,7 +13,9 @@ cores. Every workload has a short warm-up before it is measured.
 
 Printed per workload and server: requests/s, p50 and p99 latency, errors
 (non-2xx responses and API errors), peak RSS per worker, and the ratio
-wikigate / MediaWiki of that same run. Results also go to
+wikigate / MediaWiki of that same run, then what recording a request in
+/metrics costs (in one process and with several workers' files) beside the
+CPU a whole request takes. Results also go to
 bench-results/<date>.json. `--soak N` sends N requests to wikigate alone and
 samples the workers' RSS to show whether memory stays flat.
 
@@ -474,6 +476,42 @@ def hash_cost_seconds(rounds: int = 10) -> tuple[str, float, float]:
     return kind, statistics.median(walls), statistics.median(cpus)
 
 
+METRICS_COST = """
+import tempfile, time
+from pathlib import Path
+from wikigate.metrics import Metrics
+metrics = Metrics(Path(__import__("os").environ["PROMETHEUS_MULTIPROC_DIR"])
+                  if "PROMETHEUS_MULTIPROC_DIR" in __import__("os").environ else None)
+modules = ("query", "clientlogin", "edit", "main")
+for module in modules:
+    metrics.request(module, 200, 0.002)
+best = float("inf")
+for _ in range(7):
+    started = time.perf_counter()
+    for index in range(20000):
+        metrics.request(modules[index & 3], 200, 0.002)
+    best = min(best, (time.perf_counter() - started) / 20000)
+print(best * 1e6)
+"""
+
+
+def metrics_cost_us() -> dict[str, float]:
+    """What recording one API request in /metrics costs, in µs: in one process, and with the
+    per-worker files that several workers share (each measured in a fresh interpreter, since
+    prometheus-client picks its storage when imported)."""
+    costs = {}
+    for mode in ("one process", "several workers"):
+        env = {**os.environ}
+        env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+        with tempfile.TemporaryDirectory(prefix="bench-metrics-") as directory:
+            if mode == "several workers":
+                env["PROMETHEUS_MULTIPROC_DIR"] = directory
+            output = subprocess.run([sys.executable, "-c", METRICS_COST], env=env, cwd=ROOT, check=True,
+                                    capture_output=True, text=True).stdout
+        costs[mode] = float(output.strip())
+    return costs
+
+
 # -- load --------------------------------------------------------------------------
 
 
@@ -654,6 +692,18 @@ def ceiling_line(results: list[Measurement]) -> str | None:
     share, siteinfo, ceiling = found
     return (f"siteinfo reaches {share:.0f}% of the bare-Starlette ceiling ({siteinfo.requests_per_s:.0f} / "
             f"{ceiling.requests_per_s:.0f} req/s; CPU per request {siteinfo.cpu_us:.0f} / {ceiling.cpu_us:.0f} µs)")
+
+
+def metrics_line(results: list[Measurement], cost: dict[str, float]) -> str:
+    """Recording a request in /metrics, against what a whole request costs the server."""
+    line = "/metrics per request: " + ", ".join(f"{us:.1f} µs ({mode})" for mode, us in cost.items())
+    cheapest = min((m for m in results if m.server == "wikigate" and not m.skipped and m.cpu_us),
+                   key=lambda m: m.cpu_us, default=None)
+    if cheapest is not None:
+        worst = max(cost.values())
+        line += (f"; the cheapest workload ({cheapest.workload}) costs {cheapest.cpu_us:.0f} µs of CPU per request, "
+                 f"so metrics are at most {worst / cheapest.cpu_us * 100:.1f}% of it")
+    return line
 
 
 def print_table(results: list[Measurement], workloads: list[Workload]) -> None:
@@ -845,6 +895,7 @@ def main(argv: list[str] | None = None) -> None:
         if any(w.number == CEILING for w in args.workload_list):
             ceilings.append(ceiling.start())
         hash_type, hash_seconds, hash_cpu_seconds = hash_cost_seconds()
+        metrics_cost = metrics_cost_us()
         results: list[Measurement] = []
         for workload in args.workload_list:
             targets = ceilings if workload.number == CEILING else servers
@@ -875,6 +926,7 @@ def main(argv: list[str] | None = None) -> None:
             "hash_type": hash_type,
             "hash_ms": hash_seconds * 1000,
             "hash_cpu_ms": hash_cpu_seconds * 1000,
+            "metrics_us_per_request": metrics_cost,
             "git": subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
                                   text=True, check=False).stdout.strip(),
         }
@@ -883,6 +935,7 @@ def main(argv: list[str] | None = None) -> None:
             meta["siteinfo_ceiling_share_percent"] = share[0]
         print()
         print_table(results, args.workload_list)
+        print(metrics_line(results, metrics_cost))
         print(f"\nresults: {save(results, meta).relative_to(ROOT)}")
         if args.markdown:
             print()

@@ -7,8 +7,8 @@ registry, so the many runtimes a test process builds never collide.
 Several worker processes answer as one server: prometheus-client then keeps
 each process's values in files under PROMETHEUS_MULTIPROC_DIR (it reads that
 variable once, at import, which is why `wikigate serve` sets it before the
-workers start) and `render` adds them up. Recording a request is a couple of
-dictionary lookups and two increments: the label children are looked up once
+workers start) and `render` adds them up. Recording a request is a dictionary
+lookup and one histogram observation: the label children are looked up once
 and kept, since prometheus-client's `labels()` takes a lock and builds a key.
 """
 
@@ -31,11 +31,11 @@ class Metrics:
         self._multiprocess_dir = multiprocess_dir
         self._registry = CollectorRegistry(auto_describe=True)
         registry = self._registry
-        self._requests = Counter("wikigate_api_requests", "API requests answered, by module and HTTP status.",
-                                 ("module", "status"), registry=registry)
-        self._latency = Histogram("wikigate_api_request_duration_seconds",
-                                  "Time from a request's arrival to its answer, by module.",
-                                  ("module",), buckets=LATENCY_BUCKETS, registry=registry)
+        # Its _count is the number of requests by module and status: no counter of its own, which
+        # would cost every request one more write.
+        self._requests = Histogram("wikigate_api_request_duration_seconds",
+                                   "API requests answered, by module and HTTP status: the time from arrival "
+                                   "to answer.", ("module", "status"), buckets=LATENCY_BUCKETS, registry=registry)
         self._logins = Counter("wikigate_logins", "Login attempts by module and result (PASS, FAIL, UI, "
                                "Success, Failed, Aborted, …).", ("module", "result"), registry=registry)
         self._throttled = Counter("wikigate_throttle_hits", "Attempts refused by a login or account-creation "
@@ -49,15 +49,13 @@ class Metrics:
                                       registry=registry)
         self._mail_undelivered = Counter("wikigate_mail_undelivered", "Mails given up on, by where they went "
                                          "(outbox or lost).", ("fate",), registry=registry)
-        self._request_children: dict[tuple[str, int], tuple[Counter, Histogram]] = {}
+        self._request_children: dict[tuple[str, int], Histogram] = {}
 
     def request(self, module: str, status: int, seconds: float) -> None:
-        children = self._request_children.get((module, status))
-        if children is None:
-            children = (self._requests.labels(module, str(status)), self._latency.labels(module))
-            self._request_children[(module, status)] = children
-        children[0].inc()
-        children[1].observe(seconds)
+        child = self._request_children.get((module, status))
+        if child is None:
+            child = self._request_children[(module, status)] = self._requests.labels(module, str(status))
+        child.observe(seconds)
 
     def login(self, module: str, result: str) -> None:
         self._logins.labels(module, result).inc()
