@@ -90,6 +90,10 @@ class Metrics:
         return generate_latest(collecting)
 
     def close(self) -> None:
-        """A stopping worker's live values (the mail queue) no longer count."""
         if self._multiprocess_dir is not None:
-            mark_process_dead(os.getpid(), str(self._multiprocess_dir))  # type: ignore[no-untyped-call]
+            forget_process(os.getpid(), self._multiprocess_dir)
+
+
+def forget_process(pid: int, multiprocess_dir: Path) -> None:
+    """A worker that stopped or died: its live values (the mail queue) no longer count."""
+    mark_process_dead(pid, str(multiprocess_dir))  # type: ignore[no-untyped-call]

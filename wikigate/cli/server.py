@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,7 +31,10 @@ async def _nothing(services: Services) -> None:
 @click.pass_context
 def serve(ctx: click.Context, host: str | None, port: int | None, workers: int | None) -> None:
     """Serve the API (runs pending migrations first)."""
+    # Imported here: the other commands have no use for the server's libraries.
     import uvicorn
+
+    from wikigate.server import run_one, run_workers
 
     settings = settings_of(ctx)
     host = host or settings.host
@@ -40,16 +44,22 @@ def serve(ctx: click.Context, host: str | None, port: int | None, workers: int |
     run(settings, _nothing)  # migrate once, before the workers start
     click.echo(f"wikigate serving {settings.api_url.replace(f':{settings.port}', f':{port}')} "
                f"with {workers} worker(s)")
-    with _metrics_directory(workers):
-        uvicorn.run("wikigate.asgi:app", host=host, port=port, workers=workers, log_config=None,
-                    log_level=settings.log_level, access_log=False, proxy_headers=False, server_header=False,
-                    lifespan="on", http="wikigate.server:BoundedHttpProtocol",
-                    timeout_keep_alive=int(settings.keep_alive_timeout), limit_concurrency=settings.max_connections,
-                    timeout_graceful_shutdown=int(settings.shutdown_timeout))
+    config = uvicorn.Config(
+        "wikigate.asgi:app", host=host, port=port, workers=workers, log_config=None, log_level=settings.log_level,
+        access_log=False, proxy_headers=False, server_header=False, lifespan="on",
+        http="wikigate.server:BoundedHttpProtocol", timeout_keep_alive=int(settings.keep_alive_timeout),
+        limit_concurrency=settings.max_connections, timeout_graceful_shutdown=int(settings.shutdown_timeout))
+    with _metrics_directory(workers) as metrics_dir:
+        if workers == 1:
+            status = run_one(config)
+        else:
+            status = run_workers(config, workers, log_format=settings.log_format, log_level=settings.log_level,
+                                 metrics_dir=metrics_dir)
+    sys.exit(status)
 
 
 @contextlib.contextmanager
-def _metrics_directory(workers: int) -> Iterator[None]:
+def _metrics_directory(workers: int) -> Iterator[Path | None]:
     """Where several workers keep their metrics, so that /metrics adds up all of them.
 
     prometheus-client reads PROMETHEUS_MULTIPROC_DIR when a worker imports it: it must be set
@@ -61,15 +71,15 @@ def _metrics_directory(workers: int) -> Iterator[None]:
         Path(given).mkdir(parents=True, exist_ok=True)
         for stale in Path(given).glob("*.db"):
             stale.unlink()
-        yield
+        yield Path(given)
         return
     if workers == 1:  # one process keeps its metrics in memory
-        yield
+        yield None
         return
     directory = tempfile.mkdtemp(prefix="wikigate-metrics-")
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = directory
     try:
-        yield
+        yield Path(directory)
     finally:
         del os.environ["PROMETHEUS_MULTIPROC_DIR"]
         shutil.rmtree(directory, ignore_errors=True)
