@@ -116,12 +116,23 @@ class DrainingServer(uvicorn.Server):
 
 async def _take_queued_connections(servers: list[asyncio.base_events.Server], *, limit: float) -> None:
     listeners = [listener for server in servers for listener in server.sockets]
+    for listener in listeners:
+        # A backlog of 0 keeps the queue but lets no more in: a client that connects from now on
+        # sees its handshake go unanswered, retries, and is refused once the socket is closed,
+        # with nothing sent. Without it, steady traffic would keep the queue from ever emptying.
+        with socket.socket(fileno=os.dup(listener.fileno())) as shared:
+            shared.listen(0)
     deadline = time.monotonic() + limit
+    quiet = 0
+    # Handshakes under way when the backlog shrank may still land in the queue a moment
+    # later: it must stay empty a few milliseconds running, and the socket is closed right
+    # after the last look (by the caller, with no wait in between).
     while listeners and time.monotonic() < deadline:
         waiting, _, _ = select.select(listeners, [], [], 0)
-        if not waiting:
+        quiet = 0 if waiting else quiet + 1
+        if quiet == 5:
             return
-        await asyncio.sleep(0)  # the event loop's accept handler takes them
+        await asyncio.sleep(0 if waiting else 0.002)  # the event loop's accept handler takes them
 
 
 def run_workers(config: uvicorn.Config, workers: int, *, log_format: str, log_level: str,
