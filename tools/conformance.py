@@ -194,7 +194,8 @@ def normalise(value: Any, unique: str, path: tuple[str, ...] = ()) -> Any:
         return {page_key(k, key, value): normalise(v, unique, path + (k,)) for k, v in value.items()}
     if isinstance(value, list):
         return [normalise(v, unique, path + (key,)) for v in value]
-    if key == "docref" or (key == "*" and path[:-1] == ("error",)):
+    # The pointer to the docs: under "error", or beside "errors" with the newer errorformats.
+    if key == "docref" or (key == "*" and path[:-1] in (("error",), ())):
         return "<docref>"
     if key in ID_KEYS and isinstance(value, int) and not isinstance(value, bool):
         return "<id>"
