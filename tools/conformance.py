@@ -688,6 +688,9 @@ def write_fixtures(answers: dict[str, dict[str, list[dict[str, Any]]]], base: st
         path = fixture_path(module)
         old = json.loads(path.read_text())["scenarios"] if path.exists() else {}
         old.update(scenarios)
+        # A scenario taken out of its file takes its recording with it.
+        defined = {scenario.name for scenario in load_scenarios(module=module)}
+        old = {name: steps for name, steps in old.items() if name in defined}
         document = {"module": module, "recorded_from": "MediaWiki 1.39.17 (" + SERVER_RE.sub("<server>", base) + ")",
                     "scenarios": dict(sorted(old.items()))}
         path.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n")
