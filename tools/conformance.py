@@ -194,8 +194,10 @@ def normalise(value: Any, unique: str, path: tuple[str, ...] = ()) -> Any:
         return {page_key(k, key, value): normalise(v, unique, path + (k,)) for k, v in value.items()}
     if isinstance(value, list):
         return [normalise(v, unique, path + (key,)) for v in value]
-    # The pointer to the docs: under "error", or beside "errors" with the newer errorformats.
-    if key == "docref" or (key == "*" and path[:-1] in (("error",), ())):
+    # The pointer to the docs: under "error", or beside "errors" with the newer errorformats
+    # (in a jsonfm page's JSON too).
+    within = path[1:] if path[:1] == ("<jsonfm>",) else path
+    if key == "docref" or (key == "*" and within[:-1] in (("error",), ())):
         return "<docref>"
     if key in ID_KEYS and isinstance(value, int) and not isinstance(value, bool):
         return "<id>"
@@ -308,6 +310,21 @@ def dig(data: Any, path: str) -> Any:
     return data
 
 
+JSONFM_RE = re.compile(r'<pre class="api-pretty-content">(.*?)</pre>', re.S)
+
+
+def answer_body(response: httpx.Response) -> Any:
+    """The answer's JSON; for an HTML page (jsonfm), the JSON its <pre> shows, marked as such."""
+    try:
+        return response.json()
+    except ValueError:
+        shown = JSONFM_RE.search(response.text)
+        if shown is None:
+            return {"<not json>": response.text[:300]}
+        text = shown.group(1).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+        return {"<jsonfm>": json.loads(text)}
+
+
 def describe(step: Step) -> dict[str, Any]:
     """The request as written in the scenario, for readable fixtures and reports."""
     request: dict[str, Any] = {"client": step.client, "method": step.method, "params": step.params}
@@ -339,10 +356,7 @@ async def run_scenario(target: Target, scenario: Scenario) -> list[dict[str, Any
                 response = await http.get(target.base, params={**params, **query})
             else:
                 response = await http.post(target.base, params=query, data=params)
-            try:
-                body: Any = response.json()
-            except ValueError:
-                body = {"<not json>": response.text[:300]}
+            body = answer_body(response)
             for name, path in step.capture.items():
                 found = dig(body, path)
                 if found is not None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -184,10 +186,42 @@ async def test_oversized_body_is_refused(api: Api, services) -> None:  # type: i
     assert response.json()["error"]["code"] == "toolarge"
 
 
-async def test_format_none_and_jsonfm(api: Api) -> None:
+def jsonfm_json(page: str) -> Any:
+    """The JSON an HTML answer shows, read as a person (or a seed program printing it) reads it."""
+    shown = re.search(r'<pre class="api-pretty-content">(.*?)</pre>', page, re.S)
+    assert shown is not None, page
+    return json.loads(html.unescape(shown.group(1)))
+
+
+async def test_format_none_gives_nothing(api: Api) -> None:
     assert (await api.client.get("/w/api.php", params={"action": "query", "format": "none"})).content == b""
-    page = await api.client.get("/w/api.php", params={"action": "query", "format": "jsonfm"})
-    assert page.headers["content-type"].startswith("text/html")
+
+
+async def test_jsonfm_shows_the_json_as_text_with_only_markup_escaped(api: Api) -> None:
+    page = await api.client.get("/w/api.php", params={"action": "query", "meta": "tokens", "format": "jsonfm",
+                                                      "requestid": 'say "<b>&</b>"'})
+    assert page.headers["content-type"] == "text/html; charset=UTF-8"
+    assert page.headers["content-disposition"] == "inline; filename=api-result.html"
+    assert '"requestid": "say \\"&lt;b&gt;&amp;&lt;/b&gt;\\""' in page.text  # quotes stay quotes
+    assert "&quot;" not in page.text.split('<pre class="api-pretty-content">')[1]
+    assert jsonfm_json(page.text) == {"batchcomplete": "", "query": {"tokens": {"csrftoken": "+\\"}},
+                                      "requestid": 'say "<b>&</b>"'}
+    assert "format=json" in page.text and "requestid=" in page.text  # the link to the same answer as JSON
+
+
+async def test_no_format_and_a_bad_format_answer_in_jsonfm(api: Api) -> None:
+    default = await api.client.get("/w/api.php", params={"action": "query", "meta": "tokens"})
+    assert jsonfm_json(default.text)["query"]["tokens"]["csrftoken"] == "+\\"
+    bad = await api.client.get("/w/api.php", params={"action": "query", "format": "xml"})
+    assert bad.headers["content-type"].startswith("text/html")
+    assert jsonfm_json(bad.text)["error"]["code"] == "badvalue"
+    assert bad.headers["MediaWiki-API-Error"] == "badvalue"
+
+
+async def test_jsonfm_escapes_non_ascii_like_json_unless_utf8(api: Api) -> None:
+    params = {"action": "query", "meta": "tokens", "format": "jsonfm", "requestid": "é"}
+    assert '"\\u00e9"' in (await api.client.get("/w/api.php", params=params)).text
+    assert '"é"' in (await api.client.get("/w/api.php", params={**params, "utf8": "1"})).text
 
 
 async def test_api_php_at_the_root_too(api: Api) -> None:

@@ -59,4 +59,4 @@ async def test_help_is_generated(api: Api) -> None:
     body = (await api.get(action="help", modules="logout")).json()
     assert body["help"]["mime"] == "text/html"
     assert "logout" in body["help"]["help"] and "csrf" in body["help"]["help"]
-    assert (await api.get(action="help", modules="nosuch")).json()["error"]["code"] == "badvalue"
+    assert (await api.get(action="help", modules="nosuch")).json()["error"]["code"] == "badmodule"  # as in 1.39

@@ -53,11 +53,6 @@ def param_info(param: Param, index: int, prefix: str, registry: Registry, *, wit
         entry["min"] = 1
         entry["max"] = param.max
         entry["highmax"] = param.highmax or param.max
-    elif param.min is not None or param.max is not None:
-        if param.min is not None:
-            entry["min"] = param.min
-        if param.max is not None:
-            entry["max"] = param.max
     if param.token_type:
         entry["tokentype"] = param.token_type
     if param.submodules:

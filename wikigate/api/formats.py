@@ -8,11 +8,12 @@ shape the request's `errorformat` asks for.
 
 from __future__ import annotations
 
+import html
 import json
 from typing import Any
 
 from wikigate.api.errors import ApiMessage
-from wikigate.messages import Message, RawText, param_text, render
+from wikigate.messages import Message, Num, Plaintext, RawText, TextList, param_text, render
 
 # A dict may carry this key naming booleans that stay booleans in formatversion 1.
 BC_BOOLS = "__bc_bools__"
@@ -68,8 +69,24 @@ def encode_json(result: Any, *, ascii_only: bool) -> bytes:
 
 
 def _raw_params(params: tuple[Any, ...]) -> list[Any]:
+    return [_raw_param(param) for param in params]
+
+
+def _raw_param(param: Any) -> Any:
+    """A message parameter as raw errors send it: typed ones tagged with their type, as MediaWiki's are."""
+    if isinstance(param, Plaintext):
+        return {"plaintext": param.value}
+    if isinstance(param, Num):
+        return {"num": param.value}
+    if isinstance(param, TextList):
+        items = [_raw_param(item) for item in param.items]
+        keyed = param.keys is not None and list(param.keys) != list(range(len(items)))
+        listed = {str(key): item for key, item in zip(param.keys or (), items)} if keyed else items
+        return {"list": listed, "type": param.type}
     # Messages, literal text and lists go out as the text they stand for, as MediaWiki sends them.
-    return [param_text(p, "wikitext") if isinstance(p, (Message, RawText, list, tuple)) else p for p in params]
+    if isinstance(param, (Message, RawText, list, tuple)):
+        return param_text(param, "wikitext")
+    return param
 
 
 def message_entry(item: ApiMessage, module: str, errorformat: str, formatversion: int) -> dict[str, Any]:
@@ -115,3 +132,23 @@ def warnings_body(warnings: list[tuple[str, ApiMessage]], *, errorformat: str,
         key = "warnings" if formatversion == 2 else "*"
         return {module: {key: "\n".join(texts)} for module, texts in grouped.items()}
     return [message_entry(item, module, errorformat, formatversion) for module, item in warnings]
+
+
+def jsonfm_page(payload: Any, *, ascii_only: bool, sitename: str, json_url: str, help_url: str) -> bytes:
+    """The answer as `format=jsonfm` shows it: an HTML page with the JSON, pretty-printed, as text.
+
+    Only `&`, `<` and `>` are escaped in the JSON (as MediaWiki escapes it), so the text of
+    the page between the `<pre>` tags reads as the JSON itself.
+    """
+    pretty = html.escape(json.dumps(payload, indent=4, ensure_ascii=ascii_only), quote=False)
+    title = html.escape(f"API result - {sitename}")
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\" dir=\"ltr\">\n<head>\n<meta charset=\"UTF-8\"/>\n"
+        f"<title>{title}</title>\n<meta name=\"robots\" content=\"noindex,nofollow\"/>\n</head>\n"
+        f"<body>\n<h1>API result</h1>\n<div class=\"api-pretty-header\"><p>This page shows the JSON answer "
+        "as HTML, to be read by people; programs should not parse it.</p>"
+        f"<p>The <var>format</var> parameter chooses the output format: "
+        f"<a rel=\"nofollow\" href=\"{html.escape(json_url)}\"><kbd>format=json</kbd></a> gives the same "
+        f"answer as plain JSON. The <a href=\"{html.escape(help_url)}\">API help</a> describes every "
+        f"module.</p></div><pre class=\"api-pretty-content\">{pretty}</pre>\n</body>\n</html>\n"
+    ).encode()

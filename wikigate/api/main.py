@@ -15,6 +15,7 @@ import logging
 import socket
 import time
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -22,7 +23,7 @@ from starlette.responses import Response
 from wikigate.api import formats
 from wikigate.api.context import ApiContext
 from wikigate.api.errors import ApiError, ApiMessage
-from wikigate.api.params import Param, extract_params
+from wikigate.api.params import Param, extract_params, missing
 from wikigate.api.registry import ModuleSpec, Registry
 from wikigate.api.request import ApiRequest, ClientGone, TrustedProxies, read_request
 from wikigate.api.tokens import token_is_valid
@@ -48,8 +49,9 @@ def main_params(action_names: list[str]) -> tuple[Param, ...]:
               help="Which action to perform."),
         Param("format", FORMATS, default="jsonfm", help="The format of the output."),
         Param("maxlag", "integer", help="Refuse the request when replication lag exceeds this many seconds."),
-        Param("smaxage", "integer", default=0, min=0, help="Shared cache max-age, in seconds."),
-        Param("maxage", "integer", default=0, min=0, help="Client cache max-age, in seconds."),
+        # Negative ages count as 0 (in _cache_control), without a warning, as in MediaWiki.
+        Param("smaxage", "integer", default=0, help="Shared cache max-age, in seconds."),
+        Param("maxage", "integer", default=0, help="Client cache max-age, in seconds."),
         Param("assert", ("anon", "user", "bot"), help="Verify the user is anonymous, logged in, or a bot."),
         Param("assertuser", "user", help="Verify the current user is the named user."),
         Param("requestid", "string", help="Any value given here is echoed in the response."),
@@ -199,7 +201,8 @@ class Pipeline:
     def _output_options(self, request: ApiRequest) -> tuple[str, int, str, bool]:
         """Read format options leniently: errors about them are reported later, in json."""
         fmt = request.peek("format") or "jsonfm"
-        fmt = fmt if fmt in FORMATS else "json"
+        # An unknown format is answered (with its error) in the default one, as MediaWiki does.
+        fmt = fmt if fmt in FORMATS else "jsonfm"
         version = request.peek("formatversion")
         formatversion = 2 if version in ("2", "latest") else 1
         errorformat = request.peek("errorformat") or "bc"
@@ -291,7 +294,7 @@ class Pipeline:
         name = spec.token_param
         token = ctx.request.get(name)
         if token is None:
-            raise ApiError("missingparam", name)
+            raise ApiError(missing(name))
         if ctx.request.in_query(name):
             raise ApiError("mustpostparams", name, 1)
         if not token_is_valid(ctx, spec.token, token):
@@ -380,14 +383,24 @@ class Pipeline:
         if fmt == "none":
             response = Response(b"", status_code=status, headers=headers, media_type="text/plain")
         elif fmt == "jsonfm":
-            response = Response(_jsonfm(payload), status_code=status, headers=headers,
-                                media_type="text/html")
+            headers["Content-Disposition"] = "inline; filename=api-result.html"
+            response = Response(self._jsonfm(ctx, payload, ascii_only), status_code=status, headers=headers,
+                                media_type="text/html; charset=UTF-8")
         else:
             body = formats.encode_json(payload, ascii_only=ascii_only)
             response = Response(body, status_code=status, headers=headers,
                                 media_type="application/json; charset=utf-8")
         self._write_cookies(ctx, response)
         return response
+
+    def _jsonfm(self, ctx: ApiContext, payload: Any, ascii_only: bool) -> bytes:
+        settings = self.services.settings
+        request = ctx.request
+        # The query string only: a POST body may hold a password, which has no place in a link.
+        as_json = [(name, value) for name, value in request.query.items() if name != "format"]
+        json_url = f"{settings.api_url}?{urlencode([*as_json, ('format', 'json')])}"
+        return formats.jsonfm_page(payload, ascii_only=ascii_only, sitename=settings.sitename, json_url=json_url,
+                                   help_url=f"{settings.api_url}?action=help&modules=main")
 
     def _write_cookies(self, ctx: ApiContext, response: Response) -> None:
         settings = self.services.settings
@@ -419,16 +432,3 @@ class Pipeline:
                         headers={"MediaWiki-API-Error": error.code, "X-Request-Id": request_id,
                                  "X-Content-Type-Options": "nosniff",
                                  "Cache-Control": "private, must-revalidate, max-age=0"})
-
-
-def _jsonfm(payload: Any) -> bytes:
-    import html
-    import json
-
-    pretty = html.escape(json.dumps(payload, indent=4, ensure_ascii=False))
-    page = (
-        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>wikigate API result</title></head>"
-        "<body><p>This is the HTML representation of the JSON format; add <code>format=json</code> "
-        "for the machine-readable form.</p><pre>" + pretty + "</pre></body></html>"
-    )
-    return page.encode("utf-8")

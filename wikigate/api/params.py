@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from wikigate import timeutil, titles, usernames
 from wikigate.api.errors import ApiError, ApiMessage
+from wikigate.messages import Message, Num, Plaintext, TextList
 
 if TYPE_CHECKING:
     from wikigate.api.context import ApiContext
@@ -35,9 +36,8 @@ class Param:
     allow_all: bool = False  # a multi-value enum that takes "*" for every value
     sensitive: bool = False  # never logged; must arrive in the POST body
     deprecated: bool = False
-    min: int | None = None
-    max: int | None = None
-    highmax: int | None = None  # `limit` and integer maximum with apihighlimits
+    max: int | None = None  # a `limit`'s maximum, and `highmax` with apihighlimits
+    highmax: int | None = None
     help: str = ""
     submodules: str | None = None  # names another module group (action, prop, list, meta)
     token_type: str | None = None
@@ -76,7 +76,7 @@ def validate_value(param: Param, full_name: str, raw: str | None, ctx: ApiContex
         return raw is not None
     if raw is None:
         if param.required:
-            raise ApiError("missingparam", full_name)
+            raise ApiError(missing(full_name))
         if param.multi:
             if param.default is None:
                 return []
@@ -90,20 +90,15 @@ def validate_value(param: Param, full_name: str, raw: str | None, ctx: ApiContex
         # Counted as given, before duplicates go, as MediaWiki counts them: modules that
         # keep duplicates (one expiry per protection) read no more than this many.
         if len(values) > limit:
-            raise ApiError(
-                "toomanyvalues", full_name, limit,
-                data={"limit": limit, "lowlimit": MULTI_LIMIT, "highlimit": MULTI_HIGHLIMIT},
-            )
+            raise ApiError(_invalid("toomanyvalues", "toomanyvalues", Plaintext(full_name), Num(limit),
+                                    data={"limit": limit, "lowlimit": MULTI_LIMIT, "highlimit": MULTI_HIGHLIMIT}))
         values = _dedupe(values)
         if isinstance(param.type, tuple):
             if param.allow_all and values == ["*"]:
                 return list(param.type)
             unknown = [value for value in values if value not in param.type]
             if unknown:
-                ctx.warn_module(ApiMessage.of(
-                    "unrecognizedvalues", full_name, ", ".join(unknown), len(unknown),
-                    kind="apiwarn", data={"values": unknown},
-                ))
+                ctx.warn_module(unrecognized_values(full_name, raw, unknown))
             return [value for value in values if value in param.type]
         return [_single(param, full_name, value, ctx) for value in values]
     return _single(param, full_name, raw, ctx)
@@ -118,7 +113,7 @@ def extract_params(ctx: ApiContext, params: tuple[Param, ...], prefix: str) -> d
         full = prefix + param.name
         if full not in given:
             if param.required:
-                raise ApiError("missingparam", full)
+                raise ApiError(missing(full))
             absent = param.absent
             values[param.name] = list(absent) if type(absent) is list else absent
             continue
@@ -139,15 +134,13 @@ def _single(param: Param, full_name: str, raw: str, ctx: ApiContext) -> Any:
     kind = param.type
     if isinstance(kind, tuple):
         if raw not in kind:
-            raise ApiError("unrecognizedvalue", full_name, raw, code="badvalue")
+            raise ApiError(not_one_of(full_name, raw, kind))
         return raw
     if kind in ("integer", "namespace"):
         value = _integer(full_name, raw)
-        if kind == "namespace":
-            if value not in ctx.services.namespaces:
-                raise ApiError("unrecognizedvalue", full_name, raw, code="badvalue")
-            return value
-        return _clamp(param, full_name, raw, value, ctx)
+        if kind == "namespace" and value not in ctx.services.namespaces:
+            raise ApiError(not_one_of(full_name, raw, [str(number) for number in ctx.services.namespaces]))
+        return value
     if kind == "limit":
         high = ctx.has_right("apihighlimits")
         maximum = (param.highmax if high and param.highmax else param.max) or 0
@@ -156,7 +149,9 @@ def _single(param: Param, full_name: str, raw: str, ctx: ApiContext) -> Any:
             return maximum
         value = _integer(full_name, raw)
         if value < 1 or value > maximum:
-            ctx.warn_module(ApiMessage.of("integeroutofrange", full_name, raw, 1, maximum, kind="apiwarn"))
+            ctx.warn_module(_invalid("outofrange-minmax", "outofrange", Plaintext(full_name), Plaintext(raw), Num(1),
+                                     Num(maximum), data={"min": 1, "curmax": maximum, "max": param.max,
+                                                         "highmax": param.highmax or param.max}))
             value = min(max(value, 1), maximum)
         return value
     if kind == "timestamp":
@@ -164,12 +159,13 @@ def _single(param: Param, full_name: str, raw: str, ctx: ApiContext) -> Any:
             return ctx.now
         if raw in ("", "0"):
             # Old clients send these for "now"; MediaWiki accepts them with a warning.
-            ctx.warn_module(ApiMessage.of("unclearnowtimestamp", full_name, raw, kind="apiwarn"))
+            ctx.warn_module(_invalid("unclearnowtimestamp", "unclearnowtimestamp", Plaintext(full_name),
+                                     Plaintext(raw)))
             return ctx.now
         try:
             return timeutil.parse_timestamp(raw)
         except ValueError:
-            raise ApiError("badtimestamp", full_name, raw) from None
+            raise ApiError(_invalid("badtimestamp", "badtimestamp", Plaintext(full_name), Plaintext(raw))) from None
     if kind == "user":
         name = usernames.canonical_name(raw, ctx.services.namespaces, rigor="valid")
         if name is None and titles.is_ip(raw.strip()):
@@ -177,33 +173,45 @@ def _single(param: Param, full_name: str, raw: str, ctx: ApiContext) -> Any:
         if name is None and raw.startswith("#") and raw[1:].isdigit():
             name = raw  # `#123` names a user by id; the module resolves it
         if name is None:
-            raise ApiError("baduser", full_name, raw)
+            raise ApiError(bad_user(full_name, raw))
         return name
     return raw
 
 
 def _integer(full_name: str, raw: str) -> int:
     """A whole number that fits PHP's (and the database's) 64-bit integers, as MediaWiki requires."""
-    if not _INTEGER.fullmatch(raw.strip()):
-        raise ApiError("badinteger", full_name, raw)
-    value = int(raw.strip())
-    if not -2**63 <= value < 2**63:
-        raise ApiError("badinteger", full_name, raw)
-    return value
+    if _INTEGER.fullmatch(raw.strip()) and -2**63 <= (value := int(raw.strip())) < 2**63:
+        return value
+    raise ApiError(_invalid("badinteger", "badinteger", Plaintext(full_name), Plaintext(raw)))
 
 
-def _clamp(param: Param, full_name: str, raw: str, value: int, ctx: ApiContext) -> int:
-    low, high = param.min, param.max
-    if low is not None and high is not None and not low <= value <= high:
-        ctx.warn_module(ApiMessage.of("integeroutofrange", full_name, raw, low, high, kind="apiwarn"))
-        return min(max(value, low), high)
-    if low is not None and value < low:
-        ctx.warn_module(ApiMessage.of("integerbelowmin", full_name, raw, low, kind="apiwarn"))
-        return low
-    if high is not None and value > high:
-        ctx.warn_module(ApiMessage.of("integerabovemax", full_name, raw, high, kind="apiwarn"))
-        return high
-    return value
+def _invalid(key: str, code: str, *params: Any, data: dict[str, Any] | None = None) -> ApiMessage:
+    """A finding of MediaWiki's parameter validator: its `paramvalidator-` key and typed parameters."""
+    return ApiMessage(Message(f"paramvalidator-{key}", params), code, data or {})
+
+
+def missing(full_name: str, *, given: str | None = None) -> ApiMessage:
+    """A required parameter not given (or, for some, given empty: then its value is named too)."""
+    shown = (Plaintext(full_name),) if given is None else (Plaintext(full_name), Plaintext(given))
+    return _invalid("missingparam", "missingparam", *shown)
+
+
+def bad_user(full_name: str, raw: str) -> ApiMessage:
+    return _invalid("baduser", "baduser", Plaintext(full_name), Plaintext(raw))
+
+
+def not_one_of(full_name: str, raw: str, allowed: Any) -> ApiMessage:
+    """A value outside a single-value parameter's list (`badvalue`)."""
+    choices = TextList(tuple(Plaintext(choice) for choice in allowed), "text")
+    return _invalid("badvalue-enumnotmulti", "badvalue", Plaintext(full_name), Plaintext(raw), choices,
+                    Num(len(choices.items)))
+
+
+def unrecognized_values(full_name: str, raw: str, unknown: list[str]) -> ApiMessage:
+    """The values of a multi-value parameter that are not among its choices (a warning; they are dropped)."""
+    return _invalid("unrecognizedvalues", "unrecognizedvalues", Plaintext(full_name), Plaintext(raw),
+                    TextList(tuple(Plaintext(value) for value in unknown)), Num(len(unknown)),
+                    data={"values": unknown})
 
 
 def var_list(names: list[str], prefix: str = "") -> Any:

@@ -41,6 +41,34 @@ class RawText:
     value: str
 
 
+@dataclass(frozen=True, slots=True)
+class Plaintext:
+    """Text shown as it is, which raw errors tag as `{"plaintext": ...}` (MediaWiki's parameter validator's)."""
+
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Num:
+    """A number, shown with digit grouping; raw errors tag it as `{"num": ...}`."""
+
+    value: int | float
+
+
+@dataclass(frozen=True, slots=True)
+class TextList:
+    """A list shown joined by commas (`comma`) or as a phrase (`text`: "a, b and c").
+
+    Raw errors send `{"list": [...], "type": ...}`. `keys`, when given, are the items'
+    positions in some larger list, which MediaWiki's raw errors keep (a list whose
+    positions are not 0, 1, 2 … goes out as an object keyed by them).
+    """
+
+    items: tuple[Any, ...]
+    type: str = "comma"
+    keys: tuple[int, ...] | None = None
+
+
 _PLURAL = re.compile(r"\{\{PLURAL:\$(\d)\|([^{}]*)\}\}")
 _PARAM = re.compile(r"\$(\d)")
 _LINK = re.compile(r"\[\[([^\[\]|]+)(?:\|([^\[\]]*))?\]\]")
@@ -54,8 +82,15 @@ def template(key: str) -> str:
 def param_text(value: Any, fmt: str) -> str:
     if isinstance(value, Message):
         return render(value, fmt)
-    if isinstance(value, RawText):
+    if isinstance(value, (RawText, Plaintext)):
         return value.value
+    if isinstance(value, Num):
+        return f"{value.value:,}"
+    if isinstance(value, TextList):
+        texts = [param_text(item, fmt) for item in value.items]
+        if value.type == "text" and len(texts) > 1:
+            return ", ".join(texts[:-1]) + " and " + texts[-1]
+        return ", ".join(texts)
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, (list, tuple)):
@@ -67,7 +102,7 @@ def _plural(match: re.Match[str], params: tuple[Any, ...]) -> str:
     index = int(match.group(1)) - 1
     forms = match.group(2).split("|")
     try:
-        number = float(str(params[index]).replace(",", ""))
+        number = float(param_text(params[index], "plaintext").replace(",", ""))
     except (IndexError, ValueError):
         number = 2
     return forms[0] if number == 1 or len(forms) == 1 else forms[1]

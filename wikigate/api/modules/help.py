@@ -33,7 +33,7 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
             continue
         spec = registry.by_path(path)
         if spec is None:
-            raise ApiError("unrecognizedvalue", "modules", path, code="badvalue")
+            raise ApiError("badmodule-badsubmodule", "main", path, code="badmodule")
         sections.append(help_html(spec, registry))
         if params["submodules"] or params["recursivesubmodules"]:
             if path == "query":

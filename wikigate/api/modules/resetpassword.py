@@ -14,7 +14,7 @@ from typing import Any
 from wikigate import usernames
 from wikigate.api.context import ApiContext
 from wikigate.api.errors import ApiError
-from wikigate.api.params import Param, require_max_one_of
+from wikigate.api.params import Param, bad_user, require_max_one_of
 from wikigate.services import passwords
 
 NAME = "resetpassword"
@@ -41,7 +41,7 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
     username = params["user"] if routes.get("username") else None
     email = (params["email"] or None) if routes.get("email") else None
     if username is not None and (usernames.looks_like_ip(username) or username.startswith("#")):
-        raise ApiError("baduser", "user", username)  # only names: no addresses, no ids
+        raise ApiError(bad_user("user", username))  # only names: no addresses, no ids
     require_max_one_of({"user": username, "email": email}, "user", "email")
     if username is None and email is None:
         raise ApiError("passwordreset-nodata")

@@ -12,8 +12,8 @@ from typing import Any
 
 from wikigate import timeutil
 from wikigate.api.context import ApiContext
-from wikigate.api.errors import ApiError, ApiMessage
-from wikigate.api.params import Param, check_change_tags, require_one_of, split_multi
+from wikigate.api.errors import ApiError
+from wikigate.api.params import Param, check_change_tags, require_one_of, split_multi, unrecognized_values
 from wikigate.config import IMPLICIT_GROUPS
 from wikigate.services.accounts import Actor
 from wikigate.services.rights import changeable_groups
@@ -45,8 +45,7 @@ def _known_groups(ctx: ApiContext, name: str, values: list[str]) -> list[str]:
     groups = sorted(g for g in ctx.settings.group_permissions if g not in IMPLICIT_GROUPS)
     unknown = [v for v in values if v not in groups]
     if unknown:
-        ctx.warn_module(ApiMessage.of("unrecognizedvalues", name, ", ".join(unknown), len(unknown),
-                                      kind="apiwarn", data={"values": unknown}))
+        ctx.warn_module(unrecognized_values(name, ctx.request.get(name) or "", unknown))
     return [v for v in values if v in groups]
 
 

@@ -8,7 +8,7 @@ from wikigate import usernames
 from wikigate.api import formats
 from wikigate.api.context import ApiContext
 from wikigate.api.errors import ApiError, ApiMessage
-from wikigate.api.params import Param
+from wikigate.api.params import Param, bad_user, missing
 from wikigate.auth.policy import PolicyIssue, validity
 from wikigate.messages import Message
 from wikigate.services import passwords
@@ -36,7 +36,7 @@ EXAMPLES = (
 async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
     password = params["password"]
     if password == "":
-        raise ApiError("missingparam", "password")
+        raise ApiError(missing("password", given=password))
     if params["user"] is None:
         # The current user; an anonymous one is named by IP address and has no groups.
         username, groups = ctx.user.name, ctx.user.groups
@@ -54,7 +54,7 @@ async def _new_account_name(ctx: ApiContext, raw: str) -> str:
     """The canonical name the account would get; it must be creatable and not taken."""
     accounts = ctx.services.accounts
     if usernames.looks_like_ip(raw):
-        raise ApiError("baduser", "user", raw)  # the parameter takes names and ids, not addresses
+        raise ApiError(bad_user("user", raw))  # the parameter takes names and ids, not addresses
     if raw.startswith("#"):
         # `#12` names the account with id 12, so it exists unless the id is unused.
         if await accounts.by_id(int(raw[1:])) is None:
