@@ -12,14 +12,18 @@ from wikigate.auth.tokens import ANONYMOUS_TOKEN, make_token, token_matches
 TOKEN_TYPES: dict[str, tuple[str, str]] = {
     "createaccount": ("createaccount", ""),
     "csrf": ("default", ""),
+    # CentralAuth's, for its global account modules (seed 002 lists them with the core ones).
+    "deleteglobalaccount": ("default", "deleteglobalaccount"),
     "login": ("login", ""),
     "patrol": ("default", "patrol"),
     "rollback": ("default", "rollback"),
+    "setglobalaccountstatus": ("default", "setglobalaccountstatus"),
     "userrights": ("default", "userrights"),
     "watch": ("default", "watch"),
 }
 # Types whose anonymous token is the constant `+\`.
-EDIT_CLASS_TOKENS = frozenset({"csrf", "patrol", "rollback", "userrights", "watch"})
+EDIT_CLASS_TOKENS = frozenset({"csrf", "deleteglobalaccount", "patrol", "rollback", "setglobalaccountstatus",
+                               "userrights", "watch"})
 
 
 def token_for(ctx: ApiContext, token_type: str) -> str:
