@@ -91,19 +91,27 @@ async def test_assertuser_names_the_user(api: Api) -> None:
                      "info": 'You are no longer logged in as "Foo", so the action could not be completed.'}
 
 
-async def test_requestid_curtimestamp_servedby(api: Api) -> None:
+async def test_requestid_and_curtimestamp_are_echoed_and_servedby_is_not_as_by_default_in_1_39(api: Api) -> None:
     body = (await api.get(action="query", requestid="abc", curtimestamp="1", servedby="1")).json()
     assert body["requestid"] == "abc"
     assert body["curtimestamp"].endswith("Z")
-    assert "servedby" in body
+    assert "servedby" not in body
 
 
-async def test_maxlag_is_accepted_and_negative_maxlag_fails(api: Api) -> None:
-    assert "error" not in (await api.get(action="query", meta="tokens", maxlag="5")).json()
-    response = await api.get(action="query", meta="tokens", maxlag="-1")
+async def test_an_error_answer_carries_requestid_and_curtimestamp_too(api: Api) -> None:
+    body = (await api.get(action="bogus", requestid="abc", curtimestamp="1")).json()
+    assert body["error"]["code"] == "badvalue"
+    assert body["requestid"] == "abc" and body["curtimestamp"].endswith("Z")
+
+
+async def test_maxlag_fails_only_below_the_lag_of_minus_one_that_a_lone_database_has(api: Api) -> None:
+    for accepted in ("5", "0", "-1"):
+        assert "error" not in (await api.get(action="query", meta="tokens", maxlag=accepted)).json()
+    response = await api.get(action="query", meta="tokens", maxlag="-2")
     assert response.json()["error"]["code"] == "maxlag"
+    assert response.json()["error"]["lag"] == -1
     assert response.headers["Retry-After"] == "5"
-    assert response.headers["X-Database-Lag"] == "0"
+    assert response.headers["X-Database-Lag"] == "-1"
 
 
 async def test_integer_validation(api: Api) -> None:

@@ -28,7 +28,8 @@ async def test_tokens_module_types(api: Api) -> None:
     assert tokens["group"] == "meta" and tokens["prefix"] == ""
     type_param = tokens["parameters"][0]
     assert type_param["name"] == "type" and type_param["default"] == "csrf" and type_param["multi"] is True
-    assert set(type_param["type"]) == {"createaccount", "csrf", "login", "patrol", "rollback", "userrights", "watch"}
+    assert set(type_param["type"]) == {"createaccount", "csrf", "deleteglobalaccount", "login", "patrol", "rollback",
+                                       "setglobalaccountstatus", "userrights", "watch"}
 
 
 async def test_token_modules_declare_tokentype_and_mustbeposted(api: Api) -> None:

@@ -12,7 +12,6 @@
 from __future__ import annotations
 
 import logging
-import socket
 import time
 from typing import Any
 from urllib.parse import urlencode
@@ -27,7 +26,7 @@ from wikigate.api.params import Param, extract_params, missing
 from wikigate.api.registry import ModuleSpec, Registry
 from wikigate.api.request import ApiRequest, ClientGone, TrustedProxies, read_request
 from wikigate.api.tokens import token_is_valid
-from wikigate.messages import Message, render
+from wikigate.messages import Message, TextList, render
 from wikigate.services.suite import Services
 from wikigate.services.users import User, build_user
 from wikigate.timeutil import to_iso
@@ -41,7 +40,6 @@ FORMATS = ("json", "jsonfm", "none")
 _EXPOSED_HEADERS = "MediaWiki-API-Error, Retry-After, X-Database-Lag, MediaWiki-Login-Suppressed"
 _PREFLIGHT_HEADERS = frozenset({"accept", "accept-language", "content-language", "content-type",
                                 "api-user-agent", "authorization"})
-HOSTNAME = socket.gethostname()
 
 def main_params(action_names: list[str]) -> tuple[Param, ...]:
     return (
@@ -55,6 +53,7 @@ def main_params(action_names: list[str]) -> tuple[Param, ...]:
         Param("assert", ("anon", "user", "bot"), help="Verify the user is anonymous, logged in, or a bot."),
         Param("assertuser", "user", help="Verify the current user is the named user."),
         Param("requestid", "string", help="Any value given here is echoed in the response."),
+        # Accepted, never answered: MediaWiki prints the host only with $wgShowHostnames, off by default.
         Param("servedby", "boolean", help="Include the host name that served the request."),
         Param("curtimestamp", "boolean", help="Include the current timestamp."),
         Param("responselanginfo", "boolean", help="Include the languages used for uselang and errorlang."),
@@ -213,7 +212,14 @@ class Pipeline:
 
     def _format_params(self, ctx: ApiContext) -> None:
         ctx.module_path = "json"
-        values = extract_params(ctx, FORMAT_PARAMS, "")
+        try:
+            values = extract_params(ctx, FORMAT_PARAMS, "")
+        except ApiError as error:
+            # MediaWiki's printer fails on its own parameter, says so, and prints the error without it.
+            ctx.warn("main", ApiMessage.of("errorprinterfailed", kind="apiwarn"))
+            for message in error.messages:
+                ctx.warn("json", message)
+            raise
         ctx.module_path = "main"
         if values["callback"]:
             raise ApiError("jsonp-not-supported")
@@ -314,8 +320,8 @@ class Pipeline:
 
     def _check_maxlag(self, main: dict[str, Any]) -> None:
         maxlag = main["maxlag"]
-        # One database, no replicas: the lag is always zero.
-        lag = 0
+        # One database, no replicas: MediaWiki reports a lag of -1 then, so only maxlag < -1 fails.
+        lag = -1
         if maxlag is not None and lag > maxlag:
             raise ApiError("maxlag-generic", lag, code="maxlag",
                            data={"host": "", "lag": lag, "type": "db"},
@@ -324,15 +330,15 @@ class Pipeline:
     def _unused_warning(self, ctx: ApiContext) -> None:
         unused = ctx.request.unused()
         if unused:
-            ctx.warn("main", ApiMessage.of("unrecognizedparams", ", ".join(unused), len(unused),
-                                           kind="apiwarn", data={"params": unused}))
+            # An error key in a warning, a list keyed by the parameters' places: as MediaWiki sends it.
+            positions = {name: index for index, name in enumerate(ctx.request.ordered_names())}
+            listed = TextList(tuple(unused), "comma", keys=tuple(positions[name] for name in unused))
+            ctx.warn("main", ApiMessage.of("unrecognizedparams", listed, len(unused), code="unrecognizedparams"))
 
     def _echo(self, ctx: ApiContext, main: dict[str, Any], result: dict[str, Any]) -> None:
         extra: dict[str, Any] = {}
         if main["requestid"] is not None:
             extra["requestid"] = main["requestid"]
-        if main["servedby"]:
-            extra["servedby"] = HOSTNAME
         if main["curtimestamp"]:
             extra["curtimestamp"] = to_iso(ctx.now)
         if main["responselanginfo"]:
@@ -360,8 +366,8 @@ class Pipeline:
         requestid = ctx.request.peek("requestid")
         if requestid is not None:
             body["requestid"] = requestid
-        if ctx.request.has("servedby"):
-            body["servedby"] = HOSTNAME
+        if ctx.request.has("curtimestamp"):
+            body["curtimestamp"] = to_iso(ctx.now)
         return body
 
     # -- output ----------------------------------------------------------------

@@ -41,6 +41,9 @@ class Param:
     help: str = ""
     submodules: str | None = None  # names another module group (action, prop, list, meta)
     token_type: str | None = None
+    # A value outside the choices fails with this code and the older apierror-unrecognizedvalue
+    # message (modules that check their own values, such as list=logevents' leaction).
+    unknown_code: str | None = None
     # The value when the request does not mention the parameter, computed once.
     absent: Any = field(init=False, repr=False, compare=False)
 
@@ -134,6 +137,8 @@ def _single(param: Param, full_name: str, raw: str, ctx: ApiContext) -> Any:
     kind = param.type
     if isinstance(kind, tuple):
         if raw not in kind:
+            if param.unknown_code:
+                raise ApiError("unrecognizedvalue", full_name, raw, code=param.unknown_code)
             raise ApiError(not_one_of(full_name, raw, kind))
         return raw
     if kind in ("integer", "namespace"):

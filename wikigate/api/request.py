@@ -107,9 +107,12 @@ class ApiRequest:
         """True when the value in force came from the query string."""
         return name in self.query and name not in self.body
 
+    def ordered_names(self) -> list[str]:
+        """Every parameter name in PHP's order for a request's values: the body's, then the query string's."""
+        return list(dict.fromkeys([*self.body, *self.query]))
+
     def unused(self) -> list[str]:
-        names = dict.fromkeys([*self.query, *self.body])
-        return [name for name in names if name not in self.used]
+        return [name for name in self.ordered_names() if name not in self.used]
 
     @property
     def cookies(self) -> dict[str, str]:

@@ -105,7 +105,7 @@ def _plural(match: re.Match[str], params: tuple[Any, ...]) -> str:
         number = float(param_text(params[index], "plaintext").replace(",", ""))
     except (IndexError, ValueError):
         number = 2
-    return forms[0] if number == 1 or len(forms) == 1 else forms[1]
+    return forms[0] if abs(number) == 1 or len(forms) == 1 else forms[1]
 
 
 def render(message: Message, fmt: str = "plaintext") -> str:

@@ -32,7 +32,8 @@ LOG_ACTIONS = (
 PARAMS = (
     Param("prop", PROPS, multi=True, default="ids|title|type|user|timestamp|comment|details", help="Which properties to get."),
     Param("type", LOG_TYPES, help="Filter log entries to only this type."),
-    Param("action", LOG_ACTIONS, help="Filter log actions to only this action (overrides type)."),
+    Param("action", LOG_ACTIONS, unknown_code="unknown_leaction",
+          help="Filter log actions to only this action (overrides type)."),
     Param("start", "timestamp", help="The timestamp to start enumerating from."),
     Param("end", "timestamp", help="The timestamp to end enumerating."),
     Param("dir", ("newer", "older"), default="older", help="In which direction to enumerate."),
