@@ -39,10 +39,20 @@ async def test_token_modules_declare_tokentype_and_mustbeposted(api: Api) -> Non
     assert logout["mustbeposted"] is True and logout["writerights"] is True
 
 
-async def test_unknown_module_is_missing(api: Api) -> None:
-    modules = (await api.get(action="paraminfo", modules="nosuch|query+nosuch")).json()["paraminfo"]["modules"]
-    assert modules == [{"name": "nosuch", "path": "nosuch", "missing": ""},
-                       {"name": "nosuch", "path": "query+nosuch", "missing": ""}]
+async def test_an_unknown_module_is_a_badmodule_warning_as_in_1_39(api: Api) -> None:
+    body = (await api.get(action="paraminfo", modules="nosuch|query+nosuch|query+tokens", errorformat="raw")).json()
+    assert [m["path"] for m in body["paraminfo"]["modules"]] == ["query+tokens"]
+    assert [(w["code"], w["params"]) for w in body["warnings"]] == [("badmodule", ["main", "nosuch"]),
+                                                                    ("badmodule", ["query", "nosuch"])]
+
+
+async def test_deprecated_ways_of_asking_answer_under_their_own_keys(api: Api) -> None:
+    body = (await api.get(action="paraminfo", querymodules="tokens", formatmodules="json", mainmodule="1")).json()
+    info = body["paraminfo"]
+    assert "modules" not in info
+    assert [m["path"] for m in info["querymodules"]] == ["query+tokens"]
+    assert [m["path"] for m in info["formatmodules"]] == ["json"]
+    assert info["mainmodule"]["path"] == "main"
 
 
 async def test_query_star_expands(api: Api) -> None:

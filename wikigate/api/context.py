@@ -56,6 +56,22 @@ class ApiContext:
     def warn_module(self, message: ApiMessage) -> None:
         self.warnings.append((self.module_path, message))
 
+    def deprecate(self, message: ApiMessage, feature: str) -> None:
+        """A warning that the module at work was used in a deprecated way (MediaWiki's addDeprecation).
+
+        Its code is `deprecation` and its data names the feature; the first one of a request
+        also brings the main module's pointer to the announcements list.
+        """
+        self.warn_module(ApiMessage(message.message, "deprecation", {"feature": feature}))
+        if not any(item.code == "deprecation-help" for _, item in self.warnings):
+            self.warn("main", ApiMessage.of("api-usage-mailinglist-ref", kind="apiwarn", code="deprecation-help"))
+
+    def feature(self, suffix: str) -> str:
+        """A feature's name as MediaWiki derives it from the module: `action=query&prop=revisions&<suffix>`."""
+        spec = self.registry.by_path(self.module_path)
+        module = f"action=query&{spec.group}={spec.name}" if spec and spec.group else f"action={self.module_path}"
+        return f"{module}&{suffix}"
+
     def set_cookie(self, name: str, value: str, **options: Any) -> None:
         self.cookies.append((name, value, options))
 

@@ -83,7 +83,7 @@ def _raw_param(param: Any) -> Any:
         keyed = param.keys is not None and list(param.keys) != list(range(len(items)))
         listed = {str(key): item for key, item in zip(param.keys or (), items)} if keyed else items
         return {"list": listed, "type": param.type}
-    # Messages, literal text and lists go out as the text they stand for, as MediaWiki sends them.
+    # Messages, literal text and lists go out as the wikitext they stand for, as MediaWiki sends them.
     if isinstance(param, (Message, RawText, list, tuple)):
         return param_text(param, "wikitext")
     return param

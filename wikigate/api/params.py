@@ -128,7 +128,7 @@ def extract_params(ctx: ApiContext, params: tuple[Param, ...], prefix: str) -> d
             # POST-only module is refused later, as mustbeposted.)
             raise ApiError("mustpostparams", full, 1)
         if raw is not None and param.deprecated:
-            ctx.warn_module(ApiMessage.of("deprecation-parameter", full, kind="apiwarn"))
+            ctx.deprecate(_invalid("param-deprecated", "deprecation", Plaintext(full), Plaintext(raw)), ctx.feature(full))
         values[param.name] = validate_value(param, full, raw, ctx)
     return values
 

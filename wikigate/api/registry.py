@@ -78,6 +78,7 @@ class Registry:
         # Found by name, not imported: the framework never depends on a module statically.
         modules = importlib.import_module("wikigate.api.modules")
         query = importlib.import_module("wikigate.api.modules.query")
+        actions: list[ModuleType] = []
         for package in (modules, query):
             for info in pkgutil.iter_modules(package.__path__):
                 if info.ispkg and package is modules:
@@ -85,14 +86,16 @@ class Registry:
                 module = importlib.import_module(f"{package.__name__}.{info.name}")
                 if not hasattr(module, "NAME"):
                     continue
-                spec = _spec(module, self)
-                if spec.group:
-                    self.query[spec.group][spec.name] = spec
+                if getattr(module, "GROUP", None):
+                    self.query[module.GROUP][module.NAME] = _spec(module, self)
                 else:
-                    self.actions[spec.name] = spec
+                    actions.append(module)
+        # Actions come after the query submodules: their parameters may list them (query's
+        # prop/list/meta, paraminfo's querymodules).
         if hasattr(query, "NAME"):
-            # Built last: its prop/list/meta values are the submodules found above.
-            self.actions[query.NAME] = _spec(query, self)
+            actions.append(query)
+        for module in actions:
+            self.actions[module.NAME] = _spec(module, self)
         self.actions = dict(sorted(self.actions.items()))
         for group in QUERY_GROUPS:
             self.query[group] = dict(sorted(self.query[group].items()))

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from wikigate.messages import auth, core, pages, passwords
+from wikigate.wikitext.escape import escape_wikitext
 
 CATALOGUE: dict[str, str] = {**core.MESSAGES, **auth.MESSAGES, **passwords.MESSAGES, **pages.MESSAGES}
 
@@ -36,7 +37,11 @@ class Message:
 
 @dataclass(frozen=True, slots=True)
 class RawText:
-    """Literal text passed as a message parameter; never parsed."""
+    """Literal text from a user passed as a message parameter; never parsed.
+
+    Shown as given in plain text, and escaped (wfEscapeWikiText's way) in wikitext,
+    HTML and raw errors, as MediaWiki passes such text.
+    """
 
     value: str
 
@@ -82,7 +87,10 @@ def template(key: str) -> str:
 def param_text(value: Any, fmt: str) -> str:
     if isinstance(value, Message):
         return render(value, fmt)
-    if isinstance(value, (RawText, Plaintext)):
+    if isinstance(value, RawText):
+        # Inert where markup would be read; plain text shows it as given.
+        return value.value if fmt == "plaintext" else escape_wikitext(value.value)
+    if isinstance(value, Plaintext):
         return value.value
     if isinstance(value, Num):
         return f"{value.value:,}"
@@ -117,8 +125,10 @@ def render(message: Message, fmt: str = "plaintext") -> str:
         index = int(match.group(1)) - 1
         if index >= len(message.params):
             return match.group(0)
-        value = param_text(message.params[index], fmt)
-        return html.escape(value, quote=False) if fmt == "html" else value
+        param = message.params[index]
+        value = param_text(param, fmt)
+        # Escaped literal text is already safe HTML: its references must not be escaped again.
+        return html.escape(value, quote=False) if fmt == "html" and not isinstance(param, RawText) else value
 
     if fmt == "html":
         text = _LINK.sub(lambda m: f'<a href="/w/index.php/{m.group(1).replace(" ", "_")}">{m.group(2) or m.group(1)}</a>', text)

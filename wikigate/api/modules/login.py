@@ -73,8 +73,7 @@ async def _login(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
     secret, new = ctx.session.token_secret("login")
     token = params["token"]
     if not token:
-        ctx.warn("main", ApiMessage.of("api-usage-mailinglist-ref", kind="apiwarn"))
-        ctx.warn_module(ApiMessage.of("deprecation-login-token", kind="apiwarn"))
+        ctx.deprecate(ApiMessage.of("deprecation-login-token", kind="apiwarn"), "action=login&!lgtoken")
         return {"login": {"result": "NeedToken", "token": token_for(ctx, "login")}}
     if new:
         # The session (and its token secret) is gone: the token cannot be checked.
@@ -101,9 +100,8 @@ async def _main_account(ctx: ApiContext, name: str, password: str) -> dict[str, 
     if response.status is AuthStatus.PASS and response.account is not None:
         record = response.account
         ctx.log_in(record.id, record.name, record.token, remember=True)
-        ctx.warn("main", ApiMessage.of("api-usage-mailinglist-ref", kind="apiwarn"))
         key = "deprecation-login-botpw" if ctx.settings.enable_bot_passwords else "deprecation-login-nobotpw"
-        ctx.warn_module(ApiMessage.of(key, kind="apiwarn", code="main-account-login"))
+        ctx.deprecate(ApiMessage.of(key, kind="apiwarn"), "main-account-login")
         return _success(record.id, record.name)
     if response.status is AuthStatus.FAIL and response.message is not None:
         return {"login": {"result": "Failed", "reason": _reason(ctx, response.message)}}

@@ -6,21 +6,30 @@ from typing import Any
 
 from wikigate.api.context import ApiContext
 from wikigate.api.docs import module_info
+from wikigate.api.errors import ApiMessage
 from wikigate.api.main import FORMAT_PARAMS
 from wikigate.api.params import Param
-from wikigate.api.registry import QUERY_GROUPS, ModuleSpec
+from wikigate.api.registry import QUERY_GROUPS, ModuleSpec, Registry
 
 NAME = "paraminfo"
 READ = False
 DESCRIPTION = "Obtain information about API modules."
-PARAMS = (
-    Param("modules", "string", multi=True, help="List of module names (values of action, format, or query+name; * for all submodules, e.g. query+*)."),
-    Param("helpformat", ("html", "wikitext", "raw", "none"), default="none", help="Format of help strings."),
-    Param("querymodules", "string", multi=True, deprecated=True, help="List of query module names."),
-    Param("mainmodule", "boolean", deprecated=True, help="Get information about the main module as well."),
-    Param("pagesetmodule", "boolean", deprecated=True, help="Get information about the pageset module as well."),
-    Param("formatmodules", ("json", "jsonfm", "none"), multi=True, deprecated=True, help="List of format module names."),
-)
+FORMATS = ("json", "jsonfm", "none")
+
+
+def PARAMS(registry: Registry) -> tuple[Param, ...]:  # noqa: N802 (a module's PARAMS, built from the registry)
+    query_names = tuple(sorted(name for group in QUERY_GROUPS for name in registry.query[group]))
+    return (
+        Param("modules", "string", multi=True, help="List of module names (values of action, format, or "
+              "query+name; * for all submodules, e.g. query+*)."),
+        Param("helpformat", ("html", "wikitext", "raw", "none"), default="none", help="Format of help strings."),
+        Param("querymodules", query_names, multi=True, deprecated=True, help="List of query module names."),
+        Param("mainmodule", "boolean", deprecated=True, help="Get information about the main module as well."),
+        Param("pagesetmodule", "boolean", deprecated=True, help="Get information about the pageset module as well."),
+        Param("formatmodules", FORMATS, multi=True, deprecated=True, help="List of format module names."),
+    )
+
+
 EXAMPLES = (("action=paraminfo&modules=parse|phpfm|query+allpages|query+siteinfo", "Show info for some modules."),)
 
 
@@ -57,24 +66,26 @@ def _expand(path: str, ctx: ApiContext) -> list[str]:
 async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
     registry = ctx.registry
     with_help = params["helpformat"] != "none"
-    paths: list[str] = []
-    for path in params["modules"]:
-        paths.extend(_expand(path, ctx))
-    paths.extend(f"query+{name}" for name in params["querymodules"])
+    result: dict[str, Any] = {"helpformat": params["helpformat"]}
+    specs: list[ModuleSpec] = []
+    for path in dict.fromkeys(found for given in params["modules"] for found in _expand(given, ctx)):
+        spec = _main_spec(ctx) if path == "main" else (
+            _format_spec(path) if path in FORMATS else registry.by_path(path))
+        if spec is None:
+            # As MediaWiki: a warning naming the first part of the path that is not a module.
+            parent, _, name = path.rpartition("+") if path.startswith("query+") else ("main", "", path.split("+")[0])
+            ctx.warn_module(ApiMessage.of("badmodule-badsubmodule", parent, name, code="badmodule"))
+            continue
+        specs.append(spec)
+    if specs:
+        result["modules"] = [module_info(spec, registry, with_help=with_help) for spec in specs]
+    # The deprecated ways of asking each answer under their own key.
+    found = [registry.by_path(f"query+{name}") for name in params["querymodules"]]
+    if found:
+        result["querymodules"] = [module_info(spec, registry, with_help=with_help) for spec in found if spec]
     if params["mainmodule"]:
-        paths.append("main")
-    paths.extend(params["formatmodules"])
-    modules: list[dict[str, Any]] = []
-    for path in dict.fromkeys(paths):
-        if path == "main":
-            spec = _main_spec(ctx)
-        elif path in ("json", "jsonfm", "none"):
-            spec = _format_spec(path)
-        else:
-            found = registry.by_path(path)
-            if found is None:
-                modules.append({"name": path.rsplit("+", 1)[-1], "path": path, "missing": True})
-                continue
-            spec = found
-        modules.append(module_info(spec, registry, with_help=with_help))
-    return {"paraminfo": {"helpformat": params["helpformat"], "modules": modules}}
+        result["mainmodule"] = module_info(_main_spec(ctx), registry, with_help=with_help)
+    if params["formatmodules"]:
+        result["formatmodules"] = [module_info(_format_spec(name), registry, with_help=with_help)
+                                   for name in params["formatmodules"]]
+    return {"paraminfo": result}

@@ -108,13 +108,14 @@ async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
         return
     props = set(params["prop"])
     slots = params["slots"] if ctx.request.has("rvslots") else None
-    if slots is None and props & {"content", "contentmodel"}:
-        ctx.warn_module(ApiMessage.of("deprecation-missingparam", "rvslots", kind="apiwarn"))
     good = pageset.good
     if query.generating:
         # As a generator this lists the pages whose revisions it would show.
         query.generated.extend(entry.title for entry in good)
         return
+    if slots is None and props & {"content", "contentmodel"} and good:
+        # Said when there are revisions to show in the legacy form, not for missing pages.
+        ctx.deprecate(ApiMessage.of("deprecation-missingparam", "rvslots", kind="apiwarn"), ctx.feature("!rvslots"))
     if _enumerating(ctx, params):
         if len(good) > 1:
             raise ApiError("revisions-singlepage", code="invalidparammix")
