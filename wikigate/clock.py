@@ -11,6 +11,11 @@ class Clock:
     def now(self) -> float:
         return time.time()
 
+    def seconds(self) -> float:
+        """Now in whole seconds: MediaWiki's timestamps have no fraction, so what is stored has none
+        either (a continuation's timestamp then names its row exactly)."""
+        return float(int(self.now()))
+
 
 class FixedClock(Clock):
     """A clock that only moves when told to."""

@@ -72,3 +72,41 @@ async def test_as_a_generator(new_api: Any, services: Any, clock: Any) -> None:
     assert [p["title"] for p in body["query"]["pages"]] == ["Gamma", "Talk:Beta"]
     assert body["query"]["pages"][0]["protection"][0]["type"] == "create"
     assert body["continue"]["gptcontinue"] == "20260921141320|0|Alpha"
+
+
+async def test_continuation_walks_every_title_of_one_second_at_a_real_clocks_fraction(
+        new_api: Any, services: Any, clock: Any) -> None:
+    # A real clock is never on a whole second; the continuation (in whole seconds) must still
+    # name the next row, in both directions, and the batch is complete all along.
+    clock.set(1_790_000_000.731)
+    mindy = await logged_in(new_api, services, "Mindy", ("sysop",))
+    token = await mindy.token()
+    for name in ("Help talk:One", "Help talk:Two", "Help talk:Three"):
+        await mindy.post(action="protect", title=name, protections="create=sysop", token=token)
+    for direction, expected in (("older", ["Help talk:Two", "Help talk:Three", "Help talk:One"]),
+                                ("newer", ["Help talk:One", "Help talk:Three", "Help talk:Two"])):
+        seen: list[str] = []
+        more: dict[str, str] = {}
+        for _ in range(5):
+            body = (await mindy.get(action="query", list="protectedtitles", ptnamespace="13", ptlimit="1",
+                                    ptdir=direction, **more)).json()
+            assert body["batchcomplete"] == ""
+            seen += [t["title"] for t in body["query"]["protectedtitles"]]
+            if "continue" not in body:
+                break
+            more = body["continue"]
+        assert seen == expected
+
+
+async def test_limit_max_is_reported_under_the_module_name(new_api: Any, services: Any, clock: Any) -> None:
+    mindy = await protect_titles(new_api, services, clock)
+    body = (await mindy.get(action="query", list="protectedtitles", ptlimit="max")).json()
+    assert body["limits"] == {"protectedtitles": 5000}  # a sysop has apihighlimits
+
+
+async def test_unknown_namespaces_in_the_list_are_dropped_with_a_warning(new_api: Any, services: Any,
+                                                                         clock: Any) -> None:
+    mindy = await protect_titles(new_api, services, clock)
+    body = (await mindy.get(action="query", list="protectedtitles", ptnamespace="1|99999|x")).json()
+    assert [t["title"] for t in body["query"]["protectedtitles"]] == ["Talk:Beta"]
+    assert body["warnings"]["protectedtitles"]["*"] == 'Unrecognized values for parameter "ptnamespace": 99999, x'

@@ -98,7 +98,7 @@ class Pipeline:
         services = self.services
         peer = http.client.host if http.client else ""
         request_id = self.proxies.request_id(peer, http.headers) or services.random.token_hex(12)
-        now = services.clock.now()
+        now = services.clock.seconds()
         ctx: ApiContext | None = None
         module_path = "main"
         try:

@@ -96,6 +96,13 @@ def validate_value(param: Param, full_name: str, raw: str | None, ctx: ApiContex
             raise ApiError(_invalid("toomanyvalues", "toomanyvalues", Plaintext(full_name), Num(limit),
                                     data={"limit": limit, "lowlimit": MULTI_LIMIT, "highlimit": MULTI_HIGHLIMIT}))
         values = _dedupe(values)
+        if param.type == "namespace":
+            # A list of namespaces is a list of choices: the unknown ones are dropped with a warning.
+            known = {str(namespace.id): namespace.id for namespace in ctx.services.namespaces}
+            unknown = [value for value in values if value not in known]
+            if unknown:
+                ctx.warn_module(unrecognized_values(full_name, raw, unknown))
+            return [known[value] for value in values if value in known]
         if isinstance(param.type, tuple):
             if param.allow_all and values == ["*"]:
                 return list(param.type)
@@ -144,13 +151,14 @@ def _single(param: Param, full_name: str, raw: str, ctx: ApiContext) -> Any:
     if kind in ("integer", "namespace"):
         value = _integer(full_name, raw)
         if kind == "namespace" and value not in ctx.services.namespaces:
-            raise ApiError(not_one_of(full_name, raw, [str(number) for number in ctx.services.namespaces]))
+            raise ApiError(not_one_of(full_name, raw, [str(namespace.id) for namespace in ctx.services.namespaces]))
         return value
     if kind == "limit":
         high = ctx.has_right("apihighlimits")
         maximum = (param.highmax if high and param.highmax else param.max) or 0
         if raw == "max":
-            ctx.limits_used[full_name] = maximum
+            # Reported under the module's name (`limits.logevents`), as MediaWiki does.
+            ctx.limits_used[ctx.module_path.rsplit("+", 1)[-1]] = maximum
             return maximum
         value = _integer(full_name, raw)
         if value < 1 or value > maximum:

@@ -94,7 +94,7 @@ class Accounts:
         if canonical is None:
             raise AccountError("noname", name)
         stored = await self.hash(password) if password else ""
-        now = self._clock.now()
+        now = self._clock.seconds()
         token = self._random.token_hex(16)
 
         def create(tx: Tx) -> UserRecord:
@@ -124,7 +124,7 @@ class Accounts:
         """
         stored = await self.hash(password)
         token = self._random.token_hex(16)
-        now = self._clock.now()
+        now = self._clock.seconds()
 
         def change(tx: Tx) -> None:
             users.update_user(tx, record.id, password=stored, newpassword="", newpass_time=None, token=token,
@@ -136,7 +136,7 @@ class Accounts:
 
     async def remove_temporary_password(self, record: UserRecord) -> None:
         """Forget a pending temporary password; the main password is untouched."""
-        now = self._clock.now()
+        now = self._clock.seconds()
 
         def remove(tx: Tx) -> None:
             users.update_user(tx, record.id, newpassword="", newpass_time=None, touched=now)

@@ -115,7 +115,7 @@ class Login:
         plain = new_password(self._random)
         bot = BotPasswordRecord(user_id=record.id, app_id=app_id, password=await self._accounts.hash(plain),
                                 grants=tuple(dict.fromkeys(grants)), restrictions=tuple(restrictions),
-                                created=self._clock.now())
+                                created=self._clock.seconds())
 
         def create(tx: Tx) -> None:
             if botpasswords.get(tx, record.id, app_id) is not None:

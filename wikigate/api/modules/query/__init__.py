@@ -53,6 +53,9 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
     if params["generator"]:
         query.pageset = await _generate(ctx, params["generator"], query)
     modes = {"private" if query.pageset is not None else "public"}
+    # The batch (the properties of this set of pages) is complete unless a prop module must go on;
+    # list and meta modules going on do not count, as in MediaWiki.
+    batch_complete = True
     for group in ("prop", "list", "meta"):
         for name in params[group]:
             spec = registry.query[group][name]
@@ -61,17 +64,21 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
                 continue
             ctx.module_path = spec.path
             sub_params = extract_params(ctx, spec.params, spec.prefix)
+            before = len(query.continuation)
             await spec.execute(ctx, sub_params, query)
+            batch_complete = batch_complete and not (group == "prop" and len(query.continuation) > before)
             ctx.module_path = "query"
     # The answer is as private as its most private part.
     ctx.cache_mode = "public" if modes == {"public"} else "private"
     if query.pageset is not None and (query.pageset.entries or query.pageset.bad_page_ids):
         _add_pages(ctx, query, params)
     result: dict[str, Any] = {}
+    if batch_complete:
+        result["batchcomplete"] = True
     if query.continuation:
         result["continue"] = {**query.continuation, "continue": "-||"}
-    else:
-        result["batchcomplete"] = True
+    if ctx.limits_used:
+        result["limits"] = dict(ctx.limits_used)
     if query.data:
         result["query"] = query.data
     return result

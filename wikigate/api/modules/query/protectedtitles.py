@@ -47,7 +47,7 @@ def _item(ctx: ApiContext, found: TitleProtection, props: set[str]) -> dict[str,
         item["timestamp"] = to_iso(found.timestamp)
     if "user" in props:
         item["user"] = found.user_name
-    if "userid" in props:
+    if props & {"user", "userid"}:  # MediaWiki gives the id with the name
         item["userid"] = found.user_id
     if "comment" in props:
         item["comment"] = found.reason
