@@ -76,6 +76,7 @@ USERS = (
     ("Alice", (), "alice@example.org"),
     ("Mindy", ("sysop",), "mindy@example.org"),
 )
+SYSTEM_USER = "MediaWiki default"  # who the installer's Main Page is by
 BOT_GRANTS = ("basic", "protect", "editpage", "editprotected")
 SEED_PAGES = {"Main Page": "Main page of the conformance wiki."}
 PAGE_TEXT = "A page made for a conformance scenario."
@@ -611,6 +612,12 @@ async def seed_wikigate(runtime: Any) -> None:
     for name, groups, email in USERS:
         record = await services.accounts.create(name, PASSWORDS[name], groups=groups, email=email)
         ids[name] = record.id
+        if name == "Admin":
+            # The installer's system user comes second, as on the reference wiki. Its name is
+            # reserved (no one may create it), so it goes straight into the store, without a password.
+            system = await runtime.database.write(lambda tx: users.insert(
+                tx, name=SYSTEM_USER, password="", email="", real_name="", token="", now=now))
+            ids[SYSTEM_USER] = system.id
         if email:
             # The reference wiki set these addresses with a maintenance script, which confirms them.
             await runtime.database.write(
@@ -620,11 +627,12 @@ async def seed_wikigate(runtime: Any) -> None:
                             grants=BOT_GRANTS, restrictions=("0.0.0.0/0", "::/0"), created=now)
     await runtime.database.write(lambda tx: botpasswords.insert(tx, bot))
     for title, text in SEED_PAGES.items():
-        await insert_page(runtime, title, text, user_id=ids["Admin"], user_text="Admin")
+        # As the installer leaves it: by MediaWiki's own system user, with no summary.
+        await insert_page(runtime, title, text, user_id=ids[SYSTEM_USER], user_text=SYSTEM_USER, comment="")
 
 
 async def insert_page(runtime: Any, title_text: str, text: str, *, user_id: int = 0,
-                      user_text: str = "Conformance") -> None:
+                      user_text: str = "Conformance", comment: str = "conformance fixture") -> None:
     from wikigate.store import pages
     from wikigate.titles import parse_title
 
@@ -634,7 +642,7 @@ async def insert_page(runtime: Any, title_text: str, text: str, *, user_id: int 
 
     def create(tx: Any) -> None:
         page_id = pages.create_page(tx, title.namespace, title.dbkey, now)
-        pages.add_revision(tx, page_id=page_id, parent_id=0, text=text, comment="conformance fixture",
+        pages.add_revision(tx, page_id=page_id, parent_id=0, text=text, comment=comment,
                            user_id=user_id, user_text=user_text, now=now, minor=False, is_new=True)
 
     await runtime.database.write(create)

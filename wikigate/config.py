@@ -139,14 +139,31 @@ DEFAULT_GRANT_PERMISSIONS: dict[str, list[str]] = {
 }
 
 
-# $wgDefaultUserOptions of 1.39 for the preferences the API reports.
-DEFAULT_USER_OPTIONS: dict[str, Any] = {"ccmeonemails": 0, "date": "default", "diffonly": 0, "disablemail": 0,
-                        "editfont": "monospace", "editondblclick": 0, "enotifminoredits": 0,
-                        "enotifrevealaddr": 0, "enotifusertalkpages": 1, "enotifwatchlistpages": 1,
-                        "extendwatchlist": 1, "fancysig": 0, "forceeditsummary": 0, "gender": "unknown",
-                        "hideminor": 0, "hidepatrolled": 0, "language": "en", "minordefault": 0,
-                        "skin": "vector-2022", "timecorrection": "System|0", "watchcreations": 1,
-                        "watchdefault": 1, "watchmoves": 0, "watchdeletion": 0, "watchuploads": 1}
+# $wgDefaultUserOptions of 1.39 as its API reports them (userinfo's options, siteinfo's
+# defaultoptions), in its order; search-match-redirect is the one true boolean among them.
+DEFAULT_USER_OPTIONS: dict[str, Any] = {
+    "ccmeonemails": 0, "date": "default", "diffonly": 0, "disablemail": 0, "editfont": "monospace",
+    "editondblclick": 0, "editsectiononrightclick": 0, "email-allow-new-users": 1, "enotifminoredits": 0,
+    "enotifrevealaddr": 0, "enotifusertalkpages": 1, "enotifwatchlistpages": 1, "extendwatchlist": 1,
+    "fancysig": 0, "forceeditsummary": 0, "gender": "unknown", "hideminor": 0, "hidepatrolled": 0,
+    "hidecategorization": 1, "imagesize": 2, "minordefault": 0, "newpageshidepatrolled": 0, "nickname": "",
+    "pst-cssjs": 1, "norollbackdiff": 0, "previewonfirst": 0, "previewontop": 1, "rcdays": 7,
+    "rcenhancedfilters-disable": 0, "rclimit": 50, "search-match-redirect": True, "search-special-page": "Search",
+    "searchlimit": 20, "showhiddencats": 0, "shownumberswatching": 1, "showrollbackconfirmation": 0,
+    "skin": "vector", "thumbsize": 5, "underline": 2, "uselivepreview": 0, "usenewrc": 1, "watchcreations": 1,
+    "watchdefault": 1, "watchdeletion": 0, "watchuploads": 1, "watchlistdays": 7, "watchlisthideanons": 0,
+    "watchlisthidebots": 0, "watchlisthideliu": 0, "watchlisthideminor": 0, "watchlisthideown": 0,
+    "watchlisthidepatrolled": 0, "watchlisthidecategorization": 1, "watchlistreloadautomatically": 0,
+    "watchlistunwatchlinks": 0, "watchmoves": 0, "watchrollback": 0, "wlenhancedfilters-disable": 0,
+    "wllimit": 250, "useeditwarning": 1, "prefershttps": 1, "requireemail": 0, "skin-responsive": 1,
+    "timecorrection": "System|0", "language": "en", "variant": "en", "variant-ban": "ban", "variant-en": "en",
+    "variant-crh": "crh", "variant-gan": "gan", "variant-iu": "iu", "variant-kk": "kk", "variant-ku": "ku",
+    "variant-shi": "shi", "variant-sr": "sr", "variant-tg": "tg", "variant-uz": "uz", "variant-zh": "zh",
+    "searchNs0": 1, "searchNs1": 0, "searchNs2": 0, "searchNs3": 0, "searchNs4": 0, "searchNs5": 0, "searchNs6": 0,
+    "searchNs7": 0, "searchNs8": 0, "searchNs9": 0, "searchNs10": 0, "searchNs11": 0, "searchNs12": 0,
+    "searchNs13": 0, "searchNs14": 0, "searchNs15": 0,
+}
+DEFAULT_USER_OPTIONS_BOOLEANS = ["search-match-redirect"]
 
 
 @dataclass(frozen=True, slots=True)

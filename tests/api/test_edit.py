@@ -183,7 +183,13 @@ async def test_new_section_and_undo_of_a_missing_revision(new_api: Any, services
     history = (await alice.get(action="query", prop="revisions", titles="Page", rvprop="comment")).json()
     assert next(iter(history["query"]["pages"].values()))["revisions"][0]["comment"] == "/* Topic */ new section"
     assert (await edit(alice, title="Page", undo="987654321"))["error"]["code"] == "nosuchrevid"
-    assert (await edit(alice, title="Page", undo="1"))["error"]["code"] == "undo-unsupported"
+    first, second = [rev["revid"] for rev in (await alice.get(
+        action="query", prop="revisions", titles="Page", rvprop="ids", rvdir="newer", rvlimit="2")).json()[
+        "query"]["pages"].popitem()[1]["revisions"]]
+    # Nothing comes before a first revision: MediaWiki cannot find the (unnamed) revision to go back to.
+    first_undo = await edit(alice, title="Page", undo=str(first))
+    assert first_undo["error"]["code"] == "nosuchrevid" and first_undo["error"]["info"].endswith(" ID .")
+    assert (await edit(alice, title="Page", undo=str(second)))["error"]["code"] == "undo-unsupported"
 
 
 @pytest.mark.configure(lambda settings: replace(settings, autoconfirm_count=2))

@@ -56,8 +56,9 @@ def check_return_url(params: dict[str, Any], prefix: str) -> None:
         raise ApiError("badurl", f"{prefix}returnurl", RawText(url), code=f"badurl_{prefix}returnurl")
 
 
-def wanted_requests(requests: list[AuthRequest], params: dict[str, Any]) -> list[AuthRequest]:
-    if not params["requests"]:
+def wanted_requests(requests: list[AuthRequest], params: dict[str, Any], *, given: bool) -> list[AuthRequest]:
+    """The requests the client names; all of them when it names none (`given` empty names none at all)."""
+    if not given:
         return requests
     wanted = set(params["requests"])
     return [request for request in requests if request.id in wanted]

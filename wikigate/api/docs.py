@@ -31,7 +31,8 @@ def param_info(param: Param, index: int, prefix: str, registry: Registry, *, wit
     entry: dict[str, Any] = {"index": index, "name": prefix + param.name}
     if with_help:
         entry["description"] = param.help
-    entry["type"] = list(param.type) if isinstance(param.type, tuple) else param.type
+    # Choices come sorted, as MediaWiki's paraminfo gives them.
+    entry["type"] = sorted(param.type) if isinstance(param.type, tuple) else param.type
     if param.type == "boolean":
         entry["default"] = False
     elif param.default is not None:

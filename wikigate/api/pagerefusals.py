@@ -5,7 +5,8 @@ from __future__ import annotations
 from wikigate.api.errors import ApiError, ApiMessage
 from wikigate.services.pages import PageError, WatchMode
 
-WATCHLIST = tuple(sorted(WatchMode))
+# In MediaWiki's order (errors list the choices so); paraminfo sorts them.
+WATCHLIST = tuple(WatchMode)
 
 
 def api_error(error: PageError) -> ApiError:

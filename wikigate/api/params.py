@@ -36,11 +36,14 @@ class Param:
     allow_all: bool = False  # a multi-value enum that takes "*" for every value
     sensitive: bool = False  # never logged; must arrive in the POST body
     deprecated: bool = False
+    min: int | None = None  # an integer's least value (below it: outofrange)
     max: int | None = None  # a `limit`'s maximum, and `highmax` with apihighlimits
     highmax: int | None = None
     help: str = ""
     submodules: str | None = None  # names another module group (action, prop, list, meta)
     token_type: str | None = None
+    # A `user` parameter that takes IP addresses too (userrights' does not).
+    user_ips: bool = True
     # A value outside the choices fails with this code and the older apierror-unrecognizedvalue
     # message (modules that check their own values, such as list=logevents' leaction).
     unknown_code: str | None = None
@@ -86,6 +89,9 @@ def validate_value(param: Param, full_name: str, raw: str | None, ctx: ApiContex
             raw = param.default if isinstance(param.default, str) else "|".join(param.default)
         else:
             return param.default
+    if not param.multi and raw.startswith("\x1f"):
+        # The multi-value form for a single value; the separators are shown replaced, as MediaWiki shows them.
+        raise ApiError(_invalid("notmulti", "badvalue", Plaintext(full_name), Plaintext(raw.replace("\x1f", "\ufffd"))))
     if param.multi:
         values = split_multi(raw)
         high = ctx.has_right("apihighlimits")
@@ -135,7 +141,9 @@ def extract_params(ctx: ApiContext, params: tuple[Param, ...], prefix: str) -> d
             # POST-only module is refused later, as mustbeposted.)
             raise ApiError("mustpostparams", full, 1)
         if raw is not None and param.deprecated:
-            ctx.deprecate(_invalid("param-deprecated", "deprecation", Plaintext(full), Plaintext(raw)), ctx.feature(full))
+            shown = "1" if param.type == "boolean" else raw  # a given switch reads as 1, whatever was sent
+            ctx.deprecate(_invalid("param-deprecated", "deprecation", Plaintext(full), Plaintext(shown)),
+                          ctx.feature(full))
         values[param.name] = validate_value(param, full, raw, ctx)
     return values
 
@@ -148,10 +156,18 @@ def _single(param: Param, full_name: str, raw: str, ctx: ApiContext) -> Any:
                 raise ApiError("unrecognizedvalue", full_name, raw, code=param.unknown_code)
             raise ApiError(not_one_of(full_name, raw, kind))
         return raw
-    if kind in ("integer", "namespace"):
+    if kind == "namespace":
+        # An enumeration of the namespace numbers in MediaWiki: anything else is an unknown choice.
+        numbers = [namespace.id for namespace in ctx.services.namespaces]
+        if raw.strip() not in {str(number) for number in numbers}:
+            raise ApiError(not_one_of(full_name, raw, numbers))
+        return int(raw.strip())
+    if kind == "integer":
         value = _integer(full_name, raw)
-        if kind == "namespace" and value not in ctx.services.namespaces:
-            raise ApiError(not_one_of(full_name, raw, [str(namespace.id) for namespace in ctx.services.namespaces]))
+        if param.min is not None and value < param.min:
+            raise ApiError(_invalid("outofrange-min", "outofrange", Plaintext(full_name), Plaintext(raw),
+                                    Num(param.min), Num(""), data={"min": param.min, "curmax": None, "max": None,
+                                                              "highmax": None}))
         return value
     if kind == "limit":
         high = ctx.has_right("apihighlimits")
@@ -179,9 +195,15 @@ def _single(param: Param, full_name: str, raw: str, ctx: ApiContext) -> Any:
             return timeutil.parse_timestamp(raw)
         except ValueError:
             raise ApiError(_invalid("badtimestamp", "badtimestamp", Plaintext(full_name), Plaintext(raw))) from None
+    if kind == "title":
+        try:
+            titles.parse_title(raw, ctx.services.namespaces)
+        except titles.InvalidTitle:
+            raise ApiError(_invalid("badtitle", "badtitle", Plaintext(full_name), Plaintext(raw))) from None
+        return raw
     if kind == "user":
         name = usernames.canonical_name(raw, ctx.services.namespaces, rigor="valid")
-        if name is None and titles.is_ip(raw.strip()):
+        if name is None and param.user_ips and titles.is_ip(raw.strip()):
             name = raw.strip()
         if name is None and raw.startswith("#") and raw[1:].isdigit():
             name = raw  # `#123` names a user by id; the module resolves it
@@ -222,18 +244,15 @@ def not_one_of(full_name: str, raw: str, allowed: Any) -> ApiMessage:
 
 def unrecognized_values(full_name: str, raw: str, unknown: list[str]) -> ApiMessage:
     """The values of a multi-value parameter that are not among its choices (a warning; they are dropped)."""
-    return _invalid("unrecognizedvalues", "unrecognizedvalues", Plaintext(full_name), Plaintext(raw),
+    shown = raw.replace("\x1f", "\ufffd")  # the multi-value separators, as MediaWiki shows them
+    return _invalid("unrecognizedvalues", "unrecognizedvalues", Plaintext(full_name), Plaintext(shown),
                     TextList(tuple(Plaintext(value) for value in unknown)), Num(len(unknown)),
                     data={"values": unknown})
 
 
-def var_list(names: list[str], prefix: str = "") -> Any:
-    """`"a", "b" and "c"` as a message parameter, with each name marked as a parameter."""
-    from wikigate.messages import Message
-
-    marked = [f"<var>{prefix}{name}</var>" for name in names]
-    text = marked[0] if len(marked) == 1 else ", ".join(marked[:-1]) + " and " + marked[-1]
-    return Message("", (), fallback=text)
+def var_list(names: list[str], prefix: str = "") -> TextList:
+    """`"a", "b" and "c"` as a message parameter: each name marked as a parameter, joined as a phrase."""
+    return TextList(tuple(f"<var>{prefix}{name}</var>" for name in names), "text")
 
 
 def _given(params: dict[str, Any], names: tuple[str, ...]) -> list[str]:
@@ -265,4 +284,5 @@ def require_max_one_of(params: dict[str, Any], *names: str, prefix: str = "") ->
 def check_change_tags(tags: list[str]) -> None:
     """Refuse change tags: this wiki defines none that users may apply (MediaWiki's `badtags`)."""
     if tags:
-        raise ApiError("badtags", ", ".join(tags), len(tags), data={"disallowedtags": tags})
+        key = "tags-apply-not-allowed-one" if len(tags) == 1 else "tags-apply-not-allowed-multi"
+        raise ApiError(ApiMessage(Message(key, (", ".join(tags), len(tags))), "badtags", {"disallowedtags": tags}))

@@ -48,16 +48,19 @@ class RawText:
 
 @dataclass(frozen=True, slots=True)
 class Plaintext:
-    """Text shown as it is, which raw errors tag as `{"plaintext": ...}` (MediaWiki's parameter validator's)."""
+    """Text shown as it is, which raw errors tag as `{"plaintext": ...}` (MediaWiki's parameter validator's).
 
-    value: str
+    A number stays a number there (a namespace among the allowed values, say), as in MediaWiki.
+    """
+
+    value: str | int
 
 
 @dataclass(frozen=True, slots=True)
 class Num:
     """A number, shown with digit grouping; raw errors tag it as `{"num": ...}`."""
 
-    value: int | float
+    value: int | float | str  # "" stands for a bound that does not exist, as MediaWiki sends it
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,9 +94,9 @@ def param_text(value: Any, fmt: str) -> str:
         # Inert where markup would be read; plain text shows it as given.
         return value.value if fmt == "plaintext" else escape_wikitext(value.value)
     if isinstance(value, Plaintext):
-        return value.value
+        return str(value.value)
     if isinstance(value, Num):
-        return f"{value.value:,}"
+        return f"{value.value:,}" if isinstance(value.value, (int, float)) else value.value
     if isinstance(value, TextList):
         texts = [param_text(item, fmt) for item in value.items]
         if value.type == "text" and len(texts) > 1:
@@ -101,6 +104,8 @@ def param_text(value: Any, fmt: str) -> str:
         return ", ".join(texts)
     if isinstance(value, bool):
         return "1" if value else "0"
+    if value is None:  # PHP's null, shown as nothing
+        return ""
     if isinstance(value, (list, tuple)):
         return ", ".join(param_text(item, fmt) for item in value)
     return str(value)

@@ -138,8 +138,9 @@ def apply_watch(tx: Tx, user: User, title: titles.Title, mode: str,
     if not title.can_exist:
         return False
     if user.is_anon:
-        # Nothing is stored, but MediaWiki still reports what the preferences ask for.
-        return mode in (WatchMode.WATCH, WatchMode.PREFERENCES)
+        # Nothing is stored, but MediaWiki still reports what the default preferences ask for
+        # (and, oddly, nothing for an explicit `watch`).
+        return mode == WatchMode.PREFERENCES
     namespace, dbkey = subject_key(title)
     if mode in (WatchMode.WATCH, WatchMode.PREFERENCES):
         store.watch(tx, user.id, namespace, dbkey, expiry)

@@ -50,7 +50,9 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
 
 async def _step(ctx: ApiContext, manager: AuthManager, params: dict[str, Any]) -> AuthResponse:
     if params["continue"]:
-        requests = wanted_requests(await manager.requests_for(Action.LOGIN_CONTINUE), params)
+        requests = wanted_requests(await manager.requests_for(Action.LOGIN_CONTINUE), params,
+                               given=ctx.request.has(f"{PREFIX}requests"))
         return await manager.continue_authentication(read_submission(ctx, requests))
-    requests = wanted_requests(await manager.requests_for(Action.LOGIN), params)
+    requests = wanted_requests(await manager.requests_for(Action.LOGIN), params,
+                               given=ctx.request.has(f"{PREFIX}requests"))
     return await manager.begin_authentication(read_submission(ctx, requests), return_url=params["returnurl"])

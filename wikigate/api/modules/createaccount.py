@@ -43,7 +43,8 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
         return {"createaccount": format_response(response, params)}
     user = ctx.user
     creator = Creator(id=user.id, name=user.name, rights=user.rights)
-    requests = wanted_requests(await manager.requests_for(Action.CREATE, creator_is_anon=user.is_anon), params)
+    requests = wanted_requests(await manager.requests_for(Action.CREATE, creator_is_anon=user.is_anon), params,
+                               given=ctx.request.has(f"{PREFIX}requests"))
     submission = read_submission(ctx, requests)
     response = await manager.begin_account_creation(creator, submission,
                                                     create_user=ctx.services.login.create_user)

@@ -47,8 +47,8 @@ PARAMS = (
     Param("md5", "string", help="MD5 hash of the text (or of prependtext and appendtext concatenated)."),
     Param("prependtext", "text", help="Add this text to the beginning of the page."),
     Param("appendtext", "text", help="Add this text to the end of the page."),
-    Param("undo", "integer", help="Undo this revision (not supported)."),
-    Param("undoafter", "integer", help="Undo all revisions from undo to this one (not supported)."),
+    Param("undo", "integer", min=0, help="Undo this revision (not supported)."),
+    Param("undoafter", "integer", min=0, help="Undo all revisions from undo to this one (not supported)."),
     Param("redirect", "boolean", help="Automatically resolve redirects."),
     Param("contentformat", ("text/x-wiki",), help="Content serialization format used for the input text."),
     Param("contentmodel", (CONTENT_MODEL,), help="Content model of the new content."),
@@ -73,10 +73,19 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
     require_at_least_one_of(params, "text", "appendtext", "prependtext", "undo")
     require_one_of(params, "title", "pageid")
     check_change_tags(params["tags"])
+    if params["redirect"] and params["text"] is not None and params["section"] != "new":
+        # Following a redirect is for adding to the target, never for replacing it.
+        raise ApiError("redirect-appendonly")
     if params["undo"] is not None:
         for name in ("undo", "undoafter"):
             if params[name] is not None and not await ctx.services.pages.revision_exists(params[name]):
                 raise ApiError("nosuchrevid", params[name])
+        if params["undoafter"] is None:
+            # Undoing a page's first revision: there is nothing before it to go back to, and
+            # MediaWiki names the missing `undoafter` (null) as the revision it could not find.
+            found = await ctx.services.queries.revisions([params["undo"]])
+            if not found or not found[0].parent_id:
+                raise ApiError("nosuchrevid", None)
         raise ApiError("undo-unsupported")
     summary, heading = params["summary"], None
     if params["section"] == "new":
@@ -109,6 +118,7 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
     else:
         result.update({"oldrevid": outcome.old_rev_id, "newrevid": outcome.revision.id,
                        "newtimestamp": to_iso(outcome.revision.timestamp)})
-    if outcome.watched:
+    # The deprecated `watch` reports the page watched even for an anonymous editor, as in MediaWiki.
+    if outcome.watched or params["watch"]:
         result["watched"] = True
     return {"edit": result}

@@ -24,7 +24,7 @@ WRITE = True
 TOKEN = "userrights"
 DESCRIPTION = "Change a user's group membership."
 PARAMS = (
-    Param("user", "user", help="User."),
+    Param("user", "user", user_ips=False, help="User."),
     Param("userid", "integer", deprecated=True, help="User ID."),
     Param("add", "string", multi=True, help="Add the user to these groups."),
     Param("expiry", "string", multi=True, default="infinite",
@@ -92,6 +92,9 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
     expiries = _expiries(ctx, add, params["expiry"] if raw_expiry is None else split_multi(raw_expiry))
     target = await _target(ctx, params)
     check_change_tags(params["tags"])
+    if ctx.request.has("tags") and not ctx.has_right("applychangetags"):
+        # Here (unlike in edit) a tags parameter, even an empty one, needs the right to tag.
+        raise ApiError("tags-apply-no-permission", code="tags-apply-no-permission")
     performer = ctx.user
     changeable = changeable_groups(performer, ctx.settings)
     is_self = target.id == performer.id

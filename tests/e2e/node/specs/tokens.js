@@ -4,7 +4,9 @@
 const { action, assert } = require('api-testing');
 
 const TOKEN = /^[0-9a-f]{40}\+\\$/;
-const ALL = ['createaccount', 'csrf', 'login', 'patrol', 'rollback', 'userrights', 'watch'];
+// The nine of seed 002: MediaWiki's seven and CentralAuth's two.
+const ALL = ['createaccount', 'csrf', 'deleteglobalaccount', 'login', 'patrol', 'rollback', 'setglobalaccountstatus',
+	'userrights', 'watch'];
 
 describe('meta=tokens', () => {
 	let alice, anon;
@@ -29,7 +31,8 @@ describe('meta=tokens', () => {
 
 	it('gives anonymous users +\\ except for login and createaccount', async () => {
 		const tokens = await anon.meta('tokens', { type: ALL.join('|') });
-		for (const type of ['csrf', 'patrol', 'rollback', 'userrights', 'watch']) {
+		for (const type of ['csrf', 'deleteglobalaccount', 'patrol', 'rollback', 'setglobalaccountstatus', 'userrights',
+			'watch']) {
 			assert.equal(tokens[`${type}token`], '+\\', type);
 		}
 		assert.match(tokens.logintoken, TOKEN);

@@ -22,7 +22,7 @@ PROPS = ("associatedpage", "displaytitle", "notificationtimestamp", "preload", "
          "talkid", "url", "watched")
 PARAMS = (
     Param("prop", PROPS, multi=True, help="Which additional properties to get."),
-    Param("linkcontext", "string", default="Main Page", help="The context title to use when determining extra CSS classes."),
+    Param("linkcontext", "title", default="Main Page", help="The context title to use when determining extra CSS classes."),
     Param("testactions", "string", multi=True, help="Test whether the current user can perform certain actions on the page."),
     Param("testactionsdetail", ("boolean", "full", "quick"), default="boolean", help="Detail level for testactions."),
     Param("continue", "string", help="When more results are available, use this to continue."),
@@ -86,8 +86,12 @@ async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
             continue
         _add_props(ctx, info, props, entry, states, watched, talk_rows)
         if params["testactions"]:
-            info["actions"] = _test_actions(ctx, states[title], params["testactions"],
-                                            params["testactionsdetail"])
+            actions = _test_actions(ctx, states[title], params["testactions"], params["testactionsdetail"])
+            # Formatversion 1 drops the false ones; none left is PHP's empty array, [] in JSON.
+            if ctx.formatversion == 1 and all(allowed is False for allowed in actions.values()):
+                info["actions"] = []
+            else:
+                info["actions"] = actions
         query.page_info[entry.page_id].update(info)
 
 
@@ -118,7 +122,7 @@ def _add_props(ctx: ApiContext, info: dict[str, Any], props: set[str], entry: An
         state = states[title]
         info["protection"] = _protection(state)
         info["restrictiontypes"] = applicable_types(title, state.exists, ctx.settings)
-    if "watched" in props and not ctx.user.is_anon:
+    if "watched" in props:  # false for anonymous users, who watch nothing
         info["watched"] = subject_key(title) in watched
     if "notificationtimestamp" in props and not ctx.user.is_anon:
         info["notificationtimestamp"] = ""

@@ -6,7 +6,7 @@ from typing import Any
 
 from wikigate.api.context import ApiContext
 from wikigate.api.errors import ApiError
-from wikigate.api.params import Param
+from wikigate.api.params import Param, require_max_one_of
 from wikigate.services.queries import LogEntry
 from wikigate.timeutil import format_expiry, parse_timestamp, to_iso, to_mw
 from wikigate.titles import InvalidTitle, parse_title
@@ -16,8 +16,9 @@ GROUP = "list"
 PREFIX = "le"
 DESCRIPTION = "Get events from logs."
 PROPS = ("comment", "details", "ids", "parsedcomment", "tags", "timestamp", "title", "type", "user", "userid")
-LOG_TYPES = ("", "block", "contentmodel", "create", "delete", "import", "managetags", "merge", "move", "newusers",
-             "oath", "patrol", "protect", "rights", "suppress", "tag", "upload")
+# In MediaWiki's order (a bad value's error lists them so; paraminfo sorts them).
+LOG_TYPES = ("oath", "", "block", "protect", "rights", "delete", "upload", "move", "import", "patrol", "merge",
+             "suppress", "tag", "managetags", "contentmodel", "newusers", "create")
 LOG_ACTIONS = (
     "block/block", "block/reblock", "block/unblock", "contentmodel/change", "contentmodel/new", "create/create",
     "delete/delete", "delete/delete_redir", "delete/delete_redir2", "delete/event", "delete/restore",
@@ -70,6 +71,7 @@ def _details(entry: LogEntry) -> dict[str, Any]:
 
 
 async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
+    require_max_one_of(params, "title", "prefix", "namespace", prefix=PREFIX)
     log_type, action = params["type"] or None, None
     if params["action"] is not None:
         log_type, _, action = params["action"].partition("/")

@@ -44,6 +44,11 @@ def _enumerating(ctx: ApiContext, params: dict[str, Any]) -> bool:
     return any(params[name] is not None for name in _ENUMERATION) or params["dir"] == "newer"
 
 
+def _shown(ctx: ApiContext, rev: RevisionRecord, props: set[str], slots: list[str] | None) -> dict[str, Any] | list[Any]:
+    # A revision with no properties asked for is PHP's empty array: [] in JSON.
+    return _revision(ctx, rev, props, slots) or []
+
+
 def _revision(ctx: ApiContext, rev: RevisionRecord, props: set[str], slots: list[str] | None) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if "ids" in props:
@@ -116,6 +121,8 @@ async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
     if slots is None and props & {"content", "contentmodel"} and good:
         # Said when there are revisions to show in the legacy form, not for missing pages.
         ctx.deprecate(ApiMessage.of("deprecation-missingparam", "rvslots", kind="apiwarn"), ctx.feature("!rvslots"))
+    if params["tag"] is not None:
+        return  # no revision here carries a change tag, so none is shown
     if _enumerating(ctx, params):
         if len(good) > 1:
             raise ApiError("revisions-singlepage", code="invalidparammix")
@@ -127,13 +134,16 @@ async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
     for entry in good:
         rev = by_page.get(entry.page_id)
         if rev is not None:
-            query.page_info.setdefault(entry.page_id, {})["revisions"] = [_revision(ctx, rev, props, slots)]
+            query.page_info.setdefault(entry.page_id, {})["revisions"] = [_shown(ctx, rev, props, slots)]
 
 
 async def _history(ctx: ApiContext, params: dict[str, Any], query: Any, entry: Any, props: set[str],
                    slots: list[str] | None) -> None:
     newest_first = params["dir"] == "older"
     limit = params["limit"] or 10
+    for name in ("startid", "endid"):
+        if params[name] is not None and not await ctx.services.pages.revision_exists(params[name]):
+            raise ApiError("revisions-badid", PREFIX + name, code=f"badid_{PREFIX}{name}")
     start, start_id = params["start"], params["startid"]
     if params["continue"] is not None:
         start, start_id = _parse_continue(params["continue"])
@@ -147,4 +157,5 @@ async def _history(ctx: ApiContext, params: dict[str, Any], query: Any, entry: A
         following = rows[limit]
         query.set_continue(query.continue_key(PREFIX), f"{to_mw(following.timestamp)}|{following.id}")
         rows = rows[:limit]
-    query.page_info.setdefault(entry.page_id, {})["revisions"] = [_revision(ctx, r, props, slots) for r in rows]
+    if rows:  # nothing found: no `revisions` at all, as in MediaWiki
+        query.page_info.setdefault(entry.page_id, {})["revisions"] = [_shown(ctx, r, props, slots) for r in rows]

@@ -8,9 +8,9 @@ from urllib.parse import urlsplit
 
 from wikigate import MEDIAWIKI_VERSION, __version__, specialpages
 from wikigate.api.context import ApiContext
-from wikigate.api.formats import Preformatted, to_formatversion
+from wikigate.api.formats import BC_BOOLS, Preformatted, to_formatversion
 from wikigate.api.params import Param
-from wikigate.config import DEFAULT_USER_OPTIONS
+from wikigate.config import DEFAULT_USER_OPTIONS, DEFAULT_USER_OPTIONS_BOOLEANS
 from wikigate.timeutil import to_iso
 from wikigate.titles import LEGAL_TITLE_CHARS
 
@@ -101,7 +101,7 @@ def _general_static(ctx: ApiContext) -> dict[str, Any]:
         "articlepath": f"{script}/index.php/$1",
         "scriptpath": script,
         "script": f"{script}/index.php",
-        "variantarticlepath": False,
+        "variantarticlepath": False,  # stays false in formatversion 1 too (see the end)
         "server": server,
         "servername": urlsplit(server).hostname or "",
         "wikiid": settings.wiki_id,
@@ -111,8 +111,7 @@ def _general_static(ctx: ApiContext) -> dict[str, Any]:
         "maxuploadsize": 104857600,
         "minuploadchunksize": 1024,
         "galleryoptions": {"imagesPerRow": 0, "imageWidth": 120, "imageHeight": 120, "captionLength": True,
-                           "showBytes": True, "showDimensions": True, "mode": "traditional",
-                           "__bc_bools__": ["captionLength", "showBytes", "showDimensions"]},
+                           "showBytes": True, "showDimensions": True, "mode": "traditional"},
         # formatversion 1 lists these; 2 keys them by index, as MediaWiki does.
         "thumblimits": {str(i): t for i, t in enumerate(thumbs)} if v2 else thumbs,
         "imagelimits": ({str(i): {"width": w, "height": h} for i, (w, h) in enumerate(images)} if v2
@@ -128,6 +127,7 @@ def _general_static(ctx: ApiContext) -> dict[str, Any]:
         "nofollownsexceptions": [],
         "nofollowdomainexceptions": ["mediawiki.org"],
         "externallinktarget": False,
+        "__bc_bools__": ["variantarticlepath"],
     }
 
 
@@ -233,11 +233,16 @@ async def _protocols(ctx: ApiContext, params: dict[str, Any]) -> list[str]:
 
 
 async def _defaultoptions(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
-    return dict(DEFAULT_USER_OPTIONS)
+    return {**DEFAULT_USER_OPTIONS, BC_BOOLS: DEFAULT_USER_OPTIONS_BOOLEANS}
 
 
 async def _uploaddialog(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
-    return {}
+    # $wgUploadDialog's defaults: uploads are off here, but clients read the shape.
+    return {"fields": {"description": True, "date": False, "categories": False},
+            "licensemessages": {"local": "generic-local", "foreign": "generic-foreign"},
+            "comment": {"local": "", "foreign": ""},
+            "format": {"filepage": "$DESCRIPTION", "description": "$TEXT", "ownwork": "", "license": "",
+                       "uncategorized": ""}}
 
 
 async def _interwikimap(ctx: ApiContext, params: dict[str, Any]) -> list[Any]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from wikigate.api.context import ApiContext
+from wikigate.api.formats import BC_BOOLS
 from wikigate.api.params import Param
-from wikigate.config import DEFAULT_USER_OPTIONS, IMPLICIT_GROUPS
+from wikigate.config import DEFAULT_USER_OPTIONS, DEFAULT_USER_OPTIONS_BOOLEANS, IMPLICIT_GROUPS
 from wikigate.services import rights as rights_service
 from wikigate.timeutil import to_iso
 
@@ -17,7 +18,7 @@ DESCRIPTION = "Get information about the current user."
 PROPS = (
     "blockinfo", "hasmsg", "groups", "groupmemberships", "implicitgroups", "rights", "changeablegroups",
     "options", "editcount", "ratelimits", "theoreticalratelimits", "email", "realname", "acceptlang",
-    "registrationdate", "unreadcount", "centralids", "latestcontrib", "cancreateaccount",
+    "registrationdate", "unreadcount", "centralids", "latestcontrib",
 )
 PARAMS = (
     Param("prop", PROPS, multi=True, allow_all=True, help="Which pieces of information to include."),
@@ -50,7 +51,7 @@ async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
     if "changeablegroups" in props:
         info["changeablegroups"] = rights_service.changeable_groups(user, ctx.settings)
     if "options" in props:
-        info["options"] = dict(DEFAULT_USER_OPTIONS)
+        info["options"] = {**DEFAULT_USER_OPTIONS, BC_BOOLS: DEFAULT_USER_OPTIONS_BOOLEANS}
     if "editcount" in props:
         info["editcount"] = record.editcount if record else 0
     if "ratelimits" in props:
@@ -76,8 +77,6 @@ async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
         latest = await ctx.services.queries.latest_contribution(user.id)
         if latest is not None:
             info["latestcontrib"] = to_iso(latest)
-    if "cancreateaccount" in props:
-        info["cancreateaccount"] = user.has_right("createaccount")
     query.data["userinfo"] = info
 
 
