@@ -69,7 +69,8 @@ async def test_as_a_generator(new_api: Any, services: Any, clock: Any) -> None:
     mindy = await protect_titles(new_api, services, clock)
     body = (await mindy.get(action="query", generator="protectedtitles", gptlimit="2", prop="info",
                             inprop="protection", formatversion="2")).json()
-    assert [p["title"] for p in body["query"]["pages"]] == ["Gamma", "Talk:Beta"]
+    # Generated newest first (Gamma -1, Talk:Beta -2); formatversion 2 lists pages by id, as 1.39 does.
+    assert [p["title"] for p in body["query"]["pages"]] == ["Talk:Beta", "Gamma"]
     assert body["query"]["pages"][0]["protection"][0]["type"] == "create"
     assert body["continue"]["gptcontinue"] == "20260921141320|0|Alpha"
 

@@ -106,7 +106,11 @@ async def build_pageset(ctx: ApiContext, *, titles_given: list[str], page_ids: l
             seen.add((record.namespace, record.title))
             title = namespaces.title(record.namespace, record.title)
             existing.append(PageEntry(record.id, title, title.prefixed_text, row=record))
-    # MediaWiki numbers invalid titles first, then special and missing ones,
+    # MediaWiki looks titles up a namespace at a time (in the order the namespaces first
+    # appear), so that is the order of the missing ones.
+    first_seen = {namespace: index for index, namespace in reversed(list(enumerate(t.namespace for _, t in parsed)))}
+    missing.sort(key=lambda entry: first_seen[entry.title.namespace] if entry.title else 0)
+    # It numbers invalid titles first, then special and missing ones,
     # and lists missing titles first, then invalid, special and existing ones.
     for number, entry in enumerate([*invalid, *special, *missing], start=1):
         entry.page_id = -number

@@ -135,7 +135,8 @@ def _add_pages(ctx: ApiContext, query: QueryResult, params: dict[str, Any]) -> N
     if params["indexpageids"]:
         ordered["pageids"] = [str(pid) for pid, _ in pages]
     if ctx.formatversion == 2:
-        ordered["pages"] = [page for _, page in pages]
+        # A list, in page id order (the negative numbers of missing pages first), as MediaWiki sorts it.
+        ordered["pages"] = [page for _, page in sorted(pages, key=lambda item: item[0])]
     else:
         ordered["pages"] = {str(pid): page for pid, page in pages}
     query.data = {**ordered, **data}
