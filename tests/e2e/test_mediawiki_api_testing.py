@@ -1,0 +1,90 @@
+"""MediaWiki 1.39's own Action API specs (tests/api-testing/action/*.js) against the real server.
+
+The specs are fetched from Debian's source package when the tests run (see
+mediawiki_source.py) and run unchanged with mocha and the api-testing library,
+as MediaWiki's CI runs them against MediaWiki. A spec runs when wikigate
+serves every module it needs; the others are listed in WAITING with what they
+need, and the issue that adds those modules moves them to RUNNING.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from e2e_support import ADMIN_PASSWORD, IN_CI, WikiServer, node_env, run_program
+from mediawiki_source import SourceUnavailable, action_specs
+
+pytestmark = pytest.mark.e2e
+
+RUNNING = ("NewTalkNotification.js", "Revision.js", "SiteStats.js")
+# What each of the others needs that wikigate does not serve yet.
+WAITING = {
+    "Autopatrolling.js": "list=recentchanges with patrol flags",
+    "Backlinks.js": "list=backlinks",
+    "Categories.js": "prop=categories and list=categorymembers",
+    "Delete.js": "action=delete and action=undelete",
+    "DiffCompare.js": "action=compare",
+    "Edit.js": "list=recentchanges, action=parse, the pre-save transform (signatures) and logevents' params",
+    "ExternalLinks.js": "prop=extlinks",
+    "Links.js": "prop=links, prop=images, prop=linkshere and prop=extlinks",
+    "ListUsers.js": "list=allusers",
+    "Move.js": "action=move",
+    "PageProtection.js": "action=watch and list=watchlistraw (protecting with watchlist=watch)",
+    "Parse.js": "action=parse",
+    "Patrolling.js": "action=patrol and list=recentchanges",
+    "Preferences.js": "action=options",
+    "PrefixSearch.js": "list=prefixsearch",
+    "RecentChanges.js": "list=recentchanges",
+    "ReparseDependentPages.js": "action=parse",
+    "Rollback.js": "action=rollback",
+    "Tag.js": "action=tag, list=recentchanges and change tags",
+    "Undo.js": "action=edit's undo and undoafter",
+    "UserBlock.js": "action=block and action=unblock",
+    "UserContribs.js": "list=usercontribs",
+    "UserInfo.js": "action=options",
+    "Watchlist.js": "action=watch and list=watchlist",
+}
+
+
+@pytest.fixture(scope="module")
+def specs() -> Path:
+    try:
+        return action_specs()
+    except SourceUnavailable as error:
+        if IN_CI:
+            raise
+        pytest.skip(f"!!! MediaWiki's specs could not be fetched from Debian: {error} !!!")
+
+
+def test_every_spec_of_the_release_is_running_or_waiting_for_a_named_module(specs: Path) -> None:
+    found = {path.name for path in specs.glob("*.js")}
+    assert found == set(RUNNING) | set(WAITING)
+    assert not set(RUNNING) & set(WAITING)
+
+
+@pytest.fixture(scope="module")
+def config(wiki: WikiServer, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("mediawiki-api-testing") / ".api-testing.config.json"
+    path.write_text(json.dumps({
+        "base_uri": f"{wiki.base}/w/",
+        "main_page": "Main_Page",
+        "root_user": {"name": "Admin", "password": ADMIN_PASSWORD},
+        "secret_key": wiki.env["WIKIGATE_SECRET_KEY"],
+    }))
+    return path
+
+
+@pytest.mark.parametrize("spec", RUNNING)
+def test_mediawiki_spec(spec: str, specs: Path, wiki: WikiServer, node_modules: Path, config: Path,
+                        tmp_path: Path) -> None:
+    # A copy in a scratch directory: the specs find api-testing through NODE_PATH.
+    shutil.copy(specs / spec, tmp_path / spec)
+    mocha = node_modules / ".bin" / "mocha"
+    output = run_program(f"MediaWiki's api-testing spec {spec}",
+                         [str(mocha), "--timeout", "30000", "--reporter", "spec", spec],
+                         cwd=tmp_path, server=wiki,
+                         env=node_env(wiki, node_modules, API_TESTING_CONFIG_FILE=str(config)))
+    assert " passing" in output and " failing" not in output, output
