@@ -375,5 +375,18 @@ class RequestTrace:
                                 f"  last request: {last}") from error
 
 
+@pytest.fixture(scope="session")
+def api_testing_config(wiki: WikiServer, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The configuration file of Wikimedia's api-testing library, for the running server."""
+    path = tmp_path_factory.mktemp("api-testing") / ".api-testing.config.json"
+    path.write_text(json.dumps({
+        "base_uri": f"{wiki.base}/w/",
+        "main_page": "Main_Page",
+        "root_user": {"name": "Admin", "password": ADMIN_PASSWORD},
+        "secret_key": wiki.env["WIKIGATE_SECRET_KEY"],
+    }))
+    return path
+
+
 def node_env(server: WikiServer, modules: Path, **extra: str) -> dict[str, str]:
     return {"NODE_PATH": str(modules), "WIKI_API_URL": server.api_url, **extra}

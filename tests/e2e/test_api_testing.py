@@ -9,27 +9,14 @@ after each edit and after adding groups.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
-from e2e_support import ADMIN_PASSWORD, NODE_DIR, WikiServer, node_env, run_program
+from e2e_support import NODE_DIR, WikiServer, node_env, run_program
 
 pytestmark = pytest.mark.e2e
 
 SPECS = sorted(path.name for path in (NODE_DIR / "specs").glob("*.js"))
-
-
-@pytest.fixture(scope="module")
-def api_testing_config(wiki: WikiServer, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("api-testing") / ".api-testing.config.json"
-    path.write_text(json.dumps({
-        "base_uri": f"{wiki.base}/w/",
-        "main_page": "Main_Page",
-        "root_user": {"name": "Admin", "password": ADMIN_PASSWORD},
-        "secret_key": wiki.env["WIKIGATE_SECRET_KEY"],
-    }))
-    return path
 
 
 @pytest.mark.parametrize("spec", SPECS)

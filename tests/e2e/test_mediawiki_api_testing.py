@@ -9,12 +9,11 @@ need, and the issue that adds those modules moves them to RUNNING.
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
 import pytest
-from e2e_support import ADMIN_PASSWORD, IN_CI, WikiServer, node_env, run_program
+from e2e_support import IN_CI, WikiServer, node_env, run_program
 from mediawiki_source import SourceUnavailable, action_specs
 
 pytestmark = pytest.mark.e2e
@@ -65,20 +64,8 @@ def test_every_spec_of_the_release_is_running_or_waiting_for_a_named_module(spec
     assert not set(RUNNING) & set(WAITING)
 
 
-@pytest.fixture(scope="module")
-def config(wiki: WikiServer, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("mediawiki-api-testing") / ".api-testing.config.json"
-    path.write_text(json.dumps({
-        "base_uri": f"{wiki.base}/w/",
-        "main_page": "Main_Page",
-        "root_user": {"name": "Admin", "password": ADMIN_PASSWORD},
-        "secret_key": wiki.env["WIKIGATE_SECRET_KEY"],
-    }))
-    return path
-
-
 @pytest.mark.parametrize("spec", RUNNING)
-def test_mediawiki_spec(spec: str, specs: Path, wiki: WikiServer, node_modules: Path, config: Path,
+def test_mediawiki_spec(spec: str, specs: Path, wiki: WikiServer, node_modules: Path, api_testing_config: Path,
                         tmp_path: Path) -> None:
     # A copy in a scratch directory: the specs find api-testing through NODE_PATH.
     shutil.copy(specs / spec, tmp_path / spec)
@@ -86,5 +73,5 @@ def test_mediawiki_spec(spec: str, specs: Path, wiki: WikiServer, node_modules: 
     output = run_program(f"MediaWiki's api-testing spec {spec}",
                          [str(mocha), "--timeout", "30000", "--reporter", "spec", spec],
                          cwd=tmp_path, server=wiki,
-                         env=node_env(wiki, node_modules, API_TESTING_CONFIG_FILE=str(config)))
+                         env=node_env(wiki, node_modules, API_TESTING_CONFIG_FILE=str(api_testing_config)))
     assert " passing" in output and " failing" not in output, output
