@@ -133,12 +133,12 @@ def test_metrics_add_up_every_workers_requests(tmp_path: Path) -> None:
         assert len(workers) == 2 and len(directories) == 1 and None not in directories
         url = f"http://127.0.0.1:{port}"
         with concurrent.futures.ThreadPoolExecutor(8) as pool:
-            statuses = list(pool.map(lambda _: httpx.get(f"{url}/w/api.php?action=query&meta=siteinfo").status_code,
-                                     range(60)))
+            statuses = list(pool.map(lambda _: httpx.get(f"{url}/w/api.php?action=query&meta=siteinfo",
+                                                         timeout=60).status_code, range(60)))
         assert statuses == [200] * 60
         # Whichever worker answers the scrape, it counts the other's requests too.
         for _ in range(6):
-            text = httpx.get(f"{url}/metrics").text
+            text = httpx.get(f"{url}/metrics", timeout=60).text
             assert 'wikigate_api_request_duration_seconds_count{module="query",status="200"} 60.0' in text
     finally:
         process.terminate()

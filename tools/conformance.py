@@ -96,7 +96,7 @@ VOLATILE_KEYS = frozenset({"servedby", "requestid", "curtimestamp", "touched", "
 TEXT_KEYS = frozenset({"info", "text", "html", "warnings", "invalidreason"})
 # Texts only under these keys: elsewhere "reason" echoes the request and "message" is a key.
 TEXT_KEYS_UNDER = {"message": ("clientlogin", "createaccount"), "reason": ("login",),
-                   "*": ("error", "warnings", "actions"), "label": ("fields",), "help": ("fields",)}
+                   "*": ("error", "errors", "warnings", "actions"), "label": ("fields",), "help": ("fields",)}
 TOKEN_RE = re.compile(r"^[0-9a-f]{32,40}\+\\$")
 TIMESTAMP_RE = re.compile(r"(?:19|20[0-8])\d-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 SERVER_RE = re.compile(r"https?://(?:127\.0\.0\.1:\d+|wiki\.test|localhost:\d+)")

@@ -376,3 +376,35 @@ async def test_other_methods_are_answered_like_get(api: Api) -> None:
     assert put.status_code == 200 and put.json()["query"]["tokens"]["csrftoken"] == "+\\"
     delete = await api.client.delete("/w/api.php?action=validatepassword&password=x&format=json")
     assert delete.json()["error"]["code"] == "mustbeposted"
+
+
+async def test_errors_speak_the_users_language_except_in_bc(api: Api) -> None:
+    french = (await api.get(action="bogus", uselang="fr", errorformat="plaintext", formatversion="2")).json()
+    assert french["errors"][0]["text"] == 'Valeur inconnue pour le paramètre "action" : bogus.'
+    assert french["docref"].startswith("Voir ")
+    turkish = (await api.get(action="bogus", errorlang="tr", errorformat="plaintext", formatversion="2")).json()
+    assert turkish["errors"][0]["text"] == '"action" parametresi için tanınmayan değer: bogus.'
+    bc = (await api.get(action="bogus", uselang="fr")).json()
+    assert bc["error"]["info"] == 'Unrecognized value for parameter "action": bogus.'  # bc is always English
+
+
+@pytest.mark.parametrize(("params", "codes"), [
+    ({"uselang": "fr"}, ("fr", "en")),  # bc: errors in English
+    ({"uselang": "fr", "errorformat": "plaintext"}, ("fr", "fr")),
+    ({"uselang": "xx-bogus", "errorformat": "plaintext"}, ("xx-bogus", "xx-bogus")),
+    ({"uselang": "content", "errorlang": "FR", "errorformat": "plaintext"}, ("en", "fr")),  # codes are lower case
+    ({"uselang": "tr", "errorlang": "not a code!", "errorformat": "plaintext"}, ("tr", "en")),
+    ({"errorlang": "tr", "errorformat": "raw"}, ("en", "tr")),
+])
+async def test_responselanginfo_names_the_languages_in_force(api: Api, params: dict[str, str],
+                                                             codes: tuple[str, str]) -> None:
+    body = (await api.get(action="query", meta="tokens", responselanginfo="1", **params)).json()
+    assert (body["uselang"], body["errorlang"]) == codes
+
+
+async def test_authentication_fields_speak_uselang(api: Api) -> None:
+    body = (await api.get(action="query", meta="authmanagerinfo", amirequestsfor="login", uselang="fr",
+                          amimergerequestfields="1", formatversion="2")).json()
+    fields = body["query"]["authmanagerinfo"]["fields"]
+    assert fields["username"]["label"] == "Nom d’utilisateur"
+    assert fields["password"]["label"] == "Mot de passe"

@@ -93,51 +93,53 @@ def raw_message(message: Message) -> dict[str, Any]:
     return {"key": message.key or message.fallback or "", "params": params}
 
 
-def format_message(out: dict[str, Any], key: str, message: Message, fmt: str) -> None:
+def format_message(out: dict[str, Any], key: str, message: Message, fmt: str, lang: str) -> None:
     if fmt == "none":
         return
     if fmt == "raw":
         out[key] = raw_message(message)
     else:
-        out[key] = render(message, "html" if fmt == "html" else "wikitext")
+        out[key] = render(message, "html" if fmt == "html" else "wikitext", lang)
 
 
-def format_fields(fields: list[Field], fmt: str) -> dict[str, Any]:
+def format_fields(fields: list[Field], fmt: str, lang: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for field in fields:
         entry: dict[str, Any] = {"type": field.type}
         if field.value is not None:
             entry["value"] = field.value
-        format_message(entry, "label", field.label, fmt)
-        format_message(entry, "help", field.help, fmt)
+        format_message(entry, "label", field.label, fmt, lang)
+        format_message(entry, "help", field.help, fmt, lang)
         entry["optional"] = field.optional
         entry["sensitive"] = field.sensitive
         out[field.name] = entry
     return out
 
 
-def format_requests(requests: list[AuthRequest] | tuple[AuthRequest, ...], params: dict[str, Any]) -> dict[str, Any]:
+def format_requests(requests: list[AuthRequest] | tuple[AuthRequest, ...], params: dict[str, Any],
+                    lang: str) -> dict[str, Any]:
+    """The requests in the user's language (`uselang`), as MediaWiki words them in the request's context."""
     fmt, merge = params["messageformat"], params["mergerequestfields"]
     described = []
     merged: dict[str, Field] = {}
     for request in requests:
         provider, account = request.describe()
         entry: dict[str, Any] = {"id": request.id, "metadata": {}, "required": str(request.required)}
-        format_message(entry, "provider", provider, fmt)
-        format_message(entry, "account", account, fmt)
+        format_message(entry, "provider", provider, fmt, lang)
+        format_message(entry, "account", account, fmt, lang)
         if merge:
             for field in request.fields:
                 merged.setdefault(field.name, field)
         else:
-            entry["fields"] = format_fields(list(request.fields), fmt)
+            entry["fields"] = format_fields(list(request.fields), fmt, lang)
         described.append(entry)
     out: dict[str, Any] = {"requests": described}
     if merge:
-        out["fields"] = format_fields(list(merged.values()), fmt)
+        out["fields"] = format_fields(list(merged.values()), fmt, lang)
     return out
 
 
-def format_response(response: AuthResponse, params: dict[str, Any]) -> dict[str, Any]:
+def format_response(response: AuthResponse, params: dict[str, Any], lang: str) -> dict[str, Any]:
     """The manager's answer as the API shows it (ApiAuthManagerHelper's format)."""
     status = response.status
     out: dict[str, Any] = {"status": str(status)}
@@ -146,9 +148,9 @@ def format_response(response: AuthResponse, params: dict[str, Any]) -> dict[str,
     if status is AuthStatus.REDIRECT:
         out["redirecttarget"] = response.redirect_target
     if status in (AuthStatus.REDIRECT, AuthStatus.UI, AuthStatus.RESTART):
-        out.update(format_requests(response.requests, params))
+        out.update(format_requests(response.requests, params, lang))
     if status in (AuthStatus.FAIL, AuthStatus.UI, AuthStatus.RESTART) and response.message is not None:
-        format_message(out, "message", response.message, params["messageformat"])
+        format_message(out, "message", response.message, params["messageformat"], lang)
         out["messagecode"] = message_code(response.message)
     if status in (AuthStatus.FAIL, AuthStatus.RESTART):
         # Nothing here can turn a failed login into an account creation.

@@ -38,6 +38,10 @@ class ApiContext:
     login_suppressed: bool = False
     # "public" only when the answer is the same for everyone (see Pipeline._cache_control).
     cache_mode: str = "private"
+    # The languages texts are shown in (one of messages.LANGUAGES): the user's (`uselang`),
+    # and the one of warnings and errors (`errorlang`).
+    uselang: str = "en"
+    errorlang: str = "en"
 
     @property
     def settings(self) -> Settings:

@@ -89,7 +89,8 @@ def _raw_param(param: Any) -> Any:
     return param
 
 
-def message_entry(item: ApiMessage, module: str, errorformat: str, formatversion: int) -> dict[str, Any]:
+def message_entry(item: ApiMessage, module: str, errorformat: str, formatversion: int,
+                  lang: str = "en") -> dict[str, Any]:
     """One entry of the `errors` or `warnings` list in a non-bc errorformat."""
     entry: dict[str, Any] = {"code": item.code}
     if errorformat == "raw":
@@ -99,14 +100,14 @@ def message_entry(item: ApiMessage, module: str, errorformat: str, formatversion
         entry["data"] = item.data
     entry["module"] = module
     if errorformat in ("plaintext", "wikitext"):
-        entry["text" if formatversion == 2 else "*"] = render(item.message, errorformat)
+        entry["text" if formatversion == 2 else "*"] = render(item.message, errorformat, lang)
     elif errorformat == "html":
-        entry["html" if formatversion == 2 else "*"] = render(item.message, "html")
+        entry["html" if formatversion == 2 else "*"] = render(item.message, "html", lang)
     return entry
 
 
 def error_body(errors: list[ApiMessage], *, errorformat: str, formatversion: int, docref: str,
-               module: str) -> dict[str, Any]:
+               module: str, lang: str = "en") -> dict[str, Any]:
     if errorformat == "bc":
         first = errors[0]
         error: dict[str, Any] = {"code": first.code, "info": render(first.message, "plaintext")}
@@ -114,13 +115,14 @@ def error_body(errors: list[ApiMessage], *, errorformat: str, formatversion: int
         error["docref" if formatversion == 2 else "*"] = docref
         return {"error": error}
     return {
-        "errors": [message_entry(e, module, errorformat, formatversion) for e in errors],
+        "errors": [message_entry(e, module, errorformat, formatversion, lang) for e in errors],
         "docref" if formatversion == 2 else "*": docref,
     }
 
 
 def warnings_body(warnings: list[tuple[str, ApiMessage]], *, errorformat: str,
-                  formatversion: int) -> Any:
+                  formatversion: int, lang: str = "en") -> Any:
+    """The warnings; bc's are always in English, as MediaWiki's are."""
     if errorformat == "bc":
         grouped: dict[str, list[str]] = {}
         for module, item in warnings:
@@ -131,7 +133,7 @@ def warnings_body(warnings: list[tuple[str, ApiMessage]], *, errorformat: str,
                 grouped[name].append(text)
         key = "warnings" if formatversion == 2 else "*"
         return {module: {key: "\n".join(texts)} for module, texts in grouped.items()}
-    return [message_entry(item, module, errorformat, formatversion) for module, item in warnings]
+    return [message_entry(item, module, errorformat, formatversion, lang) for module, item in warnings]
 
 
 def jsonfm_page(payload: Any, *, ascii_only: bool, sitename: str, json_url: str, help_url: str) -> bytes:

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from typing import Any
 from urllib.parse import urlencode
@@ -26,7 +27,7 @@ from wikigate.api.params import Param, extract_params, missing
 from wikigate.api.registry import ModuleSpec, Registry
 from wikigate.api.request import ApiRequest, ClientGone, TrustedProxies, read_request
 from wikigate.api.tokens import token_is_valid
-from wikigate.messages import Message, TextList, render
+from wikigate.messages import Message, TextList, language_for, render
 from wikigate.services.suite import Services
 from wikigate.services.users import User, build_user
 from wikigate.timeutil import to_iso
@@ -75,6 +76,9 @@ FORMAT_PARAMS = (
 )
 
 
+# What MediaWiki takes for a language code (anything else is the content language).
+_LANGUAGE_CODE = re.compile(r"[a-z0-9_-]+")
+
 class Pipeline:
     def __init__(self, services: Services, registry: Registry) -> None:
         self.services = services
@@ -113,6 +117,7 @@ class Pipeline:
                          user=User(0, api_request.client_ip, groups=self._anonymous[0],
                                    rights=self._anonymous[1], rights_order=self._anonymous[2]),
                          now=now, formatversion=formatversion, errorformat=errorformat)
+        ctx.uselang, ctx.errorlang = (language_for(code) for code in self._language_codes(ctx))
         result: dict[str, Any] = {}
         status = 200
         error_codes: list[str] = []
@@ -154,7 +159,8 @@ class Pipeline:
             error_codes, result = self._internal_error(ctx, exc, request_id)
         if ctx.warnings:
             result = {"warnings": formats.warnings_body(ctx.warnings, errorformat=ctx.errorformat,
-                                                         formatversion=ctx.formatversion), **result}
+                                                         formatversion=ctx.formatversion, lang=ctx.errorlang),
+                      **result}
         try:
             await services.sessions.save(ctx.session)
         except Exception as exc:  # the session store failed: the answer says so, as the API would
@@ -327,6 +333,27 @@ class Pipeline:
                            data={"host": "", "lag": lag, "type": "db"},
                            headers={"Retry-After": str(max(maxlag, 5)), "X-Database-Lag": str(lag)})
 
+    @staticmethod
+    def _language_codes(ctx: ApiContext) -> tuple[str, str]:
+        """The uselang and errorlang in force, as responselanginfo reports them.
+
+        Read leniently, before anything else: even an error about the main module's own
+        parameters is told in the user's language.
+        """
+        # Codes are lower case, as MediaWiki makes them.
+        uselang = (ctx.request.peek("uselang") or "user").lower()
+        if uselang in ("user", "content"):
+            # No one has a language preference stored here: the user's is the wiki's, English.
+            uselang = "en"
+        errorlang = (ctx.request.peek("errorlang") or "uselang").lower()
+        if ctx.errorformat == "bc":
+            errorlang = "en"  # bc errors and warnings are always English, as in MediaWiki
+        elif errorlang == "uselang":
+            errorlang = uselang
+        elif errorlang == "content" or not _LANGUAGE_CODE.fullmatch(errorlang):
+            errorlang = "en"
+        return uselang, errorlang
+
     def _unused_warning(self, ctx: ApiContext) -> None:
         unused = ctx.request.unused()
         if unused:
@@ -342,8 +369,7 @@ class Pipeline:
         if main["curtimestamp"]:
             extra["curtimestamp"] = to_iso(ctx.now)
         if main["responselanginfo"]:
-            extra["uselang"] = "en"
-            extra["errorlang"] = "en"
+            extra["uselang"], extra["errorlang"] = self._language_codes(ctx)
         if extra:
             items = list(result.items())
             position = 1 if items and items[0][0] == "batchcomplete" else 0
@@ -360,9 +386,9 @@ class Pipeline:
         return f"private, must-revalidate, max-age={maxage}"
 
     def _error_result(self, ctx: ApiContext, messages: list[ApiMessage], module_path: str) -> dict[str, Any]:
-        docref = render(Message("apihelp-docref", (ctx.services.settings.api_url,)), "plaintext")
+        docref = render(Message("apihelp-docref", (ctx.services.settings.api_url,)), "plaintext", ctx.errorlang)
         body = formats.error_body(messages, errorformat=ctx.errorformat, formatversion=ctx.formatversion,
-                                  docref=docref, module=module_path)
+                                  docref=docref, module=module_path, lang=ctx.errorlang)
         requestid = ctx.request.peek("requestid")
         if requestid is not None:
             body["requestid"] = requestid

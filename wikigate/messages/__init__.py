@@ -16,10 +16,25 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from wikigate.messages import auth, core, pages, passwords
+from wikigate.messages import auth, core, fr, pages, passwords, tr
 from wikigate.wikitext.escape import escape_wikitext
 
 CATALOGUE: dict[str, str] = {**core.MESSAGES, **auth.MESSAGES, **passwords.MESSAGES, **pages.MESSAGES}
+# The languages the messages are written in; English is the fallback for every other.
+TRANSLATIONS: dict[str, dict[str, str]] = {"en": CATALOGUE, "fr": fr.MESSAGES, "tr": tr.MESSAGES}
+LANGUAGES = tuple(TRANSLATIONS)
+
+
+# How a phrase list ends ("a, b and c").
+AND = {"en": " and ", "fr": " et ", "tr": " ve "}
+
+
+def language_for(code: str) -> str:
+    """The language messages are shown in for a requested code (`fr-ca` is shown in French)."""
+    if code in TRANSLATIONS:
+        return code
+    base = code.replace("_", "-").split("-", 1)[0]
+    return base if base in TRANSLATIONS else "en"
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,8 +46,8 @@ class Message:
     # Message texts used when the key is not in the catalogue (e.g. joined lists).
     fallback: str | None = None
 
-    def text(self, fmt: str = "plaintext") -> str:
-        return render(self, fmt)
+    def text(self, fmt: str = "plaintext", lang: str = "en") -> str:
+        return render(self, fmt, lang)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,13 +98,14 @@ _LINK = re.compile(r"\[\[([^\[\]|]+)(?:\|([^\[\]]*))?\]\]")
 _TAG = re.compile(r"</?(var|code|kbd|strong|em|b|i)>")
 
 
-def template(key: str) -> str:
-    return CATALOGUE.get(key, f"⧼{key}⧽")
+def template(key: str, lang: str = "en") -> str:
+    found = TRANSLATIONS[language_for(lang)].get(key)
+    return found if found is not None else CATALOGUE.get(key, f"⧼{key}⧽")
 
 
-def param_text(value: Any, fmt: str) -> str:
+def param_text(value: Any, fmt: str, lang: str = "en") -> str:
     if isinstance(value, Message):
-        return render(value, fmt)
+        return render(value, fmt, lang)
     if isinstance(value, RawText):
         # Inert where markup would be read; plain text shows it as given.
         return value.value if fmt == "plaintext" else escape_wikitext(value.value)
@@ -98,40 +114,42 @@ def param_text(value: Any, fmt: str) -> str:
     if isinstance(value, Num):
         return f"{value.value:,}" if isinstance(value.value, (int, float)) else value.value
     if isinstance(value, TextList):
-        texts = [param_text(item, fmt) for item in value.items]
+        texts = [param_text(item, fmt, lang) for item in value.items]
         if value.type == "text" and len(texts) > 1:
-            return ", ".join(texts[:-1]) + " and " + texts[-1]
+            return ", ".join(texts[:-1]) + AND[language_for(lang)] + texts[-1]
         return ", ".join(texts)
     if isinstance(value, bool):
         return "1" if value else "0"
     if value is None:  # PHP's null, shown as nothing
         return ""
     if isinstance(value, (list, tuple)):
-        return ", ".join(param_text(item, fmt) for item in value)
+        return ", ".join(param_text(item, fmt, lang) for item in value)
     return str(value)
 
 
-def _plural(match: re.Match[str], params: tuple[Any, ...]) -> str:
+def _plural(match: re.Match[str], params: tuple[Any, ...], lang: str) -> str:
     index = int(match.group(1)) - 1
     forms = match.group(2).split("|")
     try:
-        number = float(param_text(params[index], "plaintext").replace(",", ""))
+        number = abs(float(param_text(params[index], "plaintext").replace(",", "")))
     except (IndexError, ValueError):
         number = 2
-    return forms[0] if abs(number) == 1 or len(forms) == 1 else forms[1]
+    # French counts 0 with 1 (le singulier); English and Turkish only 1.
+    singular = number < 2 if language_for(lang) == "fr" else number == 1
+    return forms[0] if singular or len(forms) == 1 else forms[1]
 
 
-def render(message: Message, fmt: str = "plaintext") -> str:
-    """Render for an errorformat: plaintext, wikitext or html."""
-    text = message.fallback if message.key not in CATALOGUE and message.fallback else template(message.key)
-    text = _PLURAL.sub(lambda m: _plural(m, message.params), text)
+def render(message: Message, fmt: str = "plaintext", lang: str = "en") -> str:
+    """Render for an errorformat (plaintext, wikitext or html), in a language of TRANSLATIONS."""
+    text = message.fallback if message.key not in CATALOGUE and message.fallback else template(message.key, lang)
+    text = _PLURAL.sub(lambda m: _plural(m, message.params, lang), text)
 
     def substitute(match: re.Match[str]) -> str:
         index = int(match.group(1)) - 1
         if index >= len(message.params):
             return match.group(0)
         param = message.params[index]
-        value = param_text(param, fmt)
+        value = param_text(param, fmt, lang)
         # Escaped literal text is already safe HTML: its references must not be escaped again.
         return html.escape(value, quote=False) if fmt == "html" and not isinstance(param, RawText) else value
 

@@ -45,7 +45,7 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
     if response.status is AuthStatus.PASS and response.account is not None:
         record = response.account
         ctx.log_in(record.id, record.name, record.token, remember=response.remember)
-    return {"clientlogin": format_response(response, params)}
+    return {"clientlogin": format_response(response, params, ctx.uselang)}
 
 
 async def _step(ctx: ApiContext, manager: AuthManager, params: dict[str, Any]) -> AuthResponse:

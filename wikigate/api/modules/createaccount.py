@@ -40,7 +40,7 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
     manager = ctx.services.login.manager(ctx.session, ip=ctx.ip, now=ctx.now)
     if params["continue"]:
         response = await manager.continue_account_creation()
-        return {"createaccount": format_response(response, params)}
+        return {"createaccount": format_response(response, params, ctx.uselang)}
     user = ctx.user
     creator = Creator(id=user.id, name=user.name, rights=user.rights)
     requests = wanted_requests(await manager.requests_for(Action.CREATE, creator_is_anon=user.is_anon), params,
@@ -48,4 +48,4 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
     submission = read_submission(ctx, requests)
     response = await manager.begin_account_creation(creator, submission,
                                                     create_user=ctx.services.login.create_user)
-    return {"createaccount": format_response(response, params)}
+    return {"createaccount": format_response(response, params, ctx.uselang)}

@@ -43,7 +43,7 @@ def _reason(ctx: ApiContext, message: Message) -> Any:
     """A failure's reason in the request's errorformat; one line, as MediaWiki prints it."""
     fmt = ctx.errorformat
     text_format = "html" if fmt == "html" else ("wikitext" if fmt == "wikitext" else "plaintext")
-    text = render(message, text_format).replace("\n", " ")
+    text = render(message, text_format, ctx.errorlang).replace("\n", " ")
     if fmt == "bc":
         return text
     out: dict[str, Any] = {"code": message_code(message)}

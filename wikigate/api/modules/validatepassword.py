@@ -79,6 +79,6 @@ def _message(ctx: ApiContext, issue: PolicyIssue) -> dict[str, Any]:
     if ctx.errorformat == "bc":
         return {"message": issue.code, "params": list(issue.params), "code": issue.code, "type": "error"}
     item = ApiMessage(Message(issue.code, issue.params), issue.code)
-    entry = formats.message_entry(item, NAME, ctx.errorformat, ctx.formatversion)
+    entry = formats.message_entry(item, NAME, ctx.errorformat, ctx.formatversion, ctx.errorlang)
     del entry["module"]  # the messages belong to the result, not to a failed module
     return entry

@@ -116,7 +116,8 @@ def _add_pages(ctx: ApiContext, query: QueryResult, params: dict[str, Any]) -> N
         base: dict[str, Any]
         if entry.invalid_reason is not None or entry.title is None:
             assert entry.invalid_reason is not None
-            base = {"title": entry.text, "invalidreason": render(Message(entry.invalid_reason, entry.invalid_params), "plaintext"), "invalid": True}
+            reason = render(Message(entry.invalid_reason, entry.invalid_params), "plaintext", ctx.errorlang)
+            base = {"title": entry.text, "invalidreason": reason, "invalid": True}
         elif entry.row is None:
             base = {"ns": entry.title.namespace, "title": entry.title.prefixed_text}
             if entry.title.namespace == NS.SPECIAL:

@@ -62,5 +62,5 @@ async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
         requests = await manager.requests_for(Action(wanted), creator_is_anon=ctx.user.is_anon,
                                               account="" if ctx.user.is_anon else ctx.user.name)
         info.update(haspreservedstate=False, hasprimarypreservedstate=False, preservedusername="")
-        info.update(format_requests(requests, params))
+        info.update(format_requests(requests, params, ctx.uselang))
     query.data["authmanagerinfo"] = info

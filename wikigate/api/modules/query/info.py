@@ -107,7 +107,7 @@ def _test_actions(ctx: ApiContext, state: PageState, actions: list[str], detail:
         for denial in denials:
             message = ApiMessage.of(denial.key, *denial.params, code=denial.code)
             entry = message_entry(message, "", "plaintext" if ctx.errorformat == "bc" else ctx.errorformat,
-                                  ctx.formatversion)
+                                  ctx.formatversion, ctx.errorlang)
             entry.pop("module", None)
             entries.append(entry)
         result[action] = entries
