@@ -111,3 +111,14 @@ async def test_unknown_namespaces_in_the_list_are_dropped_with_a_warning(new_api
     body = (await mindy.get(action="query", list="protectedtitles", ptnamespace="1|99999|x")).json()
     assert [t["title"] for t in body["query"]["protectedtitles"]] == ["Talk:Beta"]
     assert body["warnings"]["protectedtitles"]["*"] == 'Unrecognized values for parameter "ptnamespace": 99999, x'
+
+
+async def test_the_continue_value_says_what_is_done_as_mediawiki_writes_it(new_api: Any, services: Any,
+                                                                        clock: Any) -> None:
+    mindy = await protect_titles(new_api, services, clock)
+    listing = (await mindy.get(action="query", list="protectedtitles", ptlimit="1", meta="tokens")).json()
+    assert listing["continue"]["continue"] == "-||tokens"  # the pages are done, and so is tokens
+    generated = (await mindy.get(action="query", generator="protectedtitles", gptlimit="1", prop="info",
+                                 meta="tokens")).json()
+    # The generator goes on, so info must run again on its next pages; tokens is done.
+    assert generated["continue"]["continue"] == "gptcontinue||tokens"

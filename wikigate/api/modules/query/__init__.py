@@ -52,10 +52,9 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
         query.pageset = await build_pageset(ctx, titles_given=params["titles"], page_ids=params["pageids"])
     if params["generator"]:
         query.pageset = await _generate(ctx, params["generator"], query)
+    generator_key = next(iter(query.continuation), None)  # the generator's, when it must go on
     modes = {"private" if query.pageset is not None else "public"}
-    # The batch (the properties of this set of pages) is complete unless a prop module must go on;
-    # list and meta modules going on do not count, as in MediaWiki.
-    batch_complete = True
+    going_on: set[tuple[str, str]] = set()  # (group, name) of the modules that set a continuation
     for group in ("prop", "list", "meta"):
         for name in params[group]:
             spec = registry.query[group][name]
@@ -66,22 +65,41 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
             sub_params = extract_params(ctx, spec.params, spec.prefix)
             before = len(query.continuation)
             await spec.execute(ctx, sub_params, query)
-            batch_complete = batch_complete and not (group == "prop" and len(query.continuation) > before)
+            if len(query.continuation) > before:
+                going_on.add((group, name))
             ctx.module_path = "query"
     # The answer is as private as its most private part.
     ctx.cache_mode = "public" if modes == {"public"} else "private"
     if query.pageset is not None and (query.pageset.entries or query.pageset.bad_page_ids):
         _add_pages(ctx, query, params)
+    # The batch (the properties of this set of pages) is complete unless a prop module must go on;
+    # list and meta modules going on do not count, as in MediaWiki.
+    props_go_on = any(group == "prop" for group, _ in going_on)
     result: dict[str, Any] = {}
-    if batch_complete:
+    if not props_go_on:
         result["batchcomplete"] = True
     if query.continuation:
-        result["continue"] = {**query.continuation, "continue": "-||"}
+        result["continue"] = {**query.continuation, "continue": _continue_value(params, going_on, generator_key)}
     if ctx.limits_used:
         result["limits"] = dict(ctx.limits_used)
     if query.data:
         result["query"] = query.data
     return result
+
+
+def _continue_value(params: dict[str, Any], going_on: set[tuple[str, str]], generator_key: str | None) -> str:
+    """MediaWiki's `continue` value: what to do with the page set, then the modules that are done.
+
+    The page set comes from a generator that goes on (its continuation parameter), is sent
+    again as it was (nothing) while a prop module goes on, or is done (`-`). Done modules are
+    not asked again; with a generator going on, prop modules never are, as its next pages
+    need them.
+    """
+    props_go_on = any(group == "prop" for group, _ in going_on)
+    head = generator_key or ("" if props_go_on else "-")
+    done = [name for group in ("prop", "list", "meta") for name in params[group]
+            if (group, name) not in going_on and not (generator_key and group == "prop")]
+    return f"{head}||{'|'.join(done)}"
 
 
 async def _generate(ctx: ApiContext, name: str, query: QueryResult) -> PageSet:
