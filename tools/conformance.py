@@ -598,7 +598,8 @@ def wikigate_settings(data_dir: Path, database_url: str = "") -> Any:
 
     # Names and addresses as on the reference wiki; a low hashing cost keeps the replay quick.
     return Settings(data_dir=data_dir, database_url=database_url, secret_key="conformance-secret",
-                    pbkdf2_cost=1000, sitename="Oracle Wiki", server="http://127.0.0.1:8081")
+                    pbkdf2_cost=1000, sitename="Oracle Wiki", server="http://127.0.0.1:8081",
+                    cookie_prefix="oraclewiki")  # the wiki id too
 
 
 async def seed_wikigate(runtime: Any) -> None:

@@ -74,7 +74,12 @@ async def test_login_continue_lists_what_the_flow_waits_for(api: Api, services, 
 async def test_raw_messages(api: Api) -> None:
     request = (await info(api, amirequestsfor="login", amimessageformat="raw"))["requests"][0]
     assert request["provider"] == {"key": "authmanager-provider-password", "params": []}
-    assert request["fields"]["username"]["label"] == {"key": "authmanager-username-label", "params": []}
+    # MediaWiki's keys, so a client can word the fields itself.
+    assert request["fields"]["username"]["label"] == {"key": "userlogin-yourname", "params": []}
+    assert request["account"] == {"key": "$1", "params": [None]}  # no account yet: null
+    remember = (await info(api, amirequestsfor="login", amimessageformat="raw"))["requests"][1]
+    assert remember["fields"]["rememberMe"]["label"] == {"key": "userlogin-remembermypassword",
+                                                         "params": [{"num": 180}]}  # days
 
 
 @pytest.mark.configure(lambda settings: replace(settings, reauthenticate_time=300))

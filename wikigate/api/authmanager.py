@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from wikigate.api.context import ApiContext
 from wikigate.api.errors import ApiError, code_for
+from wikigate.api.formats import raw_param
 from wikigate.api.params import Param
 from wikigate.auth.responses import AuthRequest, AuthResponse, AuthStatus, Field
 from wikigate.messages import Message, RawText, render
@@ -88,7 +89,8 @@ def message_code(message: Message) -> str:
 
 
 def raw_message(message: Message) -> dict[str, Any]:
-    params = [raw_message(p) if isinstance(p, Message) else (p.value if isinstance(p, RawText) else p)
+    # Nested messages stay messages and a name stays as given; typed parameters are tagged.
+    params = [raw_message(p) if isinstance(p, Message) else (p.value if isinstance(p, RawText) else raw_param(p))
               for p in message.params]
     return {"key": message.key or message.fallback or "", "params": params}
 

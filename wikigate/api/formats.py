@@ -69,17 +69,17 @@ def encode_json(result: Any, *, ascii_only: bool) -> bytes:
 
 
 def _raw_params(params: tuple[Any, ...]) -> list[Any]:
-    return [_raw_param(param) for param in params]
+    return [raw_param(param) for param in params]
 
 
-def _raw_param(param: Any) -> Any:
+def raw_param(param: Any) -> Any:
     """A message parameter as raw errors send it: typed ones tagged with their type, as MediaWiki's are."""
     if isinstance(param, Plaintext):
         return {"plaintext": param.value}
     if isinstance(param, Num):
         return {"num": param.value}
     if isinstance(param, TextList):
-        items = [_raw_param(item) for item in param.items]
+        items = [raw_param(item) for item in param.items]
         keyed = param.keys is not None and list(param.keys) != list(range(len(items)))
         listed = {str(key): item for key, item in zip(param.keys or (), items)} if keyed else items
         return {"list": listed, "type": param.type}

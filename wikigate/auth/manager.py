@@ -119,6 +119,8 @@ class AuthManager:
         self.primaries = tuple(primaries)
         self.secondaries = tuple(secondaries)
         self._paused_account: LoginAccount | None = None
+        # How long "Keep me logged in" keeps one, as its label says.
+        self._remember_days = env.settings.extended_login_cookie_expiration // 86400
 
     # -- what a client may submit ------------------------------------------------
 
@@ -126,7 +128,7 @@ class AuthManager:
                            account: str = "") -> list[AuthRequest]:
         """The requests an action needs; `account` names the logged-in user they are for."""
         if action is Action.LOGIN:
-            return [password_request(account=account), remember_me_request()]
+            return [password_request(account=account), remember_me_request(self._remember_days)]
         if action is Action.LOGIN_CONTINUE:
             return await self._continue_requests()
         if action is Action.CREATE:
@@ -172,7 +174,7 @@ class AuthManager:
         if credentials is not None:
             account = await env.accounts.login_account(name) if name else None
             attempt = LoginAttempt(name, str(credentials["password"]), account)
-        remember = bool((remember_me_request().load(submission) or {}).get("rememberMe"))
+        remember = bool((remember_me_request(self._remember_days).load(submission) or {}).get("rememberMe"))
         flow: Flow = {"return_url": return_url, "remember": remember, "done": [], "waiting": None,
                       "throttle_name": throttle_name}
         result = AuthResponse.abstain()

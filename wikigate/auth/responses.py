@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from wikigate.messages import Message, RawText
+from wikigate.messages import Message, Num, RawText
 from wikigate.store.users import UserRecord
 
 
@@ -85,7 +85,8 @@ class AuthRequest:
 
 def account_text(name: str) -> Message:
     """A user name shown as the `account` of a request, never parsed as markup."""
-    return Message("", (RawText(name),), fallback="$1")
+    # No name is PHP's null, as MediaWiki's raw messages show it.
+    return Message("", (RawText(name) if name else None,), fallback="$1")
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,9 +150,9 @@ def _msg(key: str) -> Message:
     return Message(key)
 
 
-USERNAME_FIELD = Field("username", "string", _msg("authmanager-username-label"),
+USERNAME_FIELD = Field("username", "string", _msg("userlogin-yourname"),
                        _msg("authmanager-username-help"))
-PASSWORD_FIELD = Field("password", "password", _msg("authmanager-password-label"),
+PASSWORD_FIELD = Field("password", "password", _msg("userlogin-yourpassword"),
                        _msg("authmanager-password-help"), sensitive=True)
 
 
@@ -163,7 +164,7 @@ def password_request(*, required: Required = Required.PRIMARY_REQUIRED, account:
 
 def create_password_request() -> AuthRequest:
     """Username, password and its retype, as account creation asks for them."""
-    retype = Field("retype", "password", _msg("authmanager-retype-create-label"),
+    retype = Field("retype", "password", _msg("yourpasswordagain"),
                    _msg("authmanager-retype-help"), sensitive=True)
     return AuthRequest(PASSWORD_REQUEST, (USERNAME_FIELD, PASSWORD_FIELD, retype), Required.PRIMARY_REQUIRED,
                        provider=_msg("authmanager-provider-password"), account=account_text(""))
@@ -179,8 +180,9 @@ def change_password_request(*, account: str = "", required: Required = Required.
                        account=account_text(account))
 
 
-def remember_me_request() -> AuthRequest:
-    field = Field("rememberMe", "checkbox", _msg("userlogin-remembermypassword"),
+def remember_me_request(days: int) -> AuthRequest:
+    """"Keep me logged in", for `days` (the label's parameter, as MediaWiki's)."""
+    field = Field("rememberMe", "checkbox", Message("userlogin-remembermypassword", (Num(days),)),
                   _msg("authmanager-userlogin-remembermypassword-help"), optional=True)
     return AuthRequest(REMEMBER_ME_REQUEST, (field,), Required.OPTIONAL)
 

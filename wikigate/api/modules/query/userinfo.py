@@ -73,6 +73,9 @@ async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
     if "centralids" in props:
         info["centralids"] = {"local": user.id}
         info["attachedlocal"] = {"local": not user.is_anon}
+        if params["attachedwiki"] is not None:
+            # The local lookup knows one wiki: this one.
+            info["attachedwiki"] = {"local": not user.is_anon and params["attachedwiki"] == ctx.settings.wiki_id}
     if "latestcontrib" in props and not user.is_anon:
         latest = await ctx.services.queries.latest_contribution(user.id)
         if latest is not None:
