@@ -323,3 +323,22 @@ async def test_each_write_is_one_short_transaction(sysop: Any, services: Any,
     assert body["protect"]["protections"][0] == {"edit": "sysop", "expiry": "infinite"}
     # Watchlist, null revision, page's latest, the restrictions replaced, the log entry.
     assert recorder.take() == [reads + ["INSERT", "INSERT", "UPDATE", "DELETE", "INSERT", "INSERT"]]
+
+
+async def test_another_users_script_page_needs_an_interface_admin(new_api: Any, services: Any) -> None:
+    # As MediaWiki: a user's .js, .css and .json subpages run in their browser.
+    mindy = await logged_in(new_api, services, "Mindy", ("sysop",))
+    token = await mindy.token()
+    refused = (await mindy.post(action="protect", title="User:Other/common.js", protections="edit=sysop",
+                                token=token)).json()
+    assert refused["error"]["code"] == "customjsprotected"
+    edited = (await mindy.post(action="edit", title="User:Other/vector.css", text="x", token=token)).json()
+    assert edited["error"]["code"] == "customcssprotected"
+    assert "error" not in (await mindy.post(action="edit", title="User:Mindy/common.js", text="// mine",
+                                            token=token)).json()  # one's own, with editmyuserjs
+    admin = await logged_in(new_api, services, "Ivy", ("sysop", "interface-admin"))
+    admin_token = await admin.token()
+    assert "error" not in (await admin.post(action="edit", title="User:Other/common.js", text="// x",
+                                            token=admin_token)).json()
+    assert "error" not in (await admin.post(action="protect", title="User:Other/common.js",
+                                            protections="edit=sysop", token=admin_token)).json()

@@ -44,7 +44,8 @@ IN_CI = os.environ.get("CI") == "true"
 # name -> (password, groups, email)
 USERS: dict[str, tuple[str, str, str]] = {
     "Alice": ("AlicePassword-1234", "", ""),
-    "Mindy": ("MindyPassword-1234", "sysop", ""),
+    # An interface admin too: the Python protect program protects another user's common.js.
+    "Mindy": ("MindyPassword-1234", "sysop,interface-admin", ""),
     "Resetme": ("ResetmePassword-1234", "", "user@mediawiki.org"),  # the seed programs' reset address
     # Two-factor users, one per client: a TOTP code is accepted only once.
     "Otto": ("OttoPassword-1234", "", ""),
@@ -53,7 +54,7 @@ USERS: dict[str, tuple[str, str, str]] = {
 }
 TWO_FACTOR_USERS = ("Otto", "Tina", "Kurt")
 # (user, application id, grants) of the bot passwords the clients log in with.
-BOT_PASSWORDS = (("Mindy", "e2e", "editpage,createeditmovepage,protect,editprotected"),)
+BOT_PASSWORDS = (("Mindy", "e2e", "editpage,createeditmovepage,protect,editprotected,editsiteconfig"),)
 ADMIN_PASSWORD = "AdminPassword-1234"
 
 

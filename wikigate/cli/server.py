@@ -101,7 +101,8 @@ def db_upgrade(ctx: click.Context) -> None:
 @main.command("bootstrap")
 @click.pass_context
 def bootstrap(ctx: click.Context) -> None:
-    """Migrate and create the Admin account (sysop, bureaucrat) if it does not exist yet.
+    """Migrate and create the Admin account (sysop, bureaucrat, interface-admin, as MediaWiki's installer
+    makes it) if it does not exist yet.
 
     The password is WIKIGATE_ADMIN_PASSWORD, or a generated one printed once.
     """
@@ -113,10 +114,10 @@ def bootstrap(ctx: click.Context) -> None:
             return
         password = settings.admin_password or services.random.token_hex(16)
         try:
-            await services.accounts.create("Admin", password, groups=["sysop", "bureaucrat"])
+            await services.accounts.create("Admin", password, groups=["sysop", "bureaucrat", "interface-admin"])
         except AccountError as error:
             fail(f"cannot create Admin: {error.code}")
-        click.echo("created Admin (sysop, bureaucrat)")
+        click.echo("created Admin (sysop, bureaucrat, interface-admin)")
         if not settings.admin_password:
             click.echo(f"Admin password (shown once): {password}")
 

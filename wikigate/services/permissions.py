@@ -118,7 +118,7 @@ def permission_errors(action: str, user: User, state: PageState, settings: Setti
                       short: bool = False) -> list[Denial]:
     """Every reason the user may not do `action` (edit, create, protect) to the title."""
     errors: list[Denial] = []
-    steps = [_quick, _namespace, _page_restrictions, _cascading, _per_action]
+    steps = [_quick, _namespace, _user_config, _page_restrictions, _cascading, _per_action]
     if action == "create":
         steps.remove(_namespace)
     for step in steps:
@@ -148,6 +148,28 @@ def _namespace(action: str, user: User, state: PageState, settings: Settings) ->
     if title.namespace == NS.MEDIAWIKI and not user.has_right("editinterface"):
         return [Denial("protectedinterface", (action,), code="protectednamespace-interface")]
     return []
+
+
+# A user's own CSS, JSON and JavaScript subpages (User:Name/common.js …) run in their browser:
+# only they, with the editmyuser* right, or interface admins, with edituser*, may change them.
+_USER_CONFIG = {".css": "css", ".json": "json", ".js": "js"}
+
+
+def _user_config(action: str, user: User, state: PageState, settings: Settings) -> list[Denial]:
+    title = state.title
+    if action == "patrol" or title.namespace != NS.USER or "/" not in title.text:
+        return []
+    kind = next((kind for suffix, kind in _USER_CONFIG.items() if title.text.endswith(suffix)), None)
+    if kind is None:
+        return []
+    if title.text.startswith(f"{user.name}/"):
+        if user.has_right(f"editmyuser{kind}") or user.has_right(f"edituser{kind}"):
+            return []
+        return [Denial(f"mycustom{kind}protected", (action,))]
+    # Deleting cannot be an attack, and must stay open to those who clean up after one.
+    if action == "delete" or user.has_right(f"edituser{kind}"):
+        return []
+    return [Denial(f"custom{kind}protected", (action,))]
 
 
 def _page_restrictions(action: str, user: User, state: PageState, settings: Settings) -> list[Denial]:
