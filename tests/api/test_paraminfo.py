@@ -71,3 +71,32 @@ async def test_help_is_generated(api: Api) -> None:
     assert body["help"]["mime"] == "text/html"
     assert "logout" in body["help"]["help"] and "csrf" in body["help"]["help"]
     assert (await api.get(action="help", modules="nosuch")).json()["error"]["code"] == "badmodule"  # as in 1.39
+
+
+async def test_clientlogin_help_in_french_has_the_layout_of_seed_004(api: Api) -> None:
+    page = (await api.get(action="help", modules="clientlogin", uselang="fr")).json()["help"]["help"]
+    for text in ("Aide de l’API MediaWiki", "action=clientlogin (login)", "Ce module nécessite des droits d’écriture.",
+                 "Ce module n’accepte que les requêtes POST.", "Se connecter au wiki par la procédure interactive.",
+                 "Paramètres :", "loginrequests", "Valeurs séparées par | ou autre.",
+                 "Le nombre maximal de valeurs est 50 (500 pour les clients autorisés à dépasser les limites).",
+                 "loginmessageformat", "Une des valeurs suivantes : html, none, raw, wikitext", "Par défaut : wikitext",
+                 "Type : booléen", "logintoken", "Un jeton « login » obtenu avec action=query&amp;meta=tokens",
+                 "Ce paramètre est obligatoire.", "Exemples :",
+                 "Commencer à se connecter au wiki en tant qu’utilisateur Example avec le mot de passe ExamplePassword.",
+                 "api.php?action=clientlogin&amp;username=Example"):
+        assert text in page, text
+    # Its parts in the order seed 004 shows them.
+    order = ["action=clientlogin (login)", "Ce module nécessite", "Se connecter au wiki", "Paramètres :",
+             "loginrequests", "logintoken", "Exemples :"]
+    assert [page.index(text) for text in order] == sorted(page.index(text) for text in order)
+
+
+async def test_paraminfo_descriptions_follow_uselang(api: Api) -> None:
+    body = (await api.get(action="paraminfo", modules="query+tokens", helpformat="wikitext", uselang="tr",
+                          formatversion="2")).json()
+    tokens = body["paraminfo"]["modules"][0]
+    assert tokens["description"] == "Veri değiştiren işlemler için jetonları al."
+    assert tokens["parameters"][0]["description"] == "İstenecek jeton türleri."
+    assert tokens["examples"][0]["description"] == "Bir csrf jetonu al (varsayılan)."
+    english = (await api.get(action="paraminfo", modules="query+tokens", helpformat="none")).json()
+    assert "description" not in english["paraminfo"]["modules"][0]

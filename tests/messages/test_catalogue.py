@@ -45,3 +45,29 @@ def test_a_regional_code_falls_back_to_its_language_then_english() -> None:
     missing = Message("paramvalidator-missingparam", ("x",))
     assert render(missing, lang="fr-ca") == render(missing, lang="fr") == 'Le paramètre "x" doit être renseigné.'
     assert render(missing, lang="de") == render(missing, lang="en")
+
+
+def _help_keys() -> dict[str, str]:
+    """Every help text a module declares, by its key, with its English text."""
+    from wikigate.api.docs import help_key
+    from wikigate.api.main import FORMAT_PARAMS, main_params
+    from wikigate.api.registry import Registry
+
+    registry = Registry()
+    keys = {f"apihelp-main-param-{p.name}": p.help for p in main_params(list(registry.actions))}
+    keys.update({f"apihelp-json-param-{p.name}": p.help for p in FORMAT_PARAMS})
+    for spec in [*registry.actions.values(), *(s for group in registry.query.values() for s in group.values())]:
+        key = help_key(spec)
+        keys[f"{key}-summary"] = spec.description
+        keys.update({f"{key}-param-{p.name}": p.help for p in spec.params})
+        keys.update({f"{key}-example-{n}": text for n, (_, text) in enumerate(spec.examples, start=1)})
+    return keys
+
+
+@pytest.mark.parametrize("lang", [lang for lang in LANGUAGES if lang != "en"])
+def test_every_modules_help_is_in_every_language(lang: str) -> None:
+    from wikigate.messages import HELP
+
+    keys = _help_keys()
+    assert sorted(set(keys) - set(HELP[lang])) == []
+    assert sorted(set(HELP[lang]) - set(keys)) == []  # no help left behind by a removed parameter

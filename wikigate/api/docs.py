@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from wikigate.api.params import MULTI_HIGHLIMIT, MULTI_LIMIT, Param
 from wikigate.api.registry import QUERY_GROUPS, ModuleSpec
+from wikigate.messages import Message, help_text, render
 
 if TYPE_CHECKING:
     from wikigate.api.registry import Registry
@@ -27,10 +28,24 @@ def default_value(default: Any) -> Any:
     return default
 
 
-def param_info(param: Param, index: int, prefix: str, registry: Registry, *, with_help: bool) -> dict[str, Any]:
+def help_key(spec: ModuleSpec) -> str:
+    """The start of a module's help keys: `apihelp-query+tokens`, every format module's `apihelp-json`."""
+    return "apihelp-" + ("json" if spec.group == "format" else spec.path)
+
+
+def param_help(spec: ModuleSpec, param: Param, lang: str) -> str:
+    if param.token_type and param.name == "token" and spec.token:
+        return render(Message("api-help-param-token", (param.token_type,)), "plaintext", lang)
+    return help_text(f"{help_key(spec)}-param-{param.name}", param.help, lang)
+
+
+def param_info(spec: ModuleSpec, param: Param, index: int, registry: Registry, *,
+               lang: str | None) -> dict[str, Any]:
+    """One parameter as paraminfo shows it; with its description in `lang` unless that is None."""
+    prefix = spec.prefix
     entry: dict[str, Any] = {"index": index, "name": prefix + param.name}
-    if with_help:
-        entry["description"] = param.help
+    if lang is not None:
+        entry["description"] = param_help(spec, param, lang)
     # Choices come sorted, as MediaWiki's paraminfo gives them.
     entry["type"] = sorted(param.type) if isinstance(param.type, tuple) else param.type
     if param.type == "boolean":
@@ -74,7 +89,8 @@ def all_params(spec: ModuleSpec) -> list[Param]:
     return params
 
 
-def module_info(spec: ModuleSpec, registry: Registry, *, with_help: bool) -> dict[str, Any]:
+def module_info(spec: ModuleSpec, registry: Registry, *, lang: str | None) -> dict[str, Any]:
+    """One module as paraminfo shows it; with its descriptions in `lang` unless that is None."""
     entry: dict[str, Any] = {
         "name": spec.name,
         "classname": "Wikigate" + "".join(part.capitalize() for part in spec.path.split("+")),
@@ -90,41 +106,58 @@ def module_info(spec: ModuleSpec, registry: Registry, *, with_help: bool) -> dic
                         ("mustbeposted", spec.must_post), ("generator", spec.generator)):
         if value:
             entry[flag] = True
-    if with_help:
-        entry["description"] = spec.description
-        entry["examples"] = [{"query": query, "description": text} for query, text in spec.examples]
+    if lang is not None:
+        key = help_key(spec)
+        entry["description"] = help_text(f"{key}-summary", spec.description, lang)
+        entry["examples"] = [{"query": query, "description": help_text(f"{key}-example-{number}", text, lang)}
+                             for number, (query, text) in enumerate(spec.examples, start=1)]
     entry["helpurls"] = []
     entry["parameters"] = [
-        param_info(param, index, spec.prefix, registry, with_help=with_help)
+        param_info(spec, param, index, registry, lang=lang)
         for index, param in enumerate(all_params(spec), start=1)
     ]
     entry["templatedparameters"] = []
     return entry
 
 
-def help_html(spec: ModuleSpec, registry: Registry) -> str:
-    """A plain HTML page describing one module and its parameters."""
-    parts = [f"<h2>{html.escape(spec.path)}</h2>", f"<p>{html.escape(spec.description)}</p>"]
-    flags = [label for flag, label in ((spec.must_post, "This module requires a POST request."),
-                                       (spec.write, "This module requires write rights."),
-                                       (not spec.read, "This module does not need read rights.")) if flag]
-    parts.extend(f"<p><em>{label}</em></p>" for label in flags)
-    parts.append("<dl>")
+def help_html(spec: ModuleSpec, registry: Registry, lang: str) -> str:
+    """One module's help, laid out as MediaWiki's (title, flags, summary, parameters, examples), in `lang`."""
+    def say(key: str, *params: Any) -> str:
+        return html.escape(render(Message(key, params), "plaintext", lang))
+
+    key = help_key(spec)
+    group = spec.group or "action"
+    title = f"{group}={spec.name}" + (f" ({spec.prefix})" if spec.prefix else "")
+    flags = [say(flag) for flag, on in (("api-help-flag-writerights", spec.write),
+                                        ("api-help-flag-mustbeposted", spec.must_post),
+                                        ("api-help-flag-noreadrights", not spec.read)) if on]
+    flags += [say("api-help-source", "wikigate"), say("api-help-license", "MIT")]
+    parts = [f"<h2>{html.escape(title)}</h2>", "<ul>" + "".join(f"<li>{flag}</li>" for flag in flags) + "</ul>",
+             f"<p>{html.escape(help_text(f'{key}-summary', spec.description, lang))}</p>",
+             f"<h3>{say('api-help-parameters')}</h3>", "<dl>"]
     for param in all_params(spec):
-        info = param_info(param, 0, spec.prefix, registry, with_help=True)
-        kind = ", ".join(info["type"]) if isinstance(info["type"], list) else info["type"]
-        details = [f"Type: {html.escape(kind)}"]
+        info = param_info(spec, param, 0, registry, lang=None)
+        details = []
+        if param.type == "boolean":
+            details.append(say("api-help-param-type-boolean"))
+        elif isinstance(info["type"], list):
+            details.append(say("api-help-param-oneof", ", ".join(info["type"])))
+        else:
+            details.append(say("api-help-param-type", info["type"]))
         if param.multi:
-            details.append("Separate values with | or U+001F.")
+            details += [say("api-help-param-multi-separate"),
+                        say("api-help-param-multi-max", MULTI_LIMIT, MULTI_HIGHLIMIT)]
         if param.required:
-            details.append("This parameter is required.")
+            details.append(say("api-help-param-required"))
         if "default" in info and param.type != "boolean":
-            details.append(f"Default: {html.escape(str(info['default']))}")
-        parts.append(f"<dt>{html.escape(info['name'])}</dt><dd>{html.escape(param.help)}<br>"
-                     + "<br>".join(details) + "</dd>")
+            details.append(say("api-help-param-default", info["default"]))
+        parts.append(f"<dt>{html.escape(info['name'])}</dt><dd><p>{html.escape(param_help(spec, param, lang))}</p>"
+                     + "".join(f"<p>{detail}</p>" for detail in details) + "</dd>")
     parts.append("</dl>")
     if spec.examples:
-        parts.append("<h3>Examples</h3><ul>")
-        parts.extend(f"<li><code>api.php?{html.escape(q)}</code>: {html.escape(t)}</li>" for q, t in spec.examples)
-        parts.append("</ul>")
+        parts.append(f"<h3>{say('api-help-examples')}</h3><dl>")
+        parts.extend(f"<dt>{html.escape(help_text(f'{key}-example-{number}', text, lang))}</dt>"
+                     f"<dd><code>api.php?{html.escape(query)}</code></dd>"
+                     for number, (query, text) in enumerate(spec.examples, start=1))
+        parts.append("</dl>")
     return "\n".join(parts)

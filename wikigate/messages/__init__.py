@@ -16,13 +16,20 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from wikigate.messages import auth, core, fr, pages, passwords, tr
+from wikigate.messages import auth, core, fr, help_fr, help_tr, pages, passwords, tr
 from wikigate.wikitext.escape import escape_wikitext
 
 CATALOGUE: dict[str, str] = {**core.MESSAGES, **auth.MESSAGES, **passwords.MESSAGES, **pages.MESSAGES}
 # The languages the messages are written in; English is the fallback for every other.
 TRANSLATIONS: dict[str, dict[str, str]] = {"en": CATALOGUE, "fr": fr.MESSAGES, "tr": tr.MESSAGES}
 LANGUAGES = tuple(TRANSLATIONS)
+# Module help (action=help, paraminfo) in the other languages; English is the modules' declarations.
+HELP: dict[str, dict[str, str]] = {"fr": help_fr.MESSAGES, "tr": help_tr.MESSAGES}
+
+
+def help_text(key: str, english: str, lang: str) -> str:
+    """A module's help text (`apihelp-<path>-summary`, `-param-<name>`, `-example-<n>`) in a language."""
+    return HELP.get(language_for(lang), {}).get(key, english)
 
 
 # How a phrase list ends ("a, b and c").

@@ -65,7 +65,8 @@ def _expand(path: str, ctx: ApiContext) -> list[str]:
 
 async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
     registry = ctx.registry
-    with_help = params["helpformat"] != "none"
+    # Descriptions only when a help format is asked for, in the user's language.
+    lang = ctx.uselang if params["helpformat"] != "none" else None
     result: dict[str, Any] = {"helpformat": params["helpformat"]}
     specs: list[ModuleSpec] = []
     for path in dict.fromkeys(found for given in params["modules"] for found in _expand(given, ctx)):
@@ -78,14 +79,14 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
             continue
         specs.append(spec)
     if specs:
-        result["modules"] = [module_info(spec, registry, with_help=with_help) for spec in specs]
+        result["modules"] = [module_info(spec, registry, lang=lang) for spec in specs]
     # The deprecated ways of asking each answer under their own key.
     found = [registry.by_path(f"query+{name}") for name in params["querymodules"]]
     if found:
-        result["querymodules"] = [module_info(spec, registry, with_help=with_help) for spec in found if spec]
+        result["querymodules"] = [module_info(spec, registry, lang=lang) for spec in found if spec]
     if params["mainmodule"]:
-        result["mainmodule"] = module_info(_main_spec(ctx), registry, with_help=with_help)
+        result["mainmodule"] = module_info(_main_spec(ctx), registry, lang=lang)
     if params["formatmodules"]:
-        result["formatmodules"] = [module_info(_format_spec(name), registry, with_help=with_help)
+        result["formatmodules"] = [module_info(_format_spec(name), registry, lang=lang)
                                    for name in params["formatmodules"]]
     return {"paraminfo": result}
