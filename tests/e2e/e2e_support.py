@@ -54,7 +54,7 @@ USERS: dict[str, tuple[str, str, str]] = {
 }
 TWO_FACTOR_USERS = ("Otto", "Tina", "Kurt")
 # (user, application id, grants) of the bot passwords the clients log in with.
-BOT_PASSWORDS = (("Mindy", "e2e", "editpage,createeditmovepage,protect,editprotected,editsiteconfig"),)
+BOT_PASSWORDS = (("Mindy", "e2e", "basic,editpage,createeditmovepage,protect,editprotected,editsiteconfig"),)
 ADMIN_PASSWORD = "AdminPassword-1234"
 
 
