@@ -119,3 +119,20 @@ async def test_token_is_required(api: Api) -> None:
     body = (await api.post(action="createaccount", username="X", password=GOOD, retype=GOOD,
                            createreturnurl=RETURN)).json()
     assert body["error"]["code"] == "missingparam"
+
+
+async def test_a_mailed_password_is_refused_as_1_39_refuses_it(new_api, services) -> None:  # type: ignore[no-untyped-def]
+    from tests.helpers import logged_in
+
+    admin = await logged_in(new_api, services, "Admin", ("sysop", "bureaucrat"))
+    info = (await admin.get(action="query", meta="authmanagerinfo", amirequestsfor="create",
+                            amimergerequestfields="1", formatversion="2")).json()["query"]["authmanagerinfo"]
+    # A logged-in creator may choose between a password and a mailed one: both are optional, merged.
+    assert info["fields"]["mailpassword"]["optional"] and info["fields"]["password"]["optional"]
+    assert info["fields"]["username"]["optional"] is False
+    token = await admin.token("createaccount")
+    answer = (await admin.post(action="createaccount", username="Mailed", mailpassword="1", email="m@example.org",
+                               createreturnurl="http://wiki.test/", createtoken=token)).json()["createaccount"]
+    # MediaWiki looks for the new account's address before it has one: always noemailcreate.
+    assert (answer["status"], answer["messagecode"]) == ("FAIL", "noemailcreate")
+    assert await services.accounts.find("Mailed") is None

@@ -8,6 +8,7 @@ changeauthenticationdata and removeauthenticationdata need a recent login.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -15,7 +16,7 @@ from wikigate.api.context import ApiContext
 from wikigate.api.errors import ApiError, code_for
 from wikigate.api.formats import raw_param
 from wikigate.api.params import Param
-from wikigate.auth.responses import AuthRequest, AuthResponse, AuthStatus, Field
+from wikigate.auth.responses import AuthRequest, AuthResponse, AuthStatus, Field, Required
 from wikigate.messages import Message, RawText, render
 from wikigate.services.passwords import AUTH_TIME_KEY, recently_authenticated
 from wikigate.services.users import UserRecord
@@ -124,14 +125,23 @@ def format_requests(requests: list[AuthRequest] | tuple[AuthRequest, ...], param
     fmt, merge = params["messageformat"], params["mergerequestfields"]
     described = []
     merged: dict[str, Field] = {}
+    primaries = sum(1 for request in requests if request.required is Required.PRIMARY_REQUIRED)
     for request in requests:
         provider, account = request.describe()
         entry: dict[str, Any] = {"id": request.id, "metadata": {}, "required": str(request.required)}
         format_message(entry, "provider", provider, fmt, lang)
         format_message(entry, "account", account, fmt, lang)
         if merge:
+            # Merged, a field need not be filled when its request is optional, or when it belongs
+            # to one of several primary requests the user chooses between (as MediaWiki merges them).
+            # A field several requests share stays required if any of them requires it.
+            loose = request.required is Required.OPTIONAL or (
+                request.required is Required.PRIMARY_REQUIRED and primaries > 1)
             for field in request.fields:
-                merged.setdefault(field.name, field)
+                optional = loose or field.optional
+                if field.name in merged:
+                    optional = optional and merged[field.name].optional
+                merged[field.name] = replace(merged.get(field.name, field), optional=optional)
         else:
             entry["fields"] = format_fields(list(request.fields), fmt, lang)
         described.append(entry)

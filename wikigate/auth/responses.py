@@ -201,8 +201,8 @@ def user_data_request() -> AuthRequest:
 
 
 def creation_reason_request() -> AuthRequest:
-    field = Field("reason", "string", _msg("createacct-reason"), _msg("createacct-reason-help"), optional=True)
-    return AuthRequest(CREATION_REASON_REQUEST, (field,), Required.REQUIRED)
+    field = Field("reason", "string", _msg("createacct-reason"), _msg("createacct-reason-help"))
+    return AuthRequest(CREATION_REASON_REQUEST, (field,), Required.OPTIONAL)
 
 
 def temporary_password_request(*, account: str = "") -> AuthRequest:

@@ -62,6 +62,7 @@ MESSAGES: dict[str, str] = {
     "botpasswords-not-exist": "User \"$1\" does not have a bot password named \"$2\".",
     "nosuchuser": "There is no user by the name \"$1\".",
     # Account creation.
+    "noemailcreate": "A valid email address is needed to mail a password.",
     "noname": "You have not specified a valid username.",
     "acct_creation_throttle_hit": "Visitors to this wiki using your IP address have created {{PLURAL:$1|1 account|$1 accounts}} in the last $2, which is the maximum allowed in this time period.\nAs a result, visitors using this IP address cannot create any more accounts at the moment.",
     "authmanager-create-not-in-progress": "Account creation is not in progress or session data has been lost. Please start again from the beginning.",

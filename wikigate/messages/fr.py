@@ -117,6 +117,7 @@ MESSAGES: dict[str, str] = {
     "botpasswords-not-exist": "L’utilisateur « $1 » n’a pas de mot de passe de robot nommé « $2 ».",
     "nosuchuser": "Il n’existe aucun utilisateur nommé « $1 ».",
     # Account creation.
+    "noemailcreate": "Une adresse de courriel valide est nécessaire pour envoyer un mot de passe.",
     "noname": "Vous n’avez pas indiqué de nom d’utilisateur valide.",
     "acct_creation_throttle_hit": "Les visiteurs de ce wiki utilisant votre adresse IP ont créé {{PLURAL:$1|1 compte|$1 comptes}} au cours des dernières $2, le maximum permis pour cette durée.\nLes visiteurs utilisant cette adresse IP ne peuvent donc plus créer de compte pour le moment.",
     "authmanager-create-not-in-progress": "Aucune création de compte n’est en cours, ou les données de session ont été perdues. Veuillez tout recommencer.",

@@ -117,6 +117,7 @@ MESSAGES: dict[str, str] = {
     "botpasswords-not-exist": "\"$1\" kullanıcısının \"$2\" adlı bir bot parolası yok.",
     "nosuchuser": "\"$1\" adında bir kullanıcı yok.",
     # Account creation.
+    "noemailcreate": "Parola göndermek için geçerli bir e-posta adresi gerekir.",
     "noname": "Geçerli bir kullanıcı adı belirtmediniz.",
     "acct_creation_throttle_hit": "IP adresinizi kullanan ziyaretçiler son $2 içinde {{PLURAL:$1|1 hesap|$1 hesap}} oluşturdu; bu süre için izin verilen en çok sayı bu.\nBu yüzden bu IP adresini kullanan ziyaretçiler şu an yeni hesap oluşturamaz.",
     "authmanager-create-not-in-progress": "Süren bir hesap oluşturma yok ya da oturum verileri kayboldu. Lütfen baştan başlayın.",
