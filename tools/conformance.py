@@ -209,6 +209,8 @@ def normalise(value: Any, unique: str, path: tuple[str, ...] = ()) -> Any:
         return "<docref>"
     if key in ID_KEYS and isinstance(value, int) and not isinstance(value, bool):
         return "<id>"
+    if key == "logpage" and isinstance(value, int) and value:  # 0 says "no page": that is behaviour
+        return "<id>"
     if key in VOLATILE_KEYS:
         return "<volatile>"
     if isinstance(value, str):
@@ -639,7 +641,7 @@ async def insert_page(runtime: Any, title_text: str, text: str, *, user_id: int 
 
     services = runtime.services
     title = parse_title(title_text, services.namespaces)
-    now = services.clock.now()
+    now = services.clock.seconds()  # as every stored time is
 
     def create(tx: Any) -> None:
         page_id = pages.create_page(tx, title.namespace, title.dbkey, now)

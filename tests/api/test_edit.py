@@ -302,3 +302,25 @@ async def test_saved_text_loses_trailing_whitespace_as_in_mediawiki(new_api: Any
     await edit(alice, title="Page", text="body  \n\n")
     assert await content(alice, "Page") == "body"
     assert "nochange" in (await edit(alice, title="Page", text="body \n"))["edit"]
+
+
+async def test_signatures_are_expanded_and_line_endings_normalised_on_save(new_api: Any, services: Any) -> None:
+    alice = await logged_in(new_api, services, "Alice")
+    await edit(alice, title="Talk:Signed", text="Hi ~~~~\r\n<nowiki>~~~</nowiki> ~~~~~\r\n")
+    assert await content(alice, "Talk:Signed") == (
+        "Hi [[User:Alice|Alice]] ([[User talk:Alice|talk]]) 14:13, 21 September 2026 (UTC)\n"
+        "<nowiki>~~~</nowiki> 14:13, 21 September 2026 (UTC)")
+
+
+async def test_a_creation_is_logged_and_summarised_when_no_summary_is_given(new_api: Any, services: Any) -> None:
+    alice = await logged_in(new_api, services, "Alice")
+    await edit(alice, title="Fresh page", text="Body ~~~~")
+    await edit(alice, title="Fresh page", text="#REDIRECT [[Elsewhere#Top]]")
+    await edit(alice, title="Summarised", text="x", summary="my words")
+    history = (await alice.get(action="query", prop="revisions", titles="Fresh page", rvprop="comment",
+                               rvlimit="2", formatversion="2")).json()["query"]["pages"][0]["revisions"]
+    assert [r["comment"] for r in history] == ["Redirected page to [[Elsewhere#Top]]",
+                                               'Created page with "Body ~~~~"']
+    log = (await alice.get(action="query", list="logevents", letype="create", formatversion="2")).json()
+    assert [(e["title"], e["action"], e["comment"], e["logpage"], e["params"]) for e in log["query"]["logevents"]] == [
+        ("Summarised", "create", "my words", 2, {}), ("Fresh page", "create", 'Created page with "Body ~~~~"', 1, {})]

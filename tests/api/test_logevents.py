@@ -19,10 +19,10 @@ async def test_protect_entries(new_api: Any, services: Any, clock: Any) -> None:
     await mindy.post(action="protect", title="PP test two", protections="create=autoconfirmed", expiry="2 days",
                      reason="why", token=token)
     body = (await mindy.get(action="query", list="logevents", letype="protect", lelimit="3")).json()
-    assert body["continue"] == {"lecontinue": "20260921141320|1", "continue": "-||"}
+    assert body["continue"] == {"lecontinue": "20260921141320|2", "continue": "-||"}
     entries = body["query"]["logevents"]
     assert entries[0] == {
-        "logid": 4, "ns": 0, "title": "PP test two", "pageid": 0, "logpage": 0,
+        "logid": 5, "ns": 0, "title": "PP test two", "pageid": 0, "logpage": 0,
         "params": {"description": "\u200e[create=autoconfirmed] (expires 14:13, 23 September 2026 (UTC))",
                    "details": [{"type": "create", "level": "autoconfirmed", "expiry": "2026-09-23T14:13:22Z"}]},
         "type": "protect", "action": "protect", "user": "Mindy", "timestamp": "2026-09-21T14:13:22Z",
@@ -33,7 +33,7 @@ async def test_protect_entries(new_api: Any, services: Any, clock: Any) -> None:
         "details": [{"type": "edit", "level": "sysop", "expiry": "infinite", "cascade": ""}]}
     rest = (await mindy.get(action="query", list="logevents", letype="protect",
                             lecontinue=body["continue"]["lecontinue"])).json()["query"]["logevents"]
-    assert [e["logid"] for e in rest] == [1]
+    assert [e["logid"] for e in rest] == [2]
     assert rest[0]["params"]["details"][1] == {"type": "move", "level": "sysop", "expiry": "infinite"}
 
 

@@ -29,10 +29,13 @@ from wikigate.services.permissions import (
 )
 from wikigate.services.ratelimit import RateLimiter
 from wikigate.services.users import User
+from wikigate.store import logs
 from wikigate.store import pages as store
 from wikigate.store.database import Database, Tx
 from wikigate.store.pages import PageRecord, RevisionRecord, TitleProtection, is_active
-from wikigate.wikitext import sections
+from wikigate.wikitext import redirects, sections
+from wikigate.wikitext.autosummary import autosummary
+from wikigate.wikitext.pst import pre_save_transform
 
 
 class PageError(Exception):
@@ -269,23 +272,35 @@ def _conflicts(tx: Tx, user: User, request: EditRequest, latest: RevisionRecord)
     return base_revision is None or base_revision.text != latest.text
 
 
+def _redirect_link_text(text: str, namespaces: titles.Namespaces) -> str | None:
+    target = redirects.redirect_target(text, namespaces)
+    return None if target is None else redirects.full_text(target)
+
+
 def _save(tx: Tx, namespaces: titles.Namespaces, settings: Settings, user: User, title: titles.Title,
           request: EditRequest, now: float) -> EditOutcome:
     store.lock_title(tx, title.namespace, title.dbkey)
     snapshot = _check(tx, namespaces, settings, user, title, request, now)
     record, latest = snapshot.state.page, snapshot.latest
-    text = _new_text(request, latest)
+    sent = _new_text(request, latest)
+    text = sections.rtrim(pre_save_transform(sent, user_name=user.name, anonymous=user.is_anon, now=now))
     if record is not None and latest is not None and text == latest.text:
         watched = apply_watch(tx, user, title, request.watchlist, now)
         return EditOutcome(title, record.id, latest.id, None, False, watched)
     created = record is None
+    summary = request.summary or autosummary(
+        latest.text if latest is not None else None, sent, lambda text: _redirect_link_text(text, namespaces))
     page_id = store.create_page(tx, title.namespace, title.dbkey, now) if record is None else record.id
     minor = (not created and request.minor and not request.notminor and user.has_right("minoredit"))
     revision = store.add_revision(
         tx, page_id=page_id, parent_id=latest.id if latest else None, text=text,
-        comment=request.summary, user_id=user.id, user_text=user.name, now=now, minor=minor,
+        comment=summary, user_id=user.id, user_text=user.name, now=now, minor=minor,
         is_new=created)
     store.count_edit(tx, user.id)
+    if created:
+        logs.add_log(tx, type="create", action="create", now=now, user_id=user.id, user_text=user.name,
+                     namespace=title.namespace, title=title.dbkey, page_id=page_id, comment=summary,
+                     params={})
     if created and snapshot.has_stored_title_protection:
         # An existing page needs no create protection any more.
         store.delete_title_protection(tx, title.namespace, title.dbkey)
