@@ -646,7 +646,8 @@ async def insert_page(runtime: Any, title_text: str, text: str, *, user_id: int 
     def create(tx: Any) -> None:
         page_id = pages.create_page(tx, title.namespace, title.dbkey, now)
         pages.add_revision(tx, page_id=page_id, parent_id=0, text=text, comment=comment,
-                           user_id=user_id, user_text=user_text, now=now, minor=False, is_new=True)
+                           user_id=user_id, user_text=user_text, now=now, minor=False, is_new=True,
+                           is_redirect=False)
 
     await runtime.database.write(create)
 

@@ -324,3 +324,17 @@ async def test_a_creation_is_logged_and_summarised_when_no_summary_is_given(new_
     log = (await alice.get(action="query", list="logevents", letype="create", formatversion="2")).json()
     assert [(e["title"], e["action"], e["comment"], e["logpage"], e["params"]) for e in log["query"]["logevents"]] == [
         ("Summarised", "create", "my words", 2, {}), ("Fresh page", "create", 'Created page with "Body ~~~~"', 1, {})]
+
+
+async def test_a_page_saved_as_a_redirect_is_flagged_one(new_api: Any, services: Any) -> None:
+    alice = await logged_in(new_api, services, "Alice")
+    await edit(alice, title="Pointer", text="#REDIRECT [[Target]]")
+    await edit(alice, title="Plain", text="Not #REDIRECT [[Target]]")
+
+    async def flagged(title: str) -> bool:
+        body = (await alice.get(action="query", prop="info", titles=title, formatversion="2")).json()
+        return bool(body["query"]["pages"][0].get("redirect"))
+
+    assert await flagged("Pointer") and not await flagged("Plain")
+    await edit(alice, title="Pointer", text="Now an article")
+    assert not await flagged("Pointer")

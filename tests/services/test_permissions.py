@@ -33,7 +33,7 @@ def user(*groups: str, anon: bool = False):  # type: ignore[no-untyped-def]
 def state(text: str, *, levels: dict[str, str] | None = None, cascade: bool = False, exists: bool = True,
           create: str | None = None, sources: tuple[CascadeSource, ...] = ()) -> PageState:
     title = titles.parse_title(text, NS)
-    page = PageRecord(1, title.namespace, title.dbkey, 1, 1, NOW, False) if exists else None
+    page = PageRecord(1, title.namespace, title.dbkey, 1, 1, NOW, False, False) if exists else None
     restrictions = tuple(Restriction(1, kind, level, cascade and kind == "edit", None)
                          for kind, level in (levels or {}).items())
     protection = TitleProtection(title.namespace, title.dbkey, 3, "Mindy", "because", NOW, None, create) if create else None

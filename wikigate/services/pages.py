@@ -295,7 +295,7 @@ def _save(tx: Tx, namespaces: titles.Namespaces, settings: Settings, user: User,
     revision = store.add_revision(
         tx, page_id=page_id, parent_id=latest.id if latest else None, text=text,
         comment=summary, user_id=user.id, user_text=user.name, now=now, minor=minor,
-        is_new=created)
+        is_new=created, is_redirect=redirects.redirect_target(text, namespaces) is not None)
     store.count_edit(tx, user.id)
     if created:
         logs.add_log(tx, type="create", action="create", now=now, user_id=user.id, user_text=user.name,

@@ -182,7 +182,7 @@ def _save(tx: Tx, user: User, snapshot: PageSnapshot, limits: dict[str, Protecti
         store.add_revision(
             tx, page_id=state.page.id, parent_id=latest.id, text=latest.text,
             comment=_null_revision_comment(title, action, active, cascade, reason), user_id=user.id,
-            user_text=user.name, now=now, minor=True, is_new=False)
+            user_text=user.name, now=now, minor=True, is_new=False, is_redirect=state.page.is_redirect)
         rows = [Restriction(state.page.id, item.type, item.level, cascade and item.type == "edit", item.expiry)
                 for item in active]
         store.replace_restrictions(tx, state.page.id, rows)

@@ -44,6 +44,7 @@ class PageRecord:
     len: int
     touched: float
     is_new: bool
+    is_redirect: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +123,7 @@ _PAGE_WITH_LATEST = (
     .where(page.c.namespace == bindparam("namespace"), page.c.title == bindparam("title")))
 _SET_LATEST = update(page).where(page.c.id == bindparam("page_id")).values(
     latest=bindparam("new_latest"), len=bindparam("new_len"), touched=bindparam("new_touched"),
-    is_new=bindparam("new_is_new"))
+    is_new=bindparam("new_is_new"), is_redirect=bindparam("new_is_redirect"))
 _COUNT_EDIT = update(user).where(user.c.id == bindparam("user_id")).values(editcount=user.c.editcount + 1)
 _RESTRICTIONS = (
     select(page_restrictions)
@@ -220,20 +221,21 @@ def page_revisions(tx: Tx, page_id: int, *, newest_first: bool,
 
 def create_page(tx: Tx, namespace: int, dbkey: str, now: float) -> int:
     result = tx.execute(page.insert(), {
-        "namespace": namespace, "title": dbkey, "latest": 0, "len": 0, "touched": now, "is_new": True})
+        "namespace": namespace, "title": dbkey, "latest": 0, "len": 0, "touched": now, "is_new": True,
+        "is_redirect": False})
     return inserted_id(result)
 
 def add_revision(tx: Tx, *, page_id: int, parent_id: int | None,
                  text: str, comment: str, user_id: int, user_text: str, now: float,
-                 minor: bool, is_new: bool) -> RevisionRecord:
-    """Store a revision and make it the page's latest."""
+                 minor: bool, is_new: bool, is_redirect: bool) -> RevisionRecord:
+    """Store a revision and make it the page's latest (`is_redirect`: whether its text is a redirect)."""
     length = len(text.encode("utf-8"))
     values = {"page_id": page_id, "parent_id": parent_id, "text": text, "comment": comment,
               "user_id": user_id, "user_text": user_text, "timestamp": now, "minor": minor,
               "len": length, "sha1": sha1_hex(text)}
     rev_id = inserted_id(tx.execute(revision.insert(), values))
     tx.execute(_SET_LATEST, {"page_id": page_id, "new_latest": rev_id, "new_len": length,
-                                     "new_touched": now, "new_is_new": is_new})
+                                     "new_touched": now, "new_is_new": is_new, "new_is_redirect": is_redirect})
     return RevisionRecord(id=rev_id, **values)  # type: ignore[arg-type]
 
 def count_edit(tx: Tx, user_id: int) -> None:

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 metadata = MetaData(
@@ -89,6 +90,7 @@ page = Table(
     Column("len", Integer, nullable=False, default=0),
     Column("touched", Float, nullable=False),
     Column("is_new", Boolean, nullable=False, default=True),
+    Column("is_redirect", Boolean, nullable=False, default=False, server_default=false()),
     UniqueConstraint("namespace", "title"),
 )
 
@@ -107,6 +109,27 @@ revision = Table(
     Column("len", Integer, nullable=False),
     Column("sha1", String(40), nullable=False),
 )
+
+# Revisions of deleted pages, under the title they had, until an undeletion restores them.
+archive = Table(
+    "archive",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("namespace", Integer, nullable=False),
+    Column("title", String(255), nullable=False),
+    Column("rev_id", Integer, nullable=False, unique=True),
+    Column("page_id", Integer, nullable=False),
+    Column("parent_id", Integer, nullable=True),
+    Column("text", Text, nullable=False),
+    Column("comment", Text, nullable=False),
+    Column("user_id", Integer, nullable=False),
+    Column("user_text", String(255), nullable=False),
+    Column("timestamp", Float, nullable=False),
+    Column("minor", Boolean, nullable=False),
+    Column("len", Integer, nullable=False),
+    Column("sha1", String(40), nullable=False),
+)
+Index("ix_archive_title_time", archive.c.namespace, archive.c.title, archive.c.timestamp)
 
 page_restrictions = Table(
     "page_restrictions",

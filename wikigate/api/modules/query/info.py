@@ -79,6 +79,8 @@ async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
             if entry.row is not None:
                 record = entry.row
                 info.update({"touched": to_iso(record.touched), "lastrevid": record.latest, "length": record.len})
+                if record.is_redirect:
+                    info["redirect"] = True
                 if record.is_new:
                     info["new"] = True
         query.page_info.setdefault(entry.page_id, {}).update(info)

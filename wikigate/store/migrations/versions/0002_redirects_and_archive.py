@@ -1,0 +1,47 @@
+"""redirect flag on pages; the archive of deleted revisions
+
+Revision ID: 0002
+Revises: 0001
+Create Date: 2026-12-01
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0002'
+down_revision = '0001'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('page', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('is_redirect', sa.Boolean(), nullable=False, server_default=sa.false()))
+    op.create_table('archive',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('namespace', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=255), nullable=False),
+    sa.Column('rev_id', sa.Integer(), nullable=False),
+    sa.Column('page_id', sa.Integer(), nullable=False),
+    sa.Column('parent_id', sa.Integer(), nullable=True),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('comment', sa.Text(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('user_text', sa.String(length=255), nullable=False),
+    sa.Column('timestamp', sa.Float(), nullable=False),
+    sa.Column('minor', sa.Boolean(), nullable=False),
+    sa.Column('len', sa.Integer(), nullable=False),
+    sa.Column('sha1', sa.String(length=40), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_archive')),
+    sa.UniqueConstraint('rev_id', name=op.f('uq_archive_rev_id'))
+    )
+    with op.batch_alter_table('archive', schema=None) as batch_op:
+        batch_op.create_index('ix_archive_title_time', ['namespace', 'title', 'timestamp'], unique=False)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('archive', schema=None) as batch_op:
+        batch_op.drop_index('ix_archive_title_time')
+    op.drop_table('archive')
+    with op.batch_alter_table('page', schema=None) as batch_op:
+        batch_op.drop_column('is_redirect')
