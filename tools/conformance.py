@@ -634,8 +634,8 @@ async def seed_wikigate(runtime: Any) -> None:
         await insert_page(runtime, title, text, user_id=ids[SYSTEM_USER], user_text=SYSTEM_USER, comment="")
 
 
-async def insert_page(runtime: Any, title_text: str, text: str, *, user_id: int = 0,
-                      user_text: str = "Conformance", comment: str = "conformance fixture") -> None:
+async def insert_page(runtime: Any, title_text: str, text: str, *, user_id: int, user_text: str,
+                      comment: str = "conformance fixture") -> None:
     from wikigate.store import pages
     from wikigate.titles import parse_title
 
@@ -694,7 +694,9 @@ class InProcessWikigate:
             self.clock.advance(3 * 86400)
 
         async def make_page(title: str, text: str) -> None:
-            await insert_page(self.runtime, title, text)
+            # By Admin, as the reference wiki's fixture pages are (an auto-generated deletion reason names them).
+            admin = await self.runtime.services.accounts.require("Admin")
+            await insert_page(self.runtime, title, text, user_id=admin.id, user_text="Admin")
 
         async def read_mail(since: float) -> str:
             await self.runtime.mailer.drain()

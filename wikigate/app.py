@@ -35,6 +35,7 @@ from wikigate.metrics import Metrics
 from wikigate.netranges import AddressRanges
 from wikigate.randomness import Randomness
 from wikigate.services.accounts import Accounts
+from wikigate.services.deletion import Deletions
 from wikigate.services.identity import Identity
 from wikigate.services.login import Login
 from wikigate.services.pages import Pages
@@ -162,6 +163,7 @@ async def build_runtime(settings: Settings, *, clock: Clock | None = None, rando
         login=Login(settings, database, accounts, kv, hasher, namespaces, clock, random, metrics),
         pages=Pages(database, settings, namespaces, rate_limiter),
         protections=Protections(database, settings, namespaces),
+        deletions=Deletions(database, settings, namespaces),
         queries=Queries(database, namespaces),
         rate_limiter=rate_limiter,
     )

@@ -24,7 +24,7 @@ WAITING = {
     "Autopatrolling.js": "list=recentchanges with patrol flags",
     "Backlinks.js": "list=backlinks",
     "Categories.js": "prop=categories and list=categorymembers",
-    "Delete.js": "action=delete and action=undelete",
+    "Delete.js": "action=parse (missingtitle for the deleted page, then the restored page's HTML)",
     "DiffCompare.js": "action=compare",
     "Edit.js": "list=recentchanges, action=parse, the pre-save transform (signatures) and logevents' params",
     "ExternalLinks.js": "prop=extlinks",

@@ -221,4 +221,11 @@ MESSAGES: dict[str, str] = {
     "api-help-param-default": "Par défaut : $1",
     "api-help-param-required": "Ce paramètre est obligatoire.",
     "api-help-param-token": "Un jeton « $1 » obtenu avec action=query&meta=tokens",
+    # action=delete and action=undelete (the talk page's deletion reason is content-language text)
+    "apierror-cantundelete": "Rien n’a été restauré : aucune révision archivée ne correspond, ou elles ont déjà été restaurées.",
+    "delete-error-associated-alreadytalk": "Une page de discussion n’a pas de page de discussion à supprimer avec elle.",
+    "delete-error-associated-doesnotexist": "La page de discussion n’existe pas : elle ne peut pas être supprimée avec la page.",
+    "undelete-cantedit": "Vous ne pouvez pas restaurer cette page, car vous ne pouvez pas la modifier.",
+    "undelete-cantcreate": "Vous ne pouvez pas restaurer cette page : aucune page ne porte ce titre et vous ne pouvez pas la créer.",
+    "delete-talk-summary-prefix": "Supprimée avec la page associée, pour le motif : $1",
 }

@@ -60,4 +60,11 @@ MESSAGES: dict[str, str] = {
     "apierror-revisions-singlepage": "<var>titles</var>, <var>pageids</var> or a generator gave more than one page, or <var>revids</var> more than one revision; the <var>limit</var>, <var>start</var>, <var>end</var>, <var>dir</var>, <var>user</var>, <var>excludeuser</var> and <var>continue</var> parameters need exactly one page.",
     "apierror-badcontinue": "The <var>continue</var> value is not valid; use the one the previous answer gave.",
     "apierror-nosuchrevid": "No revision has the ID $1.",
+    # action=delete and action=undelete (the talk page's deletion reason is content-language text)
+    "apierror-cantundelete": "Nothing was restored: no archived revision matches, or they were restored already.",
+    "delete-error-associated-alreadytalk": "A talk page has no talk page of its own to delete with it.",
+    "delete-error-associated-doesnotexist": "The talk page doesn't exist, so it can't be deleted with the page.",
+    "undelete-cantedit": "You can't restore this page, because you can't edit it.",
+    "undelete-cantcreate": "You can't restore this page: no page has this title now, and you can't create it.",
+    "delete-talk-summary-prefix": "Deleted together with the associated page with reason: $1",
 }

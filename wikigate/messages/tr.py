@@ -221,4 +221,11 @@ MESSAGES: dict[str, str] = {
     "api-help-param-default": "Varsayılan: $1",
     "api-help-param-required": "Bu parametre gereklidir.",
     "api-help-param-token": "action=query&meta=tokens ile alınmış bir \"$1\" jetonu",
+    # action=delete and action=undelete (the talk page's deletion reason is content-language text)
+    "apierror-cantundelete": "Hiçbir şey geri getirilmedi: eşleşen arşivlenmiş bir sürüm yok ya da sürümler zaten geri getirilmiş.",
+    "delete-error-associated-alreadytalk": "Bir tartışma sayfasının onunla birlikte silinecek kendi tartışma sayfası yoktur.",
+    "delete-error-associated-doesnotexist": "Tartışma sayfası yok, bu yüzden sayfayla birlikte silinemez.",
+    "undelete-cantedit": "Bu sayfayı geri getiremezsiniz, çünkü onu değiştiremezsiniz.",
+    "undelete-cantcreate": "Bu sayfayı geri getiremezsiniz: şu anda bu başlıkta bir sayfa yok ve siz onu oluşturamazsınız.",
+    "delete-talk-summary-prefix": "İlişkili sayfayla birlikte silindi, gerekçe: $1",
 }

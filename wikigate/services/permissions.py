@@ -11,8 +11,8 @@ error found (the API reports the first, and lists all codes in its header):
    and a cascading protection also needs `protect`;
 4. restrictions cascading from pages that transclude this one;
 5. per action: protecting needs being able to edit, editing a missing page
-   needs being able to create it, and creating needs clearing the title's
-   create protection.
+   needs being able to create it, creating needs clearing the title's
+   create protection, and undeleting needs being able to edit (and create).
 
 The checks read a `PageState` loaded beforehand with only unexpired
 protections in it, so they are pure and cheap to test.
@@ -207,4 +207,12 @@ def _per_action(action: str, user: User, state: PageState, settings: Settings) -
         return []
     if action == "edit" and not state.exists:
         return permission_errors("create", user, state, settings, short=True)
+    if action == "undelete":
+        # Restoring a page is editing it, and where none is now, creating it.
+        errors = []
+        if permission_errors("edit", user, state, settings, short=True):
+            errors.append(Denial("undelete-cantedit"))
+        if not state.exists and permission_errors("create", user, state, settings, short=True):
+            errors.append(Denial("undelete-cantcreate"))
+        return errors
     return []

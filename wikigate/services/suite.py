@@ -15,6 +15,7 @@ from wikigate.config import Settings
 from wikigate.metrics import Metrics
 from wikigate.randomness import Randomness
 from wikigate.services.accounts import Accounts
+from wikigate.services.deletion import Deletions
 from wikigate.services.identity import Identity
 from wikigate.services.login import Login
 from wikigate.services.pages import Pages
@@ -40,5 +41,6 @@ class Services:
     login: Login
     pages: Pages
     protections: Protections
+    deletions: Deletions
     queries: Queries
     rate_limiter: RateLimiter

@@ -219,11 +219,19 @@ def page_revisions(tx: Tx, page_id: int, *, newest_first: bool,
     rows = tx.execute(select(revision).where(*conditions).order_by(*order).limit(limit))
     return [_record(RevisionRecord, row) for row in rows]
 
-def create_page(tx: Tx, namespace: int, dbkey: str, now: float) -> int:
-    result = tx.execute(page.insert(), {
-        "namespace": namespace, "title": dbkey, "latest": 0, "len": 0, "touched": now, "is_new": True,
-        "is_redirect": False})
-    return inserted_id(result)
+def create_page(tx: Tx, namespace: int, dbkey: str, now: float, page_id: int | None = None) -> int:
+    """A new page row without revisions; `page_id` reuses a free id (an undeleted page gets its own back)."""
+    values: dict[str, Any] = {"namespace": namespace, "title": dbkey, "latest": 0, "len": 0, "touched": now,
+                              "is_new": True, "is_redirect": False}
+    if page_id is not None:
+        values["id"] = page_id
+    return inserted_id(tx.execute(page.insert(), values))
+
+def set_latest(tx: Tx, page_id: int, latest: RevisionRecord, *, is_new: bool, is_redirect: bool,
+               now: float) -> None:
+    """Make an existing revision the page's current one (an undeletion restoring newer history)."""
+    tx.execute(_SET_LATEST, {"page_id": page_id, "new_latest": latest.id, "new_len": latest.len,
+                             "new_touched": now, "new_is_new": is_new, "new_is_redirect": is_redirect})
 
 def add_revision(tx: Tx, *, page_id: int, parent_id: int | None,
                  text: str, comment: str, user_id: int, user_text: str, now: float,

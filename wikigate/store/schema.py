@@ -92,6 +92,8 @@ page = Table(
     Column("is_new", Boolean, nullable=False, default=True),
     Column("is_redirect", Boolean, nullable=False, default=False, server_default=false()),
     UniqueConstraint("namespace", "title"),
+    # Ids of deleted pages and revisions are never handed out again (undeletion gives them back).
+    sqlite_autoincrement=True,
 )
 
 revision = Table(
@@ -108,6 +110,7 @@ revision = Table(
     Column("minor", Boolean, nullable=False, default=False),
     Column("len", Integer, nullable=False),
     Column("sha1", String(40), nullable=False),
+    sqlite_autoincrement=True,
 )
 
 # Revisions of deleted pages, under the title they had, until an undeletion restores them.

@@ -15,8 +15,15 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('page', schema=None) as batch_op:
+    # Deleting a page moves its revisions out: SQLite must not then hand their ids (or the page's) out again.
+    sqlite = op.get_bind().dialect.name == 'sqlite'
+    with op.batch_alter_table('page', schema=None, recreate='always' if sqlite else 'auto',
+                              table_kwargs={'sqlite_autoincrement': True}) as batch_op:
         batch_op.add_column(sa.Column('is_redirect', sa.Boolean(), nullable=False, server_default=sa.false()))
+    if sqlite:
+        with op.batch_alter_table('revision', schema=None, recreate='always',
+                                  table_kwargs={'sqlite_autoincrement': True}):
+            pass
     op.create_table('archive',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('namespace', sa.Integer(), nullable=False),
