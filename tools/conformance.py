@@ -636,7 +636,7 @@ async def seed_wikigate(runtime: Any) -> None:
 
 async def insert_page(runtime: Any, title_text: str, text: str, *, user_id: int, user_text: str,
                       comment: str = "conformance fixture") -> None:
-    from wikigate.store import pages
+    from wikigate.store import logs, pages
     from wikigate.titles import parse_title
 
     services = runtime.services
@@ -648,6 +648,9 @@ async def insert_page(runtime: Any, title_text: str, text: str, *, user_id: int,
         pages.add_revision(tx, page_id=page_id, parent_id=0, text=text, comment=comment,
                            user_id=user_id, user_text=user_text, now=now, minor=False, is_new=True,
                            is_redirect=False)
+        # Logged as the reference wiki's fixture edits log their creations.
+        logs.add_log(tx, type="create", action="create", now=now, user_id=user_id, user_text=user_text,
+                     namespace=title.namespace, title=title.dbkey, page_id=page_id, comment=comment, params={})
 
     await runtime.database.write(create)
 

@@ -38,6 +38,7 @@ from wikigate.services.accounts import Accounts
 from wikigate.services.deletion import Deletions
 from wikigate.services.identity import Identity
 from wikigate.services.login import Login
+from wikigate.services.moves import Moves
 from wikigate.services.pages import Pages
 from wikigate.services.passwords import Passwords
 from wikigate.services.protection import Protections
@@ -164,6 +165,7 @@ async def build_runtime(settings: Settings, *, clock: Clock | None = None, rando
         pages=Pages(database, settings, namespaces, rate_limiter),
         protections=Protections(database, settings, namespaces),
         deletions=Deletions(database, settings, namespaces),
+        moves=Moves(database, settings, namespaces, rate_limiter),
         queries=Queries(database, namespaces),
         rate_limiter=rate_limiter,
     )

@@ -121,7 +121,7 @@ _CANONICAL_NAMES = {
 }
 
 # $wgNamespacesWithSubpages defaults in 1.39.
-_SUBPAGE_NAMESPACES = frozenset({
+SUBPAGE_NAMESPACES = frozenset({
     NS.TALK, NS.USER, NS.USER_TALK, NS.PROJECT, NS.PROJECT_TALK, NS.FILE_TALK,
     NS.MEDIAWIKI, NS.MEDIAWIKI_TALK, NS.TEMPLATE, NS.TEMPLATE_TALK,
     NS.HELP, NS.HELP_TALK, NS.CATEGORY_TALK,
@@ -182,7 +182,7 @@ def namespaces(sitename: str) -> Namespaces:
             id=int(ns_id),
             name=local_names[ns_id],
             canonical=canonical,
-            subpages=ns_id in _SUBPAGE_NAMESPACES,
+            subpages=ns_id in SUBPAGE_NAMESPACES,
             content=ns_id in _CONTENT_NAMESPACES,
             protection="editinterface" if ns_id == NS.MEDIAWIKI else None,
         )

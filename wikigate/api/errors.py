@@ -28,6 +28,10 @@ CODE_FOR_KEY: dict[str, str] = {
     "nocreate-loggedin": "cantcreate",
     "sessionfailure": "badtoken",
     "readonlytext": "readonly",
+    "movenologintext": "cantmove-anon",
+    "movenotallowed": "cantmove",
+    "movenotallowedfile": "cantmovefile",
+    "cantmove-titleprotected": "protectedtitle",
 }
 
 

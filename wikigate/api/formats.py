@@ -106,6 +106,22 @@ def message_entry(item: ApiMessage, module: str, errorformat: str, formatversion
     return entry
 
 
+def status_entries(errors: list[ApiMessage], *, errorformat: str, formatversion: int,
+                   lang: str = "en") -> list[dict[str, Any]]:
+    """Errors reported inside a result, not as the answer's error (MediaWiki's arrayFromStatus).
+
+    bc keeps the message's key and raw parameters; the other formats are the
+    `errors` entries without their module.
+    """
+    if errorformat == "bc":
+        return [{"message": e.message.key, "params": _raw_params(e.message.params), "code": e.code, "type": "error"}
+                for e in errors]
+    entries = [message_entry(e, "", errorformat, formatversion, lang) for e in errors]
+    for entry in entries:
+        del entry["module"]
+    return entries
+
+
 def error_body(errors: list[ApiMessage], *, errorformat: str, formatversion: int, docref: str,
                module: str, lang: str = "en") -> dict[str, Any]:
     if errorformat == "bc":

@@ -327,6 +327,9 @@ class Pages:
             raise PageError("apierror-ratelimited")
         return await self._database.write(lambda tx: _save(tx, namespaces, settings, user, title, request, now))
 
+    async def page_exists(self, title: titles.Title) -> bool:
+        return await self._database.read(lambda tx: store.page_by_title(tx, title.namespace, title.dbkey) is not None)
+
     async def revision_exists(self, rev_id: int) -> bool:
         return await self._database.read(lambda tx: store.revision_by_id(tx, rev_id) is not None)
 

@@ -4,7 +4,8 @@
 error found (the API reports the first, and lists all codes in its header):
 
 1. the right for the action itself (`edit`, `protect`; for `create`,
-   `createpage` or `createtalk`);
+   `createpage` or `createtalk`; for `move` and `move-target`, `move` and the
+   rights for root user pages, files and categories);
 2. special pages and the MediaWiki namespace (which needs `editinterface`);
 3. the page's own restrictions for the action, where a level names a right
    (`autoconfirmed` means `editsemiprotected`, `sysop` means `editprotected`)
@@ -12,7 +13,9 @@ error found (the API reports the first, and lists all codes in its header):
 4. restrictions cascading from pages that transclude this one;
 5. per action: protecting needs being able to edit, editing a missing page
    needs being able to create it, creating needs clearing the title's
-   create protection, and undeleting needs being able to edit (and create).
+   create protection, undeleting needs being able to edit (and create),
+   deleting needs being able to edit past protection, and nothing moves
+   out of or into Special: and Media:.
 
 The checks read a `PageState` loaded beforehand with only unexpired
 protections in it, so they are pure and cheap to test.
@@ -26,7 +29,7 @@ from wikigate.config import Settings
 from wikigate.messages import Message
 from wikigate.services.users import User
 from wikigate.store.pages import PageRecord, Restriction, TitleProtection
-from wikigate.titles import NS, Title
+from wikigate.titles import NS, SUBPAGE_NAMESPACES, Title
 
 # Old level names that stand for rights (MediaWiki keeps them for compatibility).
 _LEVEL_RIGHTS = {"sysop": "editprotected", "autoconfirmed": "editsemiprotected"}
@@ -130,7 +133,34 @@ def permission_errors(action: str, user: User, state: PageState, settings: Setti
     return errors
 
 
+def _is_root_user_page(title: Title) -> bool:
+    return title.namespace == NS.USER and not (NS.USER in SUBPAGE_NAMESPACES and "/" in title.text)
+
+
 def _quick(action: str, user: User, state: PageState, settings: Settings) -> list[Denial]:
+    title = state.title
+    if action == "move":
+        errors = []
+        if _is_root_user_page(title) and not user.has_right("move-rootuserpages"):
+            errors.append(Denial("cant-move-user-page"))
+        if title.namespace == NS.FILE and not user.has_right("movefile"):
+            errors.append(Denial("movenotallowedfile"))
+        if title.namespace == NS.CATEGORY and not user.has_right("move-categorypages"):
+            errors.append(Denial("cant-move-category-page"))
+        if not user.has_right("move"):
+            # Anonymous users are told to log in when an account would do.
+            can_with_account = any("move" in settings.group_permissions.get(group, ())
+                                   for group in ("user", "autoconfirmed"))
+            errors.append(Denial("movenologintext" if user.is_anon and can_with_account else "movenotallowed"))
+        return errors
+    if action == "move-target":
+        if not user.has_right("move"):
+            return [Denial("movenotallowed")]
+        if _is_root_user_page(title) and not user.has_right("move-rootuserpages"):
+            return [Denial("cant-move-to-user-page")]
+        if title.namespace == NS.CATEGORY and not user.has_right("move-categorypages"):
+            return [Denial("cant-move-to-category-page")]
+        return []
     if action == "create":
         right = "createtalk" if state.title.is_talk else "createpage"
         if not user.has_right(right):
@@ -207,6 +237,13 @@ def _per_action(action: str, user: User, state: PageState, settings: Settings) -
         return []
     if action == "edit" and not state.exists:
         return permission_errors("create", user, state, settings, short=True)
+    if action in ("move", "move-target") and state.title.namespace < 0:
+        which = "source" if action == "move" else "target"
+        return [Denial(f"immobile-{which}-namespace", (state.title.ns_text,))]
+    if action == "delete":
+        # Those whom protection keeps from editing a page may not delete it either.
+        blocked = _page_restrictions("edit", user, state, settings) or _cascading("edit", user, state, settings)
+        return [Denial("deleteprotected")] if blocked else []
     if action == "undelete":
         # Restoring a page is editing it, and where none is now, creating it.
         errors = []

@@ -18,6 +18,7 @@ from wikigate.services.accounts import Accounts
 from wikigate.services.deletion import Deletions
 from wikigate.services.identity import Identity
 from wikigate.services.login import Login
+from wikigate.services.moves import Moves
 from wikigate.services.pages import Pages
 from wikigate.services.passwords import Passwords
 from wikigate.services.protection import Protections
@@ -42,5 +43,6 @@ class Services:
     pages: Pages
     protections: Protections
     deletions: Deletions
+    moves: Moves
     queries: Queries
     rate_limiter: RateLimiter

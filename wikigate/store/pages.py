@@ -246,6 +246,22 @@ def add_revision(tx: Tx, *, page_id: int, parent_id: int | None,
                                      "new_touched": now, "new_is_new": is_new, "new_is_redirect": is_redirect})
     return RevisionRecord(id=rev_id, **values)  # type: ignore[arg-type]
 
+def rename_page(tx: Tx, page_id: int, namespace: int, dbkey: str) -> None:
+    tx.execute(update(page).where(page.c.id == page_id).values(namespace=namespace, title=dbkey))
+
+def has_one_revision(tx: Tx, page_id: int) -> bool:
+    rows = tx.execute(select(revision.c.id).where(revision.c.page_id == page_id).limit(2)).all()
+    return len(rows) == 1
+
+def subpages(tx: Tx, namespace: int, dbkey: str, limit: int) -> list[PageRecord]:
+    """Pages titled `dbkey/…` in the namespace, in title order."""
+    # Compared exactly: LIKE ignores case on SQLite, and a range depends on PostgreSQL's collation.
+    prefix = dbkey + "/"
+    rows = tx.execute(select(page).where(page.c.namespace == namespace,
+                                         func.substr(page.c.title, 1, len(prefix)) == prefix)
+                      .order_by(page.c.title).limit(limit))
+    return [_record(PageRecord, row) for row in rows]
+
 def count_edit(tx: Tx, user_id: int) -> None:
     if user_id:
         tx.execute(_COUNT_EDIT, {"user_id": user_id})
@@ -334,6 +350,13 @@ def watch(tx: Tx, user_id: int, namespace: int, dbkey: str,
     """Watch the title until `expiry`; an entry that already says so is left unwritten."""
     tx.execute(_WATCH[tx.dialect.name],
                        {"user_id": user_id, "namespace": namespace, "title": dbkey, "expiry": expiry})
+
+def copy_watchers(tx: Tx, source: tuple[int, str], target: tuple[int, str]) -> None:
+    """Everyone watching the source subject also watches the target, with the same expiry."""
+    watching = tx.execute(select(watchlist.c.user_id, watchlist.c.expiry).where(
+        watchlist.c.namespace == source[0], watchlist.c.title == source[1])).all()
+    for row in watching:
+        watch(tx, row.user_id, target[0], target[1], row.expiry)
 
 def unwatch(tx: Tx, user_id: int, namespace: int, dbkey: str) -> None:
     tx.execute(delete(watchlist).where(

@@ -72,7 +72,8 @@ def _details(entry: LogEntry) -> dict[str, Any]:
 
 async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
     require_max_one_of(params, "title", "prefix", "namespace", prefix=PREFIX)
-    log_type, action = params["type"] or None, None
+    # An empty letype is a type like any other (no entry has it), not the absence of a filter.
+    log_type, action = params["type"], None
     if params["action"] is not None:
         log_type, _, action = params["action"].partition("/")
         action = None if action == "*" else action
@@ -90,7 +91,7 @@ async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
         current_ids: dict[tuple[int, str], int] = {}
     else:
         entries, current_ids = await ctx.services.queries.log_entries(
-            types=[log_type] if log_type else [], action=action, user_text=params["user"], target=target,
+            types=[log_type] if log_type is not None else [], action=action, user_text=params["user"], target=target,
             namespace=params["namespace"], newest_first=params["dir"] == "older", limit=limit + 1,
             start=params["start"], end=params["end"], after=after)
     if len(entries) > limit:
