@@ -30,7 +30,7 @@ WAITING = {
     "ExternalLinks.js": "prop=extlinks",
     "Links.js": "prop=links, prop=images, prop=linkshere and prop=extlinks",
     "ListUsers.js": "list=allusers",
-    "Move.js": "action=move",
+    "Move.js": "action=parse (the moved page's HTML, missingtitle for the old title)",
     "PageProtection.js": "action=watch and list=watchlistraw (protecting with watchlist=watch)",
     "Parse.js": "action=parse",
     "Patrolling.js": "action=patrol and list=recentchanges",

@@ -1,5 +1,6 @@
 """mwclient against the real server: initialisation, login (action=login), clientlogin (also with
-two-factor), page edits and protection through site.api('protect', ...)."""
+two-factor), page edits and protection through site.api('protect', ...), section edits, moves and
+deletions."""
 
 from __future__ import annotations
 
@@ -76,3 +77,26 @@ def test_two_factor_clientlogin(wiki: WikiServer) -> None:
     with trace.step("site.site_init()"):
         site.site_init()
     assert site.logged_in and site.username == "Kurt"
+
+
+def test_section_edit_move_and_delete(wiki: WikiServer) -> None:
+    trace = RequestTrace("mwclient")
+    site = _site(wiki, trace)
+    with trace.step("site.login('Mindy')"):
+        site.login("Mindy", wiki.users["Mindy"])
+    title = "E2E mwclient lifecycle"
+    with trace.step("page.edit()"):
+        site.pages[title].edit("Lead\n== A ==\nS1\n== B ==\nS2", summary="e2e mwclient")
+    with trace.step("page.edit(section=2)"):
+        site.pages[title].edit("== B ==\nS2 changed", section=2, summary="e2e section")
+    with trace.step("page.text()"):
+        assert site.pages[title].text(cache=False) == "Lead\n== A ==\nS1\n== B ==\nS2 changed"
+        assert site.pages[title].text(section=1, cache=False) == "== A ==\nS1"
+    with trace.step("page.move()"):
+        site.pages[title].move(f"{title} moved", reason="e2e move", no_redirect=True)
+    with trace.step("site.pages[...].exists"):
+        assert not site.pages[title].exists and site.pages[f"{title} moved"].exists
+    with trace.step("page.delete()"):
+        site.pages[f"{title} moved"].delete(reason="e2e delete")
+    with trace.step("site.pages[...].exists"):
+        assert not site.pages[f"{title} moved"].exists

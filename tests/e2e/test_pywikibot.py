@@ -1,5 +1,6 @@
 """pywikibot against the real server: site initialisation, the three ways to log in, tokens,
-editing and protecting (page.protect, site.protect and action=protect).
+editing and protecting (page.protect, site.protect and action=protect), and a page's lifecycle
+(a section save, move, delete, undelete).
 
 Each flow runs drivers/pywikibot_flow.py in its own process and directory, as a bot would.
 """
@@ -52,3 +53,9 @@ def test_protect_three_ways(wiki: WikiServer, workdir: Path) -> None:
     output = _run(wiki, workdir, "protect", E2E_USER="Mindy", E2E_PASSWORD=wiki.users["Mindy"],
                   E2E_PAGE="E2E pywikibot protect")
     assert "ok: action=protect through the API" in output
+
+
+def test_section_save_move_delete_and_undelete(wiki: WikiServer, workdir: Path) -> None:
+    output = _run(wiki, workdir, "lifecycle", E2E_USER="Mindy", E2E_PASSWORD=wiki.users["Mindy"],
+                  E2E_PAGE="E2E pywikibot lifecycle")
+    assert "ok: page.undelete() brings it back" in output

@@ -13,6 +13,7 @@ from typing import Any
 from wikigate import titles
 from wikigate.api.context import ApiContext
 from wikigate.services.queries import PageRecord
+from wikigate.wikitext import redirects
 
 
 @dataclass(slots=True)
@@ -35,6 +36,7 @@ class PageEntry:
 class PageSet:
     entries: list[PageEntry] = field(default_factory=list)
     normalized: list[dict[str, Any]] = field(default_factory=list)
+    redirects: list[dict[str, Any]] = field(default_factory=list)
     bad_page_ids: list[int] = field(default_factory=list)
 
     @property
@@ -67,7 +69,8 @@ class QueryResult:
         return f"{'g' if self.generating else ''}{prefix}continue"
 
 
-async def build_pageset(ctx: ApiContext, *, titles_given: list[str], page_ids: list[int]) -> PageSet:
+async def build_pageset(ctx: ApiContext, *, titles_given: list[str], page_ids: list[int],
+                        resolve_redirects: bool = False) -> PageSet:
     pages = PageSet()
     namespaces = ctx.services.namespaces
     parsed: list[tuple[str, titles.Title]] = []
@@ -106,9 +109,12 @@ async def build_pageset(ctx: ApiContext, *, titles_given: list[str], page_ids: l
             seen.add((record.namespace, record.title))
             title = namespaces.title(record.namespace, record.title)
             existing.append(PageEntry(record.id, title, title.prefixed_text, row=record))
+    if resolve_redirects:
+        await _resolve_redirects(ctx, pages, existing, missing, seen)
     # MediaWiki looks titles up a namespace at a time (in the order the namespaces first
     # appear), so that is the order of the missing ones.
-    first_seen = {namespace: index for index, namespace in reversed(list(enumerate(t.namespace for _, t in parsed)))}
+    order = [t.namespace for _, t in parsed] + [e.title.namespace for e in missing if e.title is not None]
+    first_seen = {namespace: index for index, namespace in reversed(list(enumerate(order)))}
     missing.sort(key=lambda entry: first_seen[entry.title.namespace] if entry.title else 0)
     # It numbers invalid titles first, then special and missing ones,
     # and lists missing titles first, then invalid, special and existing ones.
@@ -116,3 +122,44 @@ async def build_pageset(ctx: ApiContext, *, titles_given: list[str], page_ids: l
         entry.page_id = -number
     pages.entries = [*missing, *invalid, *special, *existing]
     return pages
+
+
+async def _resolve_redirects(ctx: ApiContext, pages: PageSet, existing: list[PageEntry], missing: list[PageEntry],
+                             seen: set[tuple[int, str]]) -> None:
+    """Replace redirects by their targets, a level at a time, noting each hop as MediaWiki does.
+
+    A target already in the set is not added again (so a redirect to itself just
+    disappears); a redirect whose text names no valid target stays a page.
+    """
+    namespaces = ctx.services.namespaces
+    pending = [entry for entry in existing if entry.row is not None and entry.row.is_redirect]
+    while pending:
+        latest = {rev.page_id: rev.text for rev in await ctx.services.queries.revisions(
+            [entry.row.latest for entry in pending if entry.row is not None])}
+        targets: list[titles.Title] = []
+        for entry in pending:
+            assert entry.row is not None and entry.title is not None
+            found = redirects.redirect_target(latest.get(entry.row.id, ""), namespaces)
+            if found is None or not found[0].can_exist:
+                continue
+            target, fragment = found
+            existing.remove(entry)
+            hop = {"from": entry.title.prefixed_text, "to": target.prefixed_text}
+            if fragment:
+                hop["tofragment"] = fragment
+            pages.redirects.append(hop)
+            if (target.namespace, target.dbkey) not in seen:
+                seen.add((target.namespace, target.dbkey))
+                targets.append(target)
+        rows = {(row.namespace, row.title): row for row in await ctx.services.queries.pages(
+            [(t.namespace, t.dbkey) for t in targets], [])}
+        pending = []
+        for target in targets:
+            row = rows.get((target.namespace, target.dbkey))
+            if row is None:
+                missing.append(PageEntry(0, target, target.prefixed_text))
+                continue
+            entry = PageEntry(row.id, target, target.prefixed_text, row=row)
+            existing.append(entry)
+            if row.is_redirect:
+                pending.append(entry)

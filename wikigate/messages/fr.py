@@ -249,4 +249,7 @@ MESSAGES: dict[str, str] = {
     "movepage-max-pages": "{{PLURAL:$1|Une page a été renommée|$1 pages ont été renommées}}, le maximum en une fois ; renommez le reste vous-même.",
     "movepage-invalid-target-title": "Le nouveau titre n’est pas un titre valide.",
     "deleteprotected": "Cette page est protégée : vous ne pouvez pas la supprimer.",
+    # prop=revisions&rvsection
+    "apierror-nosuchsection-what": "La $2 n’a pas de section $1.",
+    "revid": "révision $1",
 }

@@ -88,4 +88,7 @@ MESSAGES: dict[str, str] = {
     "movepage-max-pages": "{{PLURAL:$1|One page was|$1 pages were}} moved, the most that are moved at once; move the rest yourself.",
     "movepage-invalid-target-title": "The new title is not a valid title.",
     "deleteprotected": "This page is protected, so you can't delete it.",
+    # prop=revisions&rvsection
+    "apierror-nosuchsection-what": "$2 has no section $1.",
+    "revid": "revision $1",
 }

@@ -249,4 +249,7 @@ MESSAGES: dict[str, str] = {
     "movepage-max-pages": "{{PLURAL:$1|Bir sayfa|$1 sayfa}} taşındı, bir kerede taşınabilecek en fazla sayı bu; gerisini kendiniz taşıyın.",
     "movepage-invalid-target-title": "Yeni başlık geçerli bir başlık değil.",
     "deleteprotected": "Bu sayfa korumalı, bu yüzden onu silemezsiniz.",
+    # prop=revisions&rvsection
+    "apierror-nosuchsection-what": "$2 içinde $1 numaralı bölüm yok.",
+    "revid": "$1 numaralı sürüm",
 }

@@ -137,6 +137,7 @@ class Deletions:
         if record is None:
             reuse = newest.page_id if archive.page_id_free(tx, newest.page_id) else None
             page_id = store.create_page(tx, title.namespace, title.dbkey, now, page_id=reuse)
+            store.delete_title_protection(tx, title.namespace, title.dbkey)  # as any page creation does
         else:
             page_id = record.id
         archive.restore(tx, rows, page_id)

@@ -162,7 +162,31 @@ def flow_protect() -> None:
     check(page.title() == result["protect"]["title"], "the answer names the page", result)
 
 
-FLOWS = {"init": flow_init, "login-main": flow_login_main, "login-bot": flow_login_bot,
+def flow_lifecycle() -> None:
+    site = site_for(USER, PASSWORD)
+    login(site, USER)
+    base = os.environ["E2E_PAGE"]
+    page = pywikibot.Page(site, base)
+    page.text = "Lead\n== A ==\nS1\n== B ==\nS2"
+    step("page.save()", lambda: page.save(summary="e2e lifecycle"))
+    step("page.save(section=0)", lambda: page.save(summary="e2e lead", section=0, text="New lead"))
+    text = step("page.text", lambda: pywikibot.Page(site, base).text)
+    check(text == "New lead\n\n== A ==\nS1\n== B ==\nS2", "a lead-section save keeps the other sections", text)
+
+    moved = step("page.move()", lambda: pywikibot.Page(site, base).move(f"{base} moved", summary="e2e move"))
+    check(moved.title() == f"{base} moved" and moved.exists(), "page.move() gives the page at its new title")
+    old = pywikibot.Page(site, base)
+    check(step("isRedirectPage()", old.isRedirectPage), "the old title redirects")
+    check(step("getRedirectTarget()", old.getRedirectTarget).title() == f"{base} moved", "to the new one")
+
+    step("page.delete()", lambda: pywikibot.Page(site, f"{base} moved").delete(summary="e2e delete", prompt=False))
+    check(not pywikibot.Page(site, f"{base} moved").exists(), "page.delete() removes the page")
+    step("page.undelete()", lambda: pywikibot.Page(site, f"{base} moved").undelete(reason="e2e undelete"))
+    restored = pywikibot.Page(site, f"{base} moved")
+    check(restored.exists() and restored.text.startswith("New lead"), "page.undelete() brings it back")
+
+
+FLOWS = {"lifecycle": flow_lifecycle, "init": flow_init, "login-main": flow_login_main, "login-bot": flow_login_bot,
          "login-2fa": flow_login_2fa, "protect": flow_protect}
 
 if __name__ == "__main__":

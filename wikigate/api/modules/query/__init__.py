@@ -49,9 +49,10 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
     registry = ctx.registry
     query = QueryResult()
     if params["titles"] or params["pageids"]:
-        query.pageset = await build_pageset(ctx, titles_given=params["titles"], page_ids=params["pageids"])
+        query.pageset = await build_pageset(ctx, titles_given=params["titles"], page_ids=params["pageids"],
+                                            resolve_redirects=params["redirects"])
     if params["generator"]:
-        query.pageset = await _generate(ctx, params["generator"], query)
+        query.pageset = await _generate(ctx, params["generator"], query, params["redirects"])
     generator_key = next(iter(query.continuation), None)  # the generator's, when it must go on
     modes = {"private" if query.pageset is not None else "public"}
     going_on: set[tuple[str, str]] = set()  # (group, name) of the modules that set a continuation
@@ -70,7 +71,7 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
             ctx.module_path = "query"
     # The answer is as private as its most private part.
     ctx.cache_mode = "public" if modes == {"public"} else "private"
-    if query.pageset is not None and (query.pageset.entries or query.pageset.bad_page_ids):
+    if query.pageset is not None and (query.pageset.entries or query.pageset.bad_page_ids or query.pageset.redirects):
         _add_pages(ctx, query, params)
     # The batch (the properties of this set of pages) is complete unless a prop module must go on;
     # list and meta modules going on do not count, as in MediaWiki.
@@ -102,7 +103,7 @@ def _continue_value(params: dict[str, Any], going_on: set[tuple[str, str]], gene
     return f"{head}||{'|'.join(done)}"
 
 
-async def _generate(ctx: ApiContext, name: str, query: QueryResult) -> PageSet:
+async def _generate(ctx: ApiContext, name: str, query: QueryResult, resolve_redirects: bool) -> PageSet:
     """Run a prop or list module as a generator: the titles it lists become the page set."""
     registry = ctx.registry
     spec = registry.query["prop"].get(name) or registry.query["list"][name]
@@ -115,7 +116,7 @@ async def _generate(ctx: ApiContext, name: str, query: QueryResult) -> PageSet:
     ctx.module_path = "query"
     query.continuation.update(source.continuation)
     titles = [title.prefixed_text for title in source.generated]
-    return await build_pageset(ctx, titles_given=titles, page_ids=[])
+    return await build_pageset(ctx, titles_given=titles, page_ids=[], resolve_redirects=resolve_redirects)
 
 
 def _add_pages(ctx: ApiContext, query: QueryResult, params: dict[str, Any]) -> None:
@@ -128,6 +129,8 @@ def _add_pages(ctx: ApiContext, query: QueryResult, params: dict[str, Any]) -> N
             item if ctx.formatversion == 2 else {k: v for k, v in item.items() if k != "fromencoded"}
             for item in pageset.normalized
         ]
+    if pageset.redirects:
+        ordered["redirects"] = pageset.redirects
     pages: list[tuple[int, dict[str, Any]]] = []
     for entry in pageset.entries:
         info = query.page_info.get(entry.page_id)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from wikigate.api.context import ApiContext
 from wikigate.api.errors import ApiError, ApiMessage
 from wikigate.api.params import Param
+from wikigate.messages import Message
 from wikigate.services.queries import RevisionRecord
 from wikigate.timeutil import parse_timestamp, to_iso, to_mw
+from wikigate.wikitext import sections
 
 NAME = "revisions"
 GROUP = "prop"
@@ -44,12 +47,14 @@ def _enumerating(ctx: ApiContext, params: dict[str, Any]) -> bool:
     return any(params[name] is not None for name in _ENUMERATION) or params["dir"] == "newer"
 
 
-def _shown(ctx: ApiContext, rev: RevisionRecord, props: set[str], slots: list[str] | None) -> dict[str, Any] | list[Any]:
+def _shown(ctx: ApiContext, rev: RevisionRecord, props: set[str], slots: list[str] | None,
+           section: str | None) -> dict[str, Any] | list[Any]:
     # A revision with no properties asked for is PHP's empty array: [] in JSON.
-    return _revision(ctx, rev, props, slots) or []
+    return _revision(ctx, rev, props, slots, section) or []
 
 
-def _revision(ctx: ApiContext, rev: RevisionRecord, props: set[str], slots: list[str] | None) -> dict[str, Any]:
+def _revision(ctx: ApiContext, rev: RevisionRecord, props: set[str], slots: list[str] | None,
+              section: str | None) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if "ids" in props:
         out.update({"revid": rev.id, "parentid": rev.parent_id or 0})
@@ -69,7 +74,7 @@ def _revision(ctx: ApiContext, rev: RevisionRecord, props: set[str], slots: list
         out["sha1"] = rev.sha1
     if "roles" in props:
         out["roles"] = ["main"]
-    content = _content(ctx, rev, props)
+    content = _content(ctx, rev, props, section, legacy=slots is None)
     if slots is None:
         out.update(content)
     elif content or props & {"slotsize", "slotsha1"}:
@@ -89,14 +94,32 @@ def _revision(ctx: ApiContext, rev: RevisionRecord, props: set[str], slots: list
     return out
 
 
-def _content(ctx: ApiContext, rev: RevisionRecord, props: set[str]) -> dict[str, Any]:
+def _content(ctx: ApiContext, rev: RevisionRecord, props: set[str], section: str | None,
+             legacy: bool) -> dict[str, Any]:
     out: dict[str, Any] = {}
+    text: str | None = rev.text
+    if "content" in props and section is not None:
+        text = sections.get_section(rev.text, _lenient_section_id(section))
+        if text is None:
+            if legacy:
+                raise ApiError("nosuchsection-what", section, Message("revid", (rev.id,)), code="nosuchsection")
+            # With slots, a revision without the section says so in place of its content.
+            return {"nosuchsection": True}
     if "contentmodel" in props or "content" in props:
         out["contentmodel"] = "wikitext"
     if "content" in props:
         out["contentformat"] = "text/x-wiki"
-        out["content" if ctx.formatversion == 2 else "*"] = rev.text
+        out["content" if ctx.formatversion == 2 else "*"] = text
     return out
+
+
+def _lenient_section_id(section: str) -> str:
+    """rvsection as the parser reads it: the number after the last dash, as PHP's (int) reads it
+    (so "x" is the lead), for inclusion when an earlier part is "T"."""
+    *parts, last = section.split("-")
+    digits = re.match(r"[ \t\n\r\v\f]*\+?(\d*)", last)
+    number = int(digits.group(1)) if digits and digits.group(1) else 0
+    return f"T-{number}" if "T" in parts else str(number)
 
 
 def _parse_continue(value: str) -> tuple[float, int]:
@@ -134,7 +157,7 @@ async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
     for entry in good:
         rev = by_page.get(entry.page_id)
         if rev is not None:
-            query.page_info.setdefault(entry.page_id, {})["revisions"] = [_shown(ctx, rev, props, slots)]
+            query.page_info.setdefault(entry.page_id, {})["revisions"] = [_shown(ctx, rev, props, slots, params["section"])]
 
 
 async def _history(ctx: ApiContext, params: dict[str, Any], query: Any, entry: Any, props: set[str],
@@ -158,4 +181,4 @@ async def _history(ctx: ApiContext, params: dict[str, Any], query: Any, entry: A
         query.set_continue(query.continue_key(PREFIX), f"{to_mw(following.timestamp)}|{following.id}")
         rows = rows[:limit]
     if rows:  # nothing found: no `revisions` at all, as in MediaWiki
-        query.page_info.setdefault(entry.page_id, {})["revisions"] = [_shown(ctx, r, props, slots) for r in rows]
+        query.page_info.setdefault(entry.page_id, {})["revisions"] = [_shown(ctx, r, props, slots, params["section"]) for r in rows]
