@@ -53,6 +53,8 @@ class QueryResult:
 
     def __init__(self) -> None:
         self.data: dict[str, Any] = {}
+        # What a module writes at the top of the answer instead of under `query` (watchlistraw does).
+        self.toplevel: dict[str, Any] = {}
         self.continuation: dict[str, str] = {}
         self.pageset: PageSet | None = None
         # Properties that prop modules add to each page of the set, by page id.

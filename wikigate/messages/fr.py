@@ -252,4 +252,8 @@ MESSAGES: dict[str, str] = {
     # prop=revisions&rvsection
     "apierror-nosuchsection-what": "La $2 n’a pas de section $1.",
     "revid": "révision $1",
+    # action=watch and list=watchlistraw
+    "watchlistanontext": "Connectez-vous pour voir ou modifier votre liste de suivi.",
+    "apierror-bad-watchlist-token": "Ce jeton de liste de suivi n’est pas le bon ; son propriétaire peut en définir un dans [[Special:Preferences]].",
+    "apierror-show": "Les valeurs de ce paramètre s’excluent ; n’en donnez qu’une.",
 }

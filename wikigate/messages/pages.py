@@ -91,4 +91,8 @@ MESSAGES: dict[str, str] = {
     # prop=revisions&rvsection
     "apierror-nosuchsection-what": "$2 has no section $1.",
     "revid": "revision $1",
+    # action=watch and list=watchlistraw
+    "watchlistanontext": "Log in to see or change your watchlist.",
+    "apierror-bad-watchlist-token": "That watchlist token is not right; the owner can set one in [[Special:Preferences]].",
+    "apierror-show": "The values of this parameter exclude each other; give only one of them.",
 }

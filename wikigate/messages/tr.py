@@ -252,4 +252,8 @@ MESSAGES: dict[str, str] = {
     # prop=revisions&rvsection
     "apierror-nosuchsection-what": "$2 içinde $1 numaralı bölüm yok.",
     "revid": "$1 numaralı sürüm",
+    # action=watch and list=watchlistraw
+    "watchlistanontext": "İzleme listenizi görmek ya da değiştirmek için oturum açın.",
+    "apierror-bad-watchlist-token": "Bu izleme listesi jetonu doğru değil; sahibi [[Special:Preferences]] sayfasında bir jeton belirleyebilir.",
+    "apierror-show": "Bu parametrenin değerleri birbirini dışlar; yalnızca birini verin.",
 }

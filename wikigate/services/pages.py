@@ -327,6 +327,16 @@ class Pages:
             raise PageError("apierror-ratelimited")
         return await self._database.write(lambda tx: _save(tx, namespaces, settings, user, title, request, now))
 
+    async def set_watched(self, user: User, page_titles: list[titles.Title], watched: bool, now: float) -> None:
+        """Watch or unwatch titles (and with them their talk or subject pages), in one transaction."""
+        mode = WatchMode.WATCH if watched else WatchMode.UNWATCH
+
+        def work(tx: Tx) -> None:
+            for title in page_titles:
+                apply_watch(tx, user, title, mode, now)
+
+        await self._database.write(work)
+
     async def page_exists(self, title: titles.Title) -> bool:
         return await self._database.read(lambda tx: store.page_by_title(tx, title.namespace, title.dbkey) is not None)
 

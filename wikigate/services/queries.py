@@ -86,6 +86,13 @@ class Queries:
 
         return await self._database.read(read)
 
+    async def watched_titles(self, user_id: int, *, now: float, namespaces: list[int], descending: bool,
+                             limit: int, after: tuple[int, str] | None, from_title: tuple[int, str] | None,
+                             to_title: tuple[int, str] | None) -> list[tuple[int, str]]:
+        return await self._database.read(lambda tx: store.watched_titles(
+            tx, user_id, now=now, namespaces=namespaces, descending=descending, limit=limit, after=after,
+            from_title=from_title, to_title=to_title))
+
     async def has_new_talk(self, user_name: str) -> bool:
         return await self._database.read(lambda tx: store.has_new_talk(tx, user_name))
 

@@ -17,7 +17,7 @@ import struct
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, func, or_, select, tuple_, update
+from sqlalchemy import and_, bindparam, delete, func, or_, select, tuple_, union_all, update
 from sqlalchemy import text as sql_text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Row
@@ -357,6 +357,34 @@ def copy_watchers(tx: Tx, source: tuple[int, str], target: tuple[int, str]) -> N
         watchlist.c.namespace == source[0], watchlist.c.title == source[1])).all()
     for row in watching:
         watch(tx, row.user_id, target[0], target[1], row.expiry)
+
+def watched_titles(tx: Tx, user_id: int, *, now: float, namespaces: list[int], descending: bool, limit: int,
+                   after: tuple[int, str] | None, from_title: tuple[int, str] | None,
+                   to_title: tuple[int, str] | None) -> list[tuple[int, str]]:
+    """A user's watchlist as MediaWiki lists it: a subject entry stands for the page and its talk page."""
+    w = watchlist
+    owned = (w.c.user_id == user_id, _active(w.c.expiry, now))
+    entries = union_all(select(w.c.namespace.label("ns"), w.c.title.label("title")).where(*owned),
+                        select((w.c.namespace + 1).label("ns"), w.c.title.label("title")).where(*owned)).subquery()
+    ns, title = entries.c.ns, entries.c.title
+    conditions: list[Any] = []
+    if namespaces:
+        conditions.append(ns.in_(namespaces))
+
+    def beyond(bound: tuple[int, str], forward: bool) -> Any:
+        """At or past (namespace, title) `bound` in the direction given."""
+        if forward:
+            return or_(ns > bound[0], and_(ns == bound[0], title >= bound[1]))
+        return or_(ns < bound[0], and_(ns == bound[0], title <= bound[1]))
+
+    for start in (from_title, after):
+        if start is not None:
+            conditions.append(beyond(start, not descending))
+    if to_title is not None:
+        conditions.append(beyond(to_title, descending))
+    order = (ns.desc(), title.desc()) if descending else (ns.asc(), title.asc())
+    rows = tx.execute(select(ns, title).where(*conditions).order_by(*order).limit(limit))
+    return [(row.ns, row.title) for row in rows]
 
 def unwatch(tx: Tx, user_id: int, namespace: int, dbkey: str) -> None:
     tx.execute(delete(watchlist).where(

@@ -83,8 +83,12 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
         result["continue"] = {**query.continuation, "continue": _continue_value(params, going_on, generator_key)}
     if ctx.limits_used:
         result["limits"] = dict(ctx.limits_used)
+    # A top-level list comes before `query` unless the page set had already started it.
+    if query.pageset is None:
+        result.update(query.toplevel)
     if query.data:
         result["query"] = query.data
+    result.update(query.toplevel)
     return result
 
 
