@@ -18,7 +18,7 @@ from mediawiki_source import SourceUnavailable, action_specs
 
 pytestmark = pytest.mark.e2e
 
-RUNNING = ("NewTalkNotification.js", "Revision.js", "SiteStats.js")
+RUNNING = ("NewTalkNotification.js", "PageProtection.js", "Revision.js", "SiteStats.js")
 # What each of the others needs that wikigate does not serve yet.
 WAITING = {
     "Autopatrolling.js": "list=recentchanges with patrol flags",
@@ -31,7 +31,6 @@ WAITING = {
     "Links.js": "prop=links, prop=images, prop=linkshere and prop=extlinks",
     "ListUsers.js": "list=allusers",
     "Move.js": "action=parse (the moved page's HTML, missingtitle for the old title)",
-    "PageProtection.js": "action=watch and list=watchlistraw (protecting with watchlist=watch)",
     "Parse.js": "action=parse",
     "Patrolling.js": "action=patrol and list=recentchanges",
     "Preferences.js": "action=options",
