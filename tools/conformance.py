@@ -89,6 +89,7 @@ MEDIAWIKI_MAIL = Path("/tmp/oracle-mail")  # where the reference wiki's SMTP sin
 # Keys whose values identify rows or moments rather than behaviour.
 ID_KEYS = frozenset({"id", "userid", "lguserid", "pageid", "lastrevid", "revid", "oldrevid", "newrevid",
                      "logid", "talkid", "subjectid", "parentid", "centralid", "local", "editcount"})
+UNDO_SUMMARY_RE = re.compile(r"^(Undo revision )\d+")
 VOLATILE_KEYS = frozenset({"servedby", "requestid", "curtimestamp", "touched", "starttimestamp",
                            "newtimestamp", "registrationdate", "emailauthenticated", "length",
                            "preferencestoken", "latestcontrib", "generator"})
@@ -190,6 +191,7 @@ def normalise_string(text: str, unique: str) -> str:
         return "<token>"
     text = text.replace(unique, "{unique}")
     text = SERVER_RE.sub("<server>", text)
+    text = UNDO_SUMMARY_RE.sub(r"\1<id>", text)  # an undo's summary names the revision by its id
     return TIMESTAMP_RE.sub("<timestamp>", text)
 
 

@@ -189,7 +189,8 @@ async def test_new_section_and_undo_of_a_missing_revision(new_api: Any, services
     # Nothing comes before a first revision: MediaWiki cannot find the (unnamed) revision to go back to.
     first_undo = await edit(alice, title="Page", undo=str(first))
     assert first_undo["error"]["code"] == "nosuchrevid" and first_undo["error"]["info"].endswith(" ID .")
-    assert (await edit(alice, title="Page", undo=str(second)))["error"]["code"] == "undo-unsupported"
+    assert (await edit(alice, title="Page", undo=str(second)))["edit"]["result"] == "Success"
+    assert await content(alice, "Page") == "intro"
 
 
 @pytest.mark.configure(lambda settings: replace(settings, autoconfirm_count=2))
@@ -338,3 +339,23 @@ async def test_a_page_saved_as_a_redirect_is_flagged_one(new_api: Any, services:
     assert await flagged("Pointer") and not await flagged("Plain")
     await edit(alice, title="Pointer", text="Now an article")
     assert not await flagged("Pointer")
+
+
+async def test_undo_merges_around_later_edits_or_refuses(new_api: Any, services: Any) -> None:
+    alice = await logged_in(new_api, services, "Alice")
+    await edit(alice, title="Undone", text="Title\n\nFoo", createonly="1")
+    second = (await edit(alice, title="Undone", text="Title\n\nFoo changed"))["edit"]["newrevid"]
+    await edit(alice, title="Undone", text="New title\n\nFoo changed")
+    # The second revision's change is taken back; the third's, on another line, stays.
+    assert (await edit(alice, title="Undone", undo=str(second)))["edit"]["result"] == "Success"
+    assert await content(alice, "Undone") == "New title\n\nFoo"
+    history = (await alice.get(action="query", prop="revisions", titles="Undone", rvprop="comment",
+                               formatversion="2")).json()["query"]["pages"][0]["revisions"]
+    assert history[0]["comment"] == (f"Undo revision {second} by [[Special:Contributions/Alice|Alice]] "
+                                     "([[User talk:Alice|talk]])")
+    clash = (await edit(alice, title="Undone", text="Changed title\n\nFoo"))["edit"]["newrevid"]
+    await edit(alice, title="Undone", text="Rewritten title\n\nFoo")
+    assert (await edit(alice, title="Undone", undo=str(clash)))["error"]["code"] == "undofailure"
+    await edit(alice, title="Elsewhere", text="x")
+    wrong = await edit(alice, title="Elsewhere", undo=str(second))
+    assert wrong["error"]["code"] == "revwrongpage"

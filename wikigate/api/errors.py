@@ -32,6 +32,7 @@ CODE_FOR_KEY: dict[str, str] = {
     "movenotallowed": "cantmove",
     "movenotallowedfile": "cantmovefile",
     "cantmove-titleprotected": "protectedtitle",
+    "undo-failure": "undofailure",
 }
 
 

@@ -173,7 +173,6 @@ MESSAGES: dict[str, str] = {
     "apierror-articleexists": "Cette page existe déjà : elle ne peut pas être créée.",
     "apierror-badmd5": "L’empreinte MD5 donnée ne correspond pas au texte.",
     "apierror-editconflict": "Conflit de modification : la page a changé depuis que vous avez commencé à la modifier.",
-    "apierror-undo-unsupported": "Ce serveur ne sait pas annuler des révisions.",
     "apierror-invalidsection": "Le paramètre <var>section</var> doit être un numéro de section, éventuellement précédé de T-, ou « new ».",
     "apierror-nosuchsection": "La page n’a pas de section $1.",
     "missingcommenttext": "Une nouvelle section a besoin d’un texte.",
@@ -256,4 +255,8 @@ MESSAGES: dict[str, str] = {
     "watchlistanontext": "Connectez-vous pour voir ou modifier votre liste de suivi.",
     "apierror-bad-watchlist-token": "Ce jeton de liste de suivi n’est pas le bon ; son propriétaire peut en définir un dans [[Special:Preferences]].",
     "apierror-show": "Les valeurs de ce paramètre s’excluent ; n’en donnez qu’une.",
+    # action=edit&undo (the summary is content-language text, as MediaWiki words it)
+    "undo-failure": "La modification ne peut pas être annulée : des modifications ultérieures ont changé les mêmes lignes.",
+    "apierror-revwrongpage": "r$1 n’est pas une révision de $2.",
+    "undo-summary": "Annulation de la révision $1 de [[Special:Contributions/$2|$2]] ([[User talk:$2|discussion]])",
 }

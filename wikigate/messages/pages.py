@@ -27,7 +27,6 @@ MESSAGES: dict[str, str] = {
     "apierror-articleexists": "That page exists already, so it can't be created.",
     "apierror-badmd5": "The MD5 hash given doesn't match the text.",
     "apierror-editconflict": "Edit conflict: the page was changed since you started editing it.",
-    "apierror-undo-unsupported": "Undoing revisions is not supported by this server.",
     "apierror-invalidsection": "The <var>section</var> parameter must be a section number, optionally prefixed with T-, or \"new\".",
     "apierror-nosuchsection": "The page has no section $1.",
     "missingcommenttext": "A new section needs some text.",
@@ -95,4 +94,8 @@ MESSAGES: dict[str, str] = {
     "watchlistanontext": "Log in to see or change your watchlist.",
     "apierror-bad-watchlist-token": "That watchlist token is not right; the owner can set one in [[Special:Preferences]].",
     "apierror-show": "The values of this parameter exclude each other; give only one of them.",
+    # action=edit&undo (the summary is content-language text, as MediaWiki words it)
+    "undo-failure": "The edit can't be undone: later edits changed the same lines.",
+    "apierror-revwrongpage": "r$1 is not a revision of $2.",
+    "undo-summary": "Undo revision $1 by [[Special:Contributions/$2|$2]] ([[User talk:$2|talk]])",
 }

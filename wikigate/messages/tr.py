@@ -173,7 +173,6 @@ MESSAGES: dict[str, str] = {
     "apierror-articleexists": "Bu sayfa zaten var, bu yüzden oluşturulamaz.",
     "apierror-badmd5": "Verilen MD5 özeti metinle uyuşmuyor.",
     "apierror-editconflict": "Değişiklik çakışması: siz düzenlemeye başladıktan sonra sayfa değişti.",
-    "apierror-undo-unsupported": "Bu sunucu sürümleri geri almayı desteklemiyor.",
     "apierror-invalidsection": "<var>section</var> parametresi bir bölüm numarası (isteğe bağlı olarak başında T- ile) ya da \"new\" olmalıdır.",
     "apierror-nosuchsection": "Sayfada $1 numaralı bir bölüm yok.",
     "missingcommenttext": "Yeni bir bölümün bir metni olmalı.",
@@ -256,4 +255,8 @@ MESSAGES: dict[str, str] = {
     "watchlistanontext": "İzleme listenizi görmek ya da değiştirmek için oturum açın.",
     "apierror-bad-watchlist-token": "Bu izleme listesi jetonu doğru değil; sahibi [[Special:Preferences]] sayfasında bir jeton belirleyebilir.",
     "apierror-show": "Bu parametrenin değerleri birbirini dışlar; yalnızca birini verin.",
+    # action=edit&undo (the summary is content-language text, as MediaWiki words it)
+    "undo-failure": "Değişiklik geri alınamıyor: sonraki değişiklikler aynı satırları değiştirdi.",
+    "apierror-revwrongpage": "r$1, $2 sayfasının bir sürümü değil.",
+    "undo-summary": "[[Special:Contributions/$2|$2]] ([[User talk:$2|mesaj]]) tarafından yapılan $1 numaralı sürüm geri alındı",
 }

@@ -102,7 +102,7 @@ class Deletions:
     def _auto_reason(tx: Tx, snapshot: PageSnapshot) -> str:
         latest = snapshot.latest
         assert latest is not None and snapshot.state.page is not None
-        previous = archive.previous_revision(tx, latest) if not latest.text else None
+        previous = store.neighbour_revision(tx, latest, later=False) if not latest.text else None
         authors = set(archive.first_authors(tx, snapshot.state.page.id))
         only_author = authors.pop() if len(authors) == 1 else None
         return auto_delete_reason(latest.text, previous.text if previous else None, only_author)

@@ -13,6 +13,7 @@ first one invalidates.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import math
 import re
@@ -36,6 +37,7 @@ from wikigate.store.pages import PageRecord, RevisionRecord, TitleProtection, is
 from wikigate.wikitext import redirects, sections
 from wikigate.wikitext.autosummary import autosummary
 from wikigate.wikitext.pst import pre_save_transform
+from wikigate.wikitext.undo import undo_text
 
 
 class PageError(Exception):
@@ -173,6 +175,13 @@ class EditRequest:
     # otherwise a section id ("2", "T-1") whose text is replaced.
     section: str | None = None
     heading: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Undo:
+    text: str
+    # The one revision undone, when only one is: the edit summary then names it.
+    single: RevisionRecord | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,6 +345,32 @@ class Pages:
                 apply_watch(tx, user, title, mode, now)
 
         await self._database.write(work)
+
+    async def undo(self, title: titles.Title, undo: int, undo_after: int | None) -> Undo:
+        """The text an undo of revisions `undo_after`+1 … `undo` of the page would save (MediaWiki's order of checks)."""
+
+        def read(tx: Tx) -> tuple[RevisionRecord, RevisionRecord, RevisionRecord | None, bool]:
+            undone = store.revision_by_id(tx, undo)
+            if undone is None:
+                raise PageError("apierror-nosuchrevid", undo)
+            after = (store.revision_by_id(tx, undo_after) if undo_after is not None
+                     else store.neighbour_revision(tx, undone, later=False))
+            if after is None:
+                raise PageError("apierror-nosuchrevid", undo_after)
+            found = store.page_with_latest(tx, title.namespace, title.dbkey)
+            record, latest = found if found is not None else (None, None)
+            for revision in (undone, after):
+                if record is None or revision.page_id != record.id:
+                    raise PageError("apierror-revwrongpage", revision.id, title.prefixed_text)
+            single = store.neighbour_revision(tx, after, later=True)
+            return undone, after, latest, single is not None and single.id == undone.id
+
+        undone, after, latest, single = await self._database.read(read)
+        assert latest is not None
+        text = await asyncio.to_thread(undo_text, latest.text, undone.text, after.text)
+        if text is None:
+            raise PageError("undo-failure")
+        return Undo(text, undone if single else None)
 
     async def page_exists(self, title: titles.Title) -> bool:
         return await self._database.read(lambda tx: store.page_by_title(tx, title.namespace, title.dbkey) is not None)

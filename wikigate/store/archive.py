@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import Integer, String, delete, insert, literal, select
 
 from wikigate.store.database import Tx
-from wikigate.store.pages import PageRecord, RevisionRecord
+from wikigate.store.pages import PageRecord
 from wikigate.store.schema import archive, page, page_restrictions, revision
 
 _REVISION_COLUMNS = ("parent_id", "text", "comment", "user_id", "user_text", "timestamp", "minor", "len", "sha1")
@@ -34,18 +34,6 @@ def first_authors(tx: Tx, page_id: int, limit: int = 20) -> list[str]:
     rows = tx.execute(select(revision.c.user_text).where(revision.c.page_id == page_id)
                       .order_by(revision.c.id).limit(limit))
     return [row.user_text for row in rows]
-
-
-def previous_revision(tx: Tx, current: RevisionRecord) -> RevisionRecord | None:
-    """The revision of the same page saved just before `current` (history order: time, then id)."""
-    row = tx.execute(select(revision).where(
-        revision.c.page_id == current.page_id,
-        (revision.c.timestamp < current.timestamp)
-        | ((revision.c.timestamp == current.timestamp) & (revision.c.id < current.id)))
-        .order_by(revision.c.timestamp.desc(), revision.c.id.desc()).limit(1)).first()
-    if row is None:
-        return None
-    return RevisionRecord(**{name: row._mapping[name] for name in RevisionRecord.__slots__})
 
 
 def archive_page(tx: Tx, record: PageRecord) -> int:

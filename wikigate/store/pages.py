@@ -197,6 +197,18 @@ def revision_before(tx: Tx, page_id: int, before: float) -> RevisionRecord | Non
         .order_by(revision.c.timestamp.desc(), revision.c.id.desc()).limit(1)).first()
     return None if row is None else _record(RevisionRecord, row)
 
+def neighbour_revision(tx: Tx, current: RevisionRecord, *, later: bool) -> RevisionRecord | None:
+    """The revision of the same page saved just before `current` (or just after), in history order."""
+    r = revision
+    if later:
+        beyond = (r.c.timestamp > current.timestamp) | ((r.c.timestamp == current.timestamp) & (r.c.id > current.id))
+        order = (r.c.timestamp.asc(), r.c.id.asc())
+    else:
+        beyond = (r.c.timestamp < current.timestamp) | ((r.c.timestamp == current.timestamp) & (r.c.id < current.id))
+        order = (r.c.timestamp.desc(), r.c.id.desc())
+    row = tx.execute(select(r).where(r.c.page_id == current.page_id, beyond).order_by(*order).limit(1)).first()
+    return None if row is None else _record(RevisionRecord, row)
+
 def revision_authors_since(tx: Tx, page_id: int, since: float) -> set[int]:
     """Ids of the users who saved revisions of the page at or after `since`."""
     rows = tx.execute(

@@ -47,8 +47,8 @@ PARAMS = (
     Param("md5", "string", help="MD5 hash of the text (or of prependtext and appendtext concatenated)."),
     Param("prependtext", "text", help="Add this text to the beginning of the page."),
     Param("appendtext", "text", help="Add this text to the end of the page."),
-    Param("undo", "integer", min=0, help="Undo this revision (not supported)."),
-    Param("undoafter", "integer", min=0, help="Undo all revisions from undo to this one (not supported)."),
+    Param("undo", "integer", min=0, help="Undo this revision. Overrides text, prependtext and appendtext."),
+    Param("undoafter", "integer", min=0, help="Undo all revisions from undo to this one. If not set, just undo one revision."),
     Param("redirect", "boolean", help="Automatically resolve redirects."),
     Param("contentformat", ("text/x-wiki",), help="Content serialization format used for the input text."),
     Param("contentmodel", (CONTENT_MODEL,), help="Content model of the new content."),
@@ -70,24 +70,25 @@ def _watchlist(params: dict[str, Any]) -> str:
 
 
 async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
-    require_at_least_one_of(params, "text", "appendtext", "prependtext", "undo")
+    # undo=0 names no revision: MediaWiki would then save an empty page; that drops text, so it is refused.
+    require_at_least_one_of({**params, "undo": params["undo"] or None}, "text", "appendtext", "prependtext", "undo")
     require_one_of(params, "title", "pageid")
     check_change_tags(params["tags"])
     if params["redirect"] and params["text"] is not None and params["section"] != "new":
         # Following a redirect is for adding to the target, never for replacing it.
         raise ApiError("redirect-appendonly")
-    if params["undo"] is not None:
-        for name in ("undo", "undoafter"):
-            if params[name] is not None and not await ctx.services.pages.revision_exists(params[name]):
-                raise ApiError("nosuchrevid", params[name])
-        if params["undoafter"] is None:
-            # Undoing a page's first revision: there is nothing before it to go back to, and
-            # MediaWiki names the missing `undoafter` (null) as the revision it could not find.
-            found = await ctx.services.queries.revisions([params["undo"]])
-            if not found or not found[0].parent_id:
-                raise ApiError("nosuchrevid", None)
-        raise ApiError("undo-unsupported")
     summary, heading = params["summary"], None
+    text = params["text"]
+    if params["undo"]:  # 0 undoes nothing, as in MediaWiki
+        try:
+            title = await ctx.services.pages.resolve_title(params["title"], params["pageid"])
+            undo = await ctx.services.pages.undo(title, params["undo"], params["undoafter"])
+        except PageError as error:
+            raise api_error(error) from None
+        text = undo.text
+        # Only when no summary was sent at all (an empty one stays empty), as in MediaWiki.
+        if ctx.request.peek("summary") is None and undo.single is not None:
+            summary = render(Message("undo-summary", (undo.single.id, undo.single.user_text)), "wikitext")
     if params["section"] == "new":
         # A new section is headed by its title or, failing that, by the summary, which then
         # becomes a link to the new section.
@@ -95,7 +96,7 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
         if heading and not (params["sectiontitle"] and summary):
             summary = render(Message("newsectionsummary", (heading,)), "wikitext")
     request = EditRequest(
-        text=params["text"], appendtext=params["appendtext"], prependtext=params["prependtext"],
+        text=text, appendtext=params["appendtext"], prependtext=params["prependtext"],
         summary=summary or "", minor=params["minor"], notminor=params["notminor"],
         createonly=params["createonly"], nocreate=params["nocreate"],
         # MediaWiki ignores an empty or zero base timestamp, as PHP reads both as false.
