@@ -88,7 +88,8 @@ MEDIAWIKI_MAIL = Path("/tmp/oracle-mail")  # where the reference wiki's SMTP sin
 
 # Keys whose values identify rows or moments rather than behaviour.
 ID_KEYS = frozenset({"id", "userid", "lguserid", "pageid", "lastrevid", "revid", "oldrevid", "newrevid",
-                     "logid", "talkid", "subjectid", "parentid", "centralid", "local", "editcount"})
+                     "logid", "talkid", "subjectid", "parentid", "centralid", "local", "editcount",
+                     "old_revid", "last_revid"})
 UNDO_SUMMARY_RE = re.compile(r"^(Undo revision )\d+")
 VOLATILE_KEYS = frozenset({"servedby", "requestid", "curtimestamp", "touched", "starttimestamp",
                            "newtimestamp", "registrationdate", "emailauthenticated", "length",

@@ -44,6 +44,7 @@ from wikigate.services.passwords import Passwords
 from wikigate.services.protection import Protections
 from wikigate.services.queries import Queries
 from wikigate.services.ratelimit import RateLimiter
+from wikigate.services.rollback import Rollbacks
 from wikigate.services.sessions import SessionStore
 from wikigate.services.suite import Services
 from wikigate.store.database import Database, open_database
@@ -166,6 +167,7 @@ async def build_runtime(settings: Settings, *, clock: Clock | None = None, rando
         protections=Protections(database, settings, namespaces),
         deletions=Deletions(database, settings, namespaces),
         moves=Moves(database, settings, namespaces, rate_limiter),
+        rollbacks=Rollbacks(database, settings, namespaces, rate_limiter),
         queries=Queries(database, namespaces),
         rate_limiter=rate_limiter,
     )

@@ -33,6 +33,7 @@ CODE_FOR_KEY: dict[str, str] = {
     "movenotallowedfile": "cantmovefile",
     "cantmove-titleprotected": "protectedtitle",
     "undo-failure": "undofailure",
+    "cantrollback": "onlyauthor",
 }
 
 

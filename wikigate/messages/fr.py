@@ -259,4 +259,8 @@ MESSAGES: dict[str, str] = {
     "undo-failure": "La modification ne peut pas être annulée : des modifications ultérieures ont changé les mêmes lignes.",
     "apierror-revwrongpage": "r$1 n’est pas une révision de $2.",
     "undo-summary": "Annulation de la révision $1 de [[Special:Contributions/$2|$2]] ([[User talk:$2|discussion]])",
+    # action=rollback (revertpage is content-language text, as MediaWiki words it)
+    "alreadyrolled": "La dernière modification de [[:$1]] par [[User:$2|$2]] ne peut pas être révoquée : quelqu’un a modifié ou révoqué la page depuis. La dernière modification est de [[User:$3|$3]].",
+    "cantrollback": "Il n’y a rien à rétablir : le dernier contributeur est le seul auteur de la page.",
+    "revertpage": "Modifications de [[Special:Contributions/$2|$2]] ([[User talk:$2|discussion]]) révoquées ; retour à la dernière version de [[User:$1|$1]]",
 }

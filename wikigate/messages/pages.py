@@ -98,4 +98,8 @@ MESSAGES: dict[str, str] = {
     "undo-failure": "The edit can't be undone: later edits changed the same lines.",
     "apierror-revwrongpage": "r$1 is not a revision of $2.",
     "undo-summary": "Undo revision $1 by [[Special:Contributions/$2|$2]] ([[User talk:$2|talk]])",
+    # action=rollback (revertpage is content-language text, as MediaWiki words it)
+    "alreadyrolled": "The last edit to [[:$1]] by [[User:$2|$2]] can't be rolled back: someone has edited or rolled back the page since. The last edit is by [[User:$3|$3]].",
+    "cantrollback": "There is nothing to roll back to: the last contributor is the page's only author.",
+    "revertpage": "Reverted edits by [[Special:Contributions/$2|$2]] ([[User talk:$2|talk]]) to last revision by [[User:$1|$1]]",
 }

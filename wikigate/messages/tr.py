@@ -259,4 +259,8 @@ MESSAGES: dict[str, str] = {
     "undo-failure": "Değişiklik geri alınamıyor: sonraki değişiklikler aynı satırları değiştirdi.",
     "apierror-revwrongpage": "r$1, $2 sayfasının bir sürümü değil.",
     "undo-summary": "[[Special:Contributions/$2|$2]] ([[User talk:$2|mesaj]]) tarafından yapılan $1 numaralı sürüm geri alındı",
+    # action=rollback (revertpage is content-language text, as MediaWiki words it)
+    "alreadyrolled": "[[User:$2|$2]] tarafından [[:$1]] sayfasında yapılan son değişiklik geri döndürülemiyor: o zamandan beri biri sayfayı değiştirmiş ya da geri döndürmüş. Son değişiklik [[User:$3|$3]] tarafından yapıldı.",
+    "cantrollback": "Geri dönülecek bir şey yok: son katkıda bulunan sayfanın tek yazarı.",
+    "revertpage": "[[Special:Contributions/$2|$2]] ([[User talk:$2|mesaj]]) tarafından yapılan değişiklikler geri alınarak [[User:$1|$1]] tarafından değiştirilmiş son sürüm geri getirildi",
 }

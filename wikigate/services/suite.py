@@ -24,6 +24,7 @@ from wikigate.services.passwords import Passwords
 from wikigate.services.protection import Protections
 from wikigate.services.queries import Queries
 from wikigate.services.ratelimit import RateLimiter
+from wikigate.services.rollback import Rollbacks
 from wikigate.services.sessions import SessionStore
 from wikigate.titles import Namespaces
 
@@ -44,5 +45,6 @@ class Services:
     protections: Protections
     deletions: Deletions
     moves: Moves
+    rollbacks: Rollbacks
     queries: Queries
     rate_limiter: RateLimiter

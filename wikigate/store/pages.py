@@ -209,6 +209,12 @@ def neighbour_revision(tx: Tx, current: RevisionRecord, *, later: bool) -> Revis
     row = tx.execute(select(r).where(r.c.page_id == current.page_id, beyond).order_by(*order).limit(1)).first()
     return None if row is None else _record(RevisionRecord, row)
 
+def last_revision_not_by(tx: Tx, page_id: int, user_text: str) -> RevisionRecord | None:
+    """The page's newest revision saved by anyone but `user_text`."""
+    row = tx.execute(select(revision).where(revision.c.page_id == page_id, revision.c.user_text != user_text)
+                     .order_by(revision.c.timestamp.desc(), revision.c.id.desc()).limit(1)).first()
+    return None if row is None else _record(RevisionRecord, row)
+
 def revision_authors_since(tx: Tx, page_id: int, since: float) -> set[int]:
     """Ids of the users who saved revisions of the page at or after `since`."""
     rows = tx.execute(
