@@ -639,7 +639,7 @@ async def seed_wikigate(runtime: Any) -> None:
 
 async def insert_page(runtime: Any, title_text: str, text: str, *, user_id: int, user_text: str,
                       comment: str = "conformance fixture") -> None:
-    from wikigate.store import logs, pages
+    from wikigate.store import changes, logs, pages
     from wikigate.titles import parse_title
 
     services = runtime.services
@@ -648,12 +648,18 @@ async def insert_page(runtime: Any, title_text: str, text: str, *, user_id: int,
 
     def create(tx: Any) -> None:
         page_id = pages.create_page(tx, title.namespace, title.dbkey, now)
-        pages.add_revision(tx, page_id=page_id, parent_id=0, text=text, comment=comment,
+        revision = pages.add_revision(tx, page_id=page_id, parent_id=0, text=text, comment=comment,
                            user_id=user_id, user_text=user_text, now=now, minor=False, is_new=True,
                            is_redirect=False)
-        # Logged as the reference wiki's fixture edits log their creations.
+        # Logged and listed as the reference wiki's fixture edits are (Admin's autopatrolled).
         logs.add_log(tx, type="create", action="create", now=now, user_id=user_id, user_text=user_text,
-                     namespace=title.namespace, title=title.dbkey, page_id=page_id, comment=comment, params={})
+                     namespace=title.namespace, title=title.dbkey, page_id=page_id, comment=comment, params={},
+                     recent=False)
+        changes.add_change(
+            tx, timestamp=now, user_id=user_id, user_text=user_text, namespace=title.namespace, title=title.dbkey,
+            comment=comment, minor=False, bot=False, type=changes.RC_NEW, page_id=page_id, this_oldid=revision.id,
+            last_oldid=0, patrolled=changes.AUTOPATROLLED if user_text == "Admin" else changes.UNPATROLLED,
+            old_len=0, new_len=revision.len, log_id=0, log_type=None, log_action=None)
 
     await runtime.database.write(create)
 

@@ -310,8 +310,8 @@ async def test_each_write_is_one_short_transaction(sysop: Any, services: Any,
     body = (await sysop.post(action="edit", title="Fresh", text="new", token=token)).json()
     assert body["edit"]["new"] == ""
     # The checks alone as a read (before the rate limiter), then the checks again and the writes:
-    # page, revision, page's latest, edit count, the creation's log entry, watchlist.
-    assert recorder.take() == [reads, reads + ["INSERT", "INSERT", "UPDATE", "UPDATE", "INSERT", "INSERT"]]
+    # page, revision, page's latest, edit count, the recent change, the creation's log entry, watchlist.
+    assert recorder.take() == [reads, reads + ["INSERT", "INSERT", "UPDATE", "UPDATE", "INSERT", "INSERT", "INSERT"]]
 
     body = (await sysop.post(action="edit", title="Fresh", text="new", token=token)).json()
     assert body["edit"]["nochange"] == ""
@@ -321,8 +321,8 @@ async def test_each_write_is_one_short_transaction(sysop: Any, services: Any,
     body = (await sysop.post(action="protect", title="Fresh", protections="edit=sysop|move=sysop",
                              token=token)).json()
     assert body["protect"]["protections"][0] == {"edit": "sysop", "expiry": "infinite"}
-    # Watchlist, null revision, page's latest, the restrictions replaced, the log entry.
-    assert recorder.take() == [reads + ["INSERT", "INSERT", "UPDATE", "DELETE", "INSERT", "INSERT"]]
+    # Watchlist, null revision, page's latest, the restrictions replaced, the log entry and its recent change.
+    assert recorder.take() == [reads + ["INSERT", "INSERT", "UPDATE", "DELETE", "INSERT", "INSERT", "INSERT"]]
 
 
 async def test_another_users_script_page_needs_an_interface_admin(new_api: Any, services: Any) -> None:

@@ -149,7 +149,7 @@ class Deletions:
                              is_redirect=redirects.redirect_target(current.text, self._namespaces) is not None)
         logs.add_log(tx, type="delete", action="restore", now=now, user_id=user.id, user_text=user.name,
                      namespace=title.namespace, title=title.dbkey, page_id=page_id, comment=reason,
-                     params={"count": {"revisions": len(rows), "files": 0}})
+                     params={"count": {"revisions": len(rows), "files": 0}}, bot=user.has_right("bot"))
         return len(rows)
 
 
@@ -159,4 +159,5 @@ def _delete_page(tx: Tx, user: User, snapshot: PageSnapshot, reason: str, now: f
     archive.archive_page(tx, record)
     title = snapshot.state.title
     return logs.add_log(tx, type="delete", action="delete", now=now, user_id=user.id, user_text=user.name,
-                        namespace=title.namespace, title=title.dbkey, page_id=record.id, comment=reason, params={})
+                        namespace=title.namespace, title=title.dbkey, page_id=record.id, comment=reason, params={},
+                        bot=user.has_right("bot"))

@@ -213,13 +213,14 @@ class Moves:
             archive.archive_page(tx, dst.state.page)
             logs.add_log(tx, type="delete", action="delete_redir", now=now, user_id=user.id, user_text=user.name,
                          namespace=target.namespace, title=target.dbkey, page_id=dst.state.page.id,
-                         comment=f'Deleted to make way for move from "[[{source.prefixed_text}]]"', params={})
+                         comment=f'Deleted to make way for move from "[[{source.prefixed_text}]]"', params={},
+                         bot=user.has_right("bot"))
         action = f"{user.name} moved page [[{source.prefixed_text}]] to [[{target.prefixed_text}]]"
         comment = action + (" over redirect" if over_redirect else "") + (f": {reason}" if reason else "")
         store.rename_page(tx, record.id, target.namespace, target.dbkey)
-        store.add_revision(tx, page_id=record.id, parent_id=latest.id, text=latest.text, comment=comment,
-                           user_id=user.id, user_text=user.name, now=now, minor=True, is_new=False,
-                           is_redirect=record.is_redirect)
+        null_revision = store.add_revision(
+            tx, page_id=record.id, parent_id=latest.id, text=latest.text, comment=comment, user_id=user.id,
+            user_text=user.name, now=now, minor=True, is_new=False, is_redirect=record.is_redirect)
         store.count_edit(tx, user.id)
         store.delete_title_protection(tx, target.namespace, target.dbkey)
         redirect_id = None
@@ -232,7 +233,8 @@ class Moves:
         logs.add_log(tx, type="move", action="move_redir" if over_redirect else "move", now=now, user_id=user.id,
                      user_text=user.name, namespace=source.namespace, title=source.dbkey, page_id=record.id,
                      comment=reason, params={"target_ns": target.namespace, "target_title": target.prefixed_text,
-                                             "suppressredirect": not create_redirect})
+                                             "suppressredirect": not create_redirect},
+                     bot=user.has_right("bot"), rev_id=null_revision.id)
         protections = [r for r in src.state.restrictions if r.level]
         if protections:
             # The redirect left behind is protected as the page was.
@@ -243,7 +245,8 @@ class Moves:
                          namespace=target.namespace, title=target.dbkey, page_id=record.id,
                          comment=f"[[{source.prefixed_text}]] moved to [[{target.prefixed_text}]]"
                                  + (f": {reason}" if reason else ""),
-                         params={"oldtitle_ns": source.namespace, "oldtitle_title": source.prefixed_text})
+                         params={"oldtitle_ns": source.namespace, "oldtitle_title": source.prefixed_text},
+                         bot=user.has_right("bot"))
         if subject_key(source) != subject_key(target):
             store.copy_watchers(tx, subject_key(source), subject_key(target))
         return Moved(source, target, redirect_id is not None, over_redirect)

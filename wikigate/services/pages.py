@@ -30,7 +30,7 @@ from wikigate.services.permissions import (
 )
 from wikigate.services.ratelimit import RateLimiter
 from wikigate.services.users import User
-from wikigate.store import logs
+from wikigate.store import changes, logs
 from wikigate.store import pages as store
 from wikigate.store.database import Database, Tx
 from wikigate.store.pages import PageRecord, RevisionRecord, TitleProtection, is_active
@@ -156,6 +156,22 @@ def apply_watch(tx: Tx, user: User, title: titles.Title, mode: str,
     return bool(store.watched(tx, user.id, [(namespace, dbkey)], now))
 
 
+# -- recent changes ----------------------------------------------------------
+
+def record_change(tx: Tx, user: User, title: titles.Title, saved: RevisionRecord, previous: RevisionRecord | None,
+                  *, bot: bool) -> int:
+    """The recent-changes row of a saved revision: a new page or an edit, patrolled already for
+    those with `autopatrol` (MediaWiki's $wgUseRCPatrol is on)."""
+    return changes.add_change(
+        tx, timestamp=saved.timestamp, user_id=user.id, user_text=user.name, namespace=title.namespace,
+        title=title.dbkey, comment=saved.comment, minor=saved.minor, bot=bot,
+        type=changes.RC_EDIT if previous is not None else changes.RC_NEW, page_id=saved.page_id,
+        this_oldid=saved.id, last_oldid=previous.id if previous is not None else 0,
+        patrolled=changes.AUTOPATROLLED if user.has_right("autopatrol") else changes.UNPATROLLED,
+        old_len=previous.len if previous is not None else 0, new_len=saved.len, log_id=0, log_type=None,
+        log_action=None)
+
+
 # -- editing ----------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +191,7 @@ class EditRequest:
     # otherwise a section id ("2", "T-1") whose text is replaced.
     section: str | None = None
     heading: str | None = None
+    bot: bool = False  # flag the change as a bot's (for those with the bot right)
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,10 +323,12 @@ def _save(tx: Tx, namespaces: titles.Namespaces, settings: Settings, user: User,
         comment=summary, user_id=user.id, user_text=user.name, now=now, minor=minor,
         is_new=created, is_redirect=redirects.redirect_target(text, namespaces) is not None)
     store.count_edit(tx, user.id)
+    record_change(tx, user, title, revision, latest, bot=request.bot and user.has_right("bot"))
     if created:
+        # The creation shows in the recent changes as the new page, not as a log action too.
         logs.add_log(tx, type="create", action="create", now=now, user_id=user.id, user_text=user.name,
                      namespace=title.namespace, title=title.dbkey, page_id=page_id, comment=summary,
-                     params={})
+                     params={}, recent=False)
     if created and snapshot.has_stored_title_protection:
         # An existing page needs no create protection any more.
         store.delete_title_protection(tx, title.namespace, title.dbkey)

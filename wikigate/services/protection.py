@@ -176,13 +176,14 @@ def _save(tx: Tx, user: User, snapshot: PageSnapshot, limits: dict[str, Protecti
     title = state.title
     active = [item for item in limits.values() if item.level]
     details: list[dict[str, Any]] = []
+    null_revision = 0
     if state.page is not None:
         latest = snapshot.latest
         assert latest is not None
-        store.add_revision(
+        null_revision = store.add_revision(
             tx, page_id=state.page.id, parent_id=latest.id, text=latest.text,
             comment=_null_revision_comment(title, action, active, cascade, reason), user_id=user.id,
-            user_text=user.name, now=now, minor=True, is_new=False, is_redirect=state.page.is_redirect)
+            user_text=user.name, now=now, minor=True, is_new=False, is_redirect=state.page.is_redirect).id
         rows = [Restriction(state.page.id, item.type, item.level, cascade and item.type == "edit", item.expiry)
                 for item in active]
         store.replace_restrictions(tx, state.page.id, rows)
@@ -201,7 +202,7 @@ def _save(tx: Tx, user: User, snapshot: PageSnapshot, limits: dict[str, Protecti
     return logs.add_log(
         tx, type="protect", action=action, now=now, user_id=user.id, user_text=user.name,
         namespace=title.namespace, title=title.dbkey, page_id=state.page.id if state.page else 0,
-        comment=reason, params=params)
+        comment=reason, params=params, bot=user.has_right("bot"), rev_id=null_revision)
 
 
 def _expiry_text(expiry: float | None) -> str:

@@ -5,6 +5,8 @@ new revision by the performer (minor for those with `minoredit`), in one
 transaction after the same checks as MediaWiki: rights to edit and to roll
 back, the rate limit, the latest revision being by the named user
 (`alreadyrolled`), someone else having edited before (`cantrollback`).
+The reverted edits count as patrolled, and with `markbot` (for those who
+may mark bot edits) they and the rollback are flagged as bot edits.
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ from dataclasses import dataclass
 from wikigate import titles
 from wikigate.config import Settings
 from wikigate.messages import Message, render
-from wikigate.services.pages import PageError, WatchMode, apply_watch, load_snapshot
+from wikigate.services.pages import PageError, WatchMode, apply_watch, load_snapshot, record_change
 from wikigate.services.permissions import permission_errors
 from wikigate.services.ratelimit import RateLimiter
 from wikigate.services.users import User
+from wikigate.store import changes
 from wikigate.store import pages as store
 from wikigate.store.database import Database, Tx
 from wikigate.store.pages import RevisionRecord
@@ -43,8 +46,8 @@ class Rollbacks:
         self._namespaces = namespaces
         self._rate_limiter = rate_limiter
 
-    async def rollback(self, user: User, title: titles.Title, by_user: str, *, summary: str, watchlist: str,
-                       now: float, ip: str) -> RollbackOutcome:
+    async def rollback(self, user: User, title: titles.Title, by_user: str, *, summary: str, markbot: bool,
+                       watchlist: str, now: float, ip: str) -> RollbackOutcome:
         state = await self._database.read(lambda tx: load_snapshot(tx, self._namespaces, title, now).state)
         denials = permission_errors("edit", user, state, self._settings)
         denials += [d for d in permission_errors("rollback", user, state, self._settings) if d not in denials]
@@ -53,10 +56,10 @@ class Rollbacks:
         if await self._rate_limiter.exceeded(user, "rollback", ip):
             raise PageError("actionthrottledtext")
         return await self._database.write(
-            lambda tx: self._rollback(tx, user, title, by_user, summary, watchlist, now))
+            lambda tx: self._rollback(tx, user, title, by_user, summary, markbot, watchlist, now))
 
-    def _rollback(self, tx: Tx, user: User, title: titles.Title, by_user: str, summary: str, watchlist: str,
-                  now: float) -> RollbackOutcome:
+    def _rollback(self, tx: Tx, user: User, title: titles.Title, by_user: str, summary: str, markbot: bool,
+                  watchlist: str, now: float) -> RollbackOutcome:
         store.lock_title(tx, title.namespace, title.dbkey)
         snapshot = load_snapshot(tx, self._namespaces, title, now)
         record, current = snapshot.state.page, snapshot.latest
@@ -76,6 +79,9 @@ class Rollbacks:
             user_text=user.name, now=now, minor=user.has_right("minoredit"), is_new=False,
             is_redirect=redirects.redirect_target(target.text, self._namespaces) is not None)
         store.count_edit(tx, user.id)
+        bot = markbot and (user.has_right("markbotedits") or user.has_right("bot"))
+        record_change(tx, user, title, saved, current, bot=bot)
+        changes.mark_reverted(tx, record.id, current.user_text, (target.timestamp, target.id), bot=bot)
         # The watchrollback preference that would decide is off by default.
         apply_watch(tx, user, title, WatchMode.NOCHANGE if watchlist == WatchMode.PREFERENCES else watchlist, now)
         return RollbackOutcome(title, record.id, text, saved.id, current, target)

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import and_, or_, select
 
+from wikigate.store import changes
 from wikigate.store.database import Tx, inserted_id
 from wikigate.store.schema import logging as log_table
 
@@ -29,11 +30,23 @@ class LogEntry:
 
 def add_log(tx: Tx, *, type: str, action: str, now: float, user_id: int,
             user_text: str, namespace: int, title: str, page_id: int | None, comment: str,
-            params: dict[str, Any]) -> int:
+            params: dict[str, Any], bot: bool = False, rev_id: int = 0, recent: bool = True) -> int:
+    """Write a log entry and, unless `recent` is False (page creations), its row in the recent changes.
+
+    `bot` flags the change as a bot's; `rev_id` is the revision the action made (a protection's or a
+    move's null revision), if any. Log actions are never patrollable: they count as autopatrolled.
+    """
     result = tx.execute(log_table.insert(), {
         "type": type, "action": action, "timestamp": now, "user_id": user_id, "user_text": user_text,
         "namespace": namespace, "title": title, "page_id": page_id, "comment": comment, "params": params})
-    return inserted_id(result)
+    log_id = inserted_id(result)
+    if recent:
+        changes.add_change(
+            tx, timestamp=now, user_id=user_id, user_text=user_text, namespace=namespace, title=title,
+            comment=comment, minor=False, bot=bot, type=changes.RC_LOG, page_id=page_id or 0, this_oldid=rev_id,
+            last_oldid=0, patrolled=changes.AUTOPATROLLED, old_len=None, new_len=None, log_id=log_id,
+            log_type=type, log_action=action)
+    return log_id
 
 def log_entries(tx: Tx, *, types: list[str], action: str | None,
                 user_text: str | None, target: tuple[int, str] | None, namespace: int | None,

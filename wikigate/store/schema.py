@@ -134,6 +134,33 @@ archive = Table(
 )
 Index("ix_archive_title_time", archive.c.namespace, archive.c.title, archive.c.timestamp)
 
+# Recent edits and log actions (MediaWiki's recentchanges), as the change lists and patrolling need them.
+recentchanges = Table(
+    "recentchanges",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("timestamp", Float, nullable=False),
+    Column("user_id", Integer, nullable=False),
+    Column("user_text", String(255), nullable=False),
+    Column("namespace", Integer, nullable=False),
+    Column("title", String(255), nullable=False),
+    Column("comment", Text, nullable=False),
+    Column("minor", Boolean, nullable=False),
+    Column("bot", Boolean, nullable=False),
+    Column("type", Integer, nullable=False),  # 0 edit, 1 new page, 3 log action
+    Column("page_id", Integer, nullable=False),
+    Column("this_oldid", Integer, nullable=False),
+    Column("last_oldid", Integer, nullable=False),
+    Column("patrolled", Integer, nullable=False),  # 0 not yet, 1 patrolled, 2 autopatrolled
+    Column("old_len", Integer, nullable=True),
+    Column("new_len", Integer, nullable=True),
+    Column("log_id", Integer, nullable=False),
+    Column("log_type", String(32), nullable=True),
+    Column("log_action", String(32), nullable=True),
+)
+Index("ix_recentchanges_time", recentchanges.c.timestamp)
+Index("ix_recentchanges_this_oldid", recentchanges.c.this_oldid)
+
 page_restrictions = Table(
     "page_restrictions",
     metadata,

@@ -101,7 +101,8 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
         createonly=params["createonly"], nocreate=params["nocreate"],
         # MediaWiki ignores an empty or zero base timestamp, as PHP reads both as false.
         basetimestamp=params["basetimestamp"] if ctx.request.peek("basetimestamp") not in ("", "0") else None,
-        md5=params["md5"], watchlist=_watchlist(params), section=params["section"], heading=heading)
+        md5=params["md5"], watchlist=_watchlist(params), section=params["section"], heading=heading,
+        bot=params["bot"])
     try:
         title = await ctx.services.pages.resolve_title(params["title"], params["pageid"])
         outcome = await ctx.services.pages.edit(ctx.user, title, request, now=ctx.now, ip=ctx.ip)

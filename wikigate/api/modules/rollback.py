@@ -40,7 +40,8 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
             raise PageError("apierror-missingtitle")
         check_change_tags(params["tags"])
         outcome = await ctx.services.rollbacks.rollback(
-            ctx.user, title, params["user"], summary=params["summary"], watchlist=params["watchlist"],
+            ctx.user, title, params["user"], summary=params["summary"], markbot=params["markbot"],
+            watchlist=params["watchlist"],
             now=ctx.now, ip=ctx.ip)
     except PageError as error:
         raise api_error(error) from None

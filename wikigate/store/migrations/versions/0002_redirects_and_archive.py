@@ -1,4 +1,4 @@
-"""redirect flag on pages; the archive of deleted revisions
+"""redirect flag on pages; the archive of deleted revisions; recent changes
 
 Revision ID: 0002
 Revises: 0001
@@ -45,8 +45,35 @@ def upgrade() -> None:
     with op.batch_alter_table('archive', schema=None) as batch_op:
         batch_op.create_index('ix_archive_title_time', ['namespace', 'title', 'timestamp'], unique=False)
 
+    op.create_table('recentchanges',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('timestamp', sa.Float(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('user_text', sa.String(length=255), nullable=False),
+    sa.Column('namespace', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=255), nullable=False),
+    sa.Column('comment', sa.Text(), nullable=False),
+    sa.Column('minor', sa.Boolean(), nullable=False),
+    sa.Column('bot', sa.Boolean(), nullable=False),
+    sa.Column('type', sa.Integer(), nullable=False),
+    sa.Column('page_id', sa.Integer(), nullable=False),
+    sa.Column('this_oldid', sa.Integer(), nullable=False),
+    sa.Column('last_oldid', sa.Integer(), nullable=False),
+    sa.Column('patrolled', sa.Integer(), nullable=False),
+    sa.Column('old_len', sa.Integer(), nullable=True),
+    sa.Column('new_len', sa.Integer(), nullable=True),
+    sa.Column('log_id', sa.Integer(), nullable=False),
+    sa.Column('log_type', sa.String(length=32), nullable=True),
+    sa.Column('log_action', sa.String(length=32), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_recentchanges'))
+    )
+    with op.batch_alter_table('recentchanges', schema=None) as batch_op:
+        batch_op.create_index('ix_recentchanges_time', ['timestamp'], unique=False)
+        batch_op.create_index('ix_recentchanges_this_oldid', ['this_oldid'], unique=False)
+
 
 def downgrade() -> None:
+    op.drop_table('recentchanges')
     with op.batch_alter_table('archive', schema=None) as batch_op:
         batch_op.drop_index('ix_archive_title_time')
     op.drop_table('archive')
