@@ -89,7 +89,7 @@ MEDIAWIKI_MAIL = Path("/tmp/oracle-mail")  # where the reference wiki's SMTP sin
 # Keys whose values identify rows or moments rather than behaviour.
 ID_KEYS = frozenset({"id", "userid", "lguserid", "pageid", "lastrevid", "revid", "oldrevid", "newrevid",
                      "logid", "talkid", "subjectid", "parentid", "centralid", "local", "editcount",
-                     "old_revid", "last_revid"})
+                     "old_revid", "last_revid", "rcid", "curid", "previd"})
 UNDO_SUMMARY_RE = re.compile(r"^(Undo revision )\d+")
 VOLATILE_KEYS = frozenset({"servedby", "requestid", "curtimestamp", "touched", "starttimestamp",
                            "newtimestamp", "registrationdate", "emailauthenticated", "length",

@@ -41,6 +41,7 @@ from wikigate.services.login import Login
 from wikigate.services.moves import Moves
 from wikigate.services.pages import Pages
 from wikigate.services.passwords import Passwords
+from wikigate.services.patrol import Patrols
 from wikigate.services.protection import Protections
 from wikigate.services.queries import Queries
 from wikigate.services.ratelimit import RateLimiter
@@ -168,6 +169,7 @@ async def build_runtime(settings: Settings, *, clock: Clock | None = None, rando
         deletions=Deletions(database, settings, namespaces),
         moves=Moves(database, settings, namespaces, rate_limiter),
         rollbacks=Rollbacks(database, settings, namespaces, rate_limiter),
+        patrols=Patrols(database, settings, namespaces),
         queries=Queries(database, namespaces),
         rate_limiter=rate_limiter,
     )

@@ -34,6 +34,7 @@ CODE_FOR_KEY: dict[str, str] = {
     "cantmove-titleprotected": "protectedtitle",
     "undo-failure": "undofailure",
     "cantrollback": "onlyauthor",
+    "markedaspatrollederror-noautopatrol": "noautopatrol",
 }
 
 

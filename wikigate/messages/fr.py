@@ -263,4 +263,10 @@ MESSAGES: dict[str, str] = {
     "alreadyrolled": "La dernière modification de [[:$1]] par [[User:$2|$2]] ne peut pas être révoquée : quelqu’un a modifié ou révoqué la page depuis. La dernière modification est de [[User:$3|$3]].",
     "cantrollback": "Il n’y a rien à rétablir : le dernier contributeur est le seul auteur de la page.",
     "revertpage": "Modifications de [[Special:Contributions/$2|$2]] ([[User talk:$2|discussion]]) révoquées ; retour à la dernière version de [[User:$1|$1]]",
+    # list=recentchanges
+    "apierror-permissiondenied-patrolflag": "Demander le drapeau de relecture demande le droit <code>patrol</code> ou <code>patrolmarks</code>.",
+    # action=patrol
+    "apierror-nosuchrcid": "Aucune modification récente n’a l’identifiant $1.",
+    "apierror-notpatrollable": "La révision r$1 ne peut pas être relue : elle est trop ancienne, ou n’a jamais été une modification récente.",
+    "markedaspatrollederror-noautopatrol": "Vous ne pouvez pas marquer vos propres modifications comme relues.",
 }

@@ -102,4 +102,10 @@ MESSAGES: dict[str, str] = {
     "alreadyrolled": "The last edit to [[:$1]] by [[User:$2|$2]] can't be rolled back: someone has edited or rolled back the page since. The last edit is by [[User:$3|$3]].",
     "cantrollback": "There is nothing to roll back to: the last contributor is the page's only author.",
     "revertpage": "Reverted edits by [[Special:Contributions/$2|$2]] ([[User talk:$2|talk]]) to last revision by [[User:$1|$1]]",
+    # list=recentchanges
+    "apierror-permissiondenied-patrolflag": "Asking for the patrolled flag needs the <code>patrol</code> or <code>patrolmarks</code> right.",
+    # action=patrol
+    "apierror-nosuchrcid": "No recent change has the ID $1.",
+    "apierror-notpatrollable": "Revision r$1 can't be patrolled: it is too old, or it was never a recent change.",
+    "markedaspatrollederror-noautopatrol": "You may not mark your own changes as patrolled.",
 }

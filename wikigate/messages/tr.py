@@ -263,4 +263,10 @@ MESSAGES: dict[str, str] = {
     "alreadyrolled": "[[User:$2|$2]] tarafından [[:$1]] sayfasında yapılan son değişiklik geri döndürülemiyor: o zamandan beri biri sayfayı değiştirmiş ya da geri döndürmüş. Son değişiklik [[User:$3|$3]] tarafından yapıldı.",
     "cantrollback": "Geri dönülecek bir şey yok: son katkıda bulunan sayfanın tek yazarı.",
     "revertpage": "[[Special:Contributions/$2|$2]] ([[User talk:$2|mesaj]]) tarafından yapılan değişiklikler geri alınarak [[User:$1|$1]] tarafından değiştirilmiş son sürüm geri getirildi",
+    # list=recentchanges
+    "apierror-permissiondenied-patrolflag": "Denetlenme işaretini istemek için <code>patrol</code> ya da <code>patrolmarks</code> hakkı gerekir.",
+    # action=patrol
+    "apierror-nosuchrcid": "$1 kimlikli bir son değişiklik yok.",
+    "apierror-notpatrollable": "r$1 sürümü denetlenemez: çok eski ya da hiç son değişiklik olmamış.",
+    "markedaspatrollederror-noautopatrol": "Kendi değişikliklerinizi denetlenmiş olarak işaretleyemezsiniz.",
 }

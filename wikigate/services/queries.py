@@ -11,13 +11,15 @@ from dataclasses import dataclass
 from wikigate import titles
 from wikigate.services.pages import load_state, subject_key
 from wikigate.services.permissions import PageState
-from wikigate.store import logs
+from wikigate.store import changes, logs
 from wikigate.store import pages as store
+from wikigate.store.changes import ChangeFilter, ListedChange
 from wikigate.store.database import Database, Tx
 from wikigate.store.logs import LogEntry
 from wikigate.store.pages import PageRecord, RevisionRecord, SiteCounts, TitleProtection
 
-__all__ = ["LogEntry", "PageInfo", "PageRecord", "Queries", "RevisionRecord", "SiteCounts", "TitleProtection"]
+__all__ = ["ChangeFilter", "ListedChange", "LogEntry", "PageInfo", "PageRecord", "Queries", "RevisionRecord", "SiteCounts",
+           "TitleProtection"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +94,12 @@ class Queries:
         return await self._database.read(lambda tx: store.watched_titles(
             tx, user_id, now=now, namespaces=namespaces, descending=descending, limit=limit, after=after,
             from_title=from_title, to_title=to_title))
+
+    async def recent_changes(self, found: ChangeFilter, *, now: float, newest_first: bool, limit: int,
+                             start: float | None, end: float | None,
+                             after: tuple[float, int] | None) -> list[ListedChange]:
+        return await self._database.read(lambda tx: changes.list_changes(
+            tx, found, now=now, newest_first=newest_first, limit=limit, start=start, end=end, after=after))
 
     async def has_new_talk(self, user_name: str) -> bool:
         return await self._database.read(lambda tx: store.has_new_talk(tx, user_name))

@@ -21,6 +21,7 @@ from wikigate.services.login import Login
 from wikigate.services.moves import Moves
 from wikigate.services.pages import Pages
 from wikigate.services.passwords import Passwords
+from wikigate.services.patrol import Patrols
 from wikigate.services.protection import Protections
 from wikigate.services.queries import Queries
 from wikigate.services.ratelimit import RateLimiter
@@ -46,5 +47,6 @@ class Services:
     deletions: Deletions
     moves: Moves
     rollbacks: Rollbacks
+    patrols: Patrols
     queries: Queries
     rate_limiter: RateLimiter

@@ -155,7 +155,8 @@ def list_changes(tx: Tx, found: ChangeFilter, *, now: float, newest_first: bool,
     order = (rc.c.timestamp.desc(), rc.c.id.desc()) if newest_first else (rc.c.timestamp.asc(), rc.c.id.asc())
     query = (select(rc, page.c.is_redirect, page.c.latest.label("page_latest"), revision.c.sha1,
                     log_table.c.params.label("log_params"))
-             .select_from(rc.outerjoin(page, page.c.id == rc.c.page_id)
+             # The page now at the change's title, as MediaWiki joins it (for toponly and redirect).
+             .select_from(rc.outerjoin(page, and_(page.c.namespace == rc.c.namespace, page.c.title == rc.c.title))
                           .outerjoin(revision, revision.c.id == rc.c.this_oldid)
                           .outerjoin(log_table, log_table.c.id == rc.c.log_id))
              .where(*where).order_by(*order).limit(limit))

@@ -6,9 +6,10 @@ from typing import Any
 
 from wikigate.api.context import ApiContext
 from wikigate.api.errors import ApiError
+from wikigate.api.logparams import api_log_params
 from wikigate.api.params import Param, require_max_one_of
 from wikigate.services.queries import LogEntry
-from wikigate.timeutil import format_expiry, parse_timestamp, to_iso, to_mw
+from wikigate.timeutil import parse_timestamp, to_iso, to_mw
 from wikigate.titles import InvalidTitle, parse_title
 
 NAME = "logevents"
@@ -57,19 +58,6 @@ def _parse_continue(value: str) -> tuple[float, int]:
         raise ApiError("badcontinue") from None
 
 
-def _details(entry: LogEntry) -> dict[str, Any]:
-    """Log parameters as the API shows them: expiries in words or ISO 8601."""
-    params = dict(entry.params)
-    if entry.type == "protect" and "details" in params:
-        params["details"] = [{**item, "expiry": format_expiry(item.get("expiry"), infinity="infinite")}
-                             for item in params["details"]]
-    if entry.type == "rights":
-        for key in ("oldmetadata", "newmetadata"):
-            if key in params:
-                params[key] = [{**item, "expiry": format_expiry(item.get("expiry"))} for item in params[key]]
-    return params
-
-
 async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
     require_max_one_of(params, "title", "prefix", "namespace", prefix=PREFIX)
     # An empty letype is a type like any other (no entry has it), not the absence of a filter.
@@ -112,7 +100,7 @@ def _item(ctx: ApiContext, entry: LogEntry, props: set[str], current_ids: dict[t
     if "ids" in props:
         item.update({"pageid": current_ids.get((entry.namespace, entry.title), 0), "logpage": entry.page_id or 0})
     if "details" in props:
-        item["params"] = _details(entry)
+        item["params"] = api_log_params(entry.type, entry.params)
     if "type" in props:
         item.update({"type": entry.type, "action": entry.action})
     if "user" in props:
