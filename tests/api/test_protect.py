@@ -310,8 +310,10 @@ async def test_each_write_is_one_short_transaction(sysop: Any, services: Any,
     body = (await sysop.post(action="edit", title="Fresh", text="new", token=token)).json()
     assert body["edit"]["new"] == ""
     # The checks alone as a read (before the rate limiter), then the checks again and the writes:
-    # page, revision, page's latest, edit count, the recent change, the creation's log entry, watchlist.
-    assert recorder.take() == [reads, reads + ["INSERT", "INSERT", "UPDATE", "UPDATE", "INSERT", "INSERT", "INSERT"]]
+    # page, revision, page's latest, edit count, the other watchers' notification, the recent change,
+    # the creation's log entry, watchlist.
+    assert recorder.take() == [reads, reads + ["INSERT", "INSERT", "UPDATE", "UPDATE", "UPDATE", "INSERT", "INSERT",
+                                               "INSERT"]]
 
     body = (await sysop.post(action="edit", title="Fresh", text="new", token=token)).json()
     assert body["edit"]["nochange"] == ""

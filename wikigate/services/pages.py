@@ -161,7 +161,9 @@ def apply_watch(tx: Tx, user: User, title: titles.Title, mode: str,
 def record_change(tx: Tx, user: User, title: titles.Title, saved: RevisionRecord, previous: RevisionRecord | None,
                   *, bot: bool) -> int:
     """The recent-changes row of a saved revision: a new page or an edit, patrolled already for
-    those with `autopatrol` (MediaWiki's $wgUseRCPatrol is on)."""
+    those with `autopatrol` (MediaWiki's $wgUseRCPatrol is on). The page's other watchers now
+    have a change they have not seen."""
+    store.notify_watchers(tx, subject_key(title), user.id, saved.timestamp)
     return changes.add_change(
         tx, timestamp=saved.timestamp, user_id=user.id, user_text=user.name, namespace=title.namespace,
         title=title.dbkey, comment=saved.comment, minor=saved.minor, bot=bot,

@@ -88,11 +88,13 @@ class Queries:
 
         return await self._database.read(read)
 
-    async def watched_titles(self, user_id: int, *, now: float, namespaces: list[int], descending: bool,
+    async def watched_titles(self, user_id: int, *, now: float, namespaces: list[int], changed: bool | None,
+                             descending: bool,
                              limit: int, after: tuple[int, str] | None, from_title: tuple[int, str] | None,
-                             to_title: tuple[int, str] | None) -> list[tuple[int, str]]:
+                             to_title: tuple[int, str] | None) -> list[tuple[int, str, float | None]]:
         return await self._database.read(lambda tx: store.watched_titles(
-            tx, user_id, now=now, namespaces=namespaces, descending=descending, limit=limit, after=after,
+            tx, user_id, now=now, namespaces=namespaces, changed=changed, descending=descending, limit=limit,
+            after=after,
             from_title=from_title, to_title=to_title))
 
     async def recent_changes(self, found: ChangeFilter, *, now: float, newest_first: bool, limit: int,

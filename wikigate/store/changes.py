@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, exists, or_, select, update
 
 from wikigate.store.database import Tx, inserted_id
 from wikigate.store.schema import logging as log_table
-from wikigate.store.schema import page, recentchanges, revision
+from wikigate.store.schema import page, recentchanges, revision, watchlist
 
 RC_EDIT, RC_NEW, RC_LOG = 0, 1, 3
 UNPATROLLED, PATROLLED, AUTOPATROLLED = 0, 1, 2
@@ -50,6 +50,7 @@ class ListedChange:
     page_latest: int
     sha1: str | None  # of the change's revision, if any
     log_params: dict[str, Any] | None
+    notification: float | None = None  # for list=watchlist: when the watched page changed unseen
 
 
 def add_change(tx: Tx, **values: Any) -> int:
@@ -107,9 +108,26 @@ class ChangeFilter:
     redirect: bool | None = None
     patrolled: tuple[int, ...] = ()  # allowed statuses; empty: all
     top_only: bool = False
+    # list=watchlist: changes to the pages this user watches (a watched page brings its talk page),
+    # only each page's latest edit unless all revisions are asked for (log actions always).
+    watched_by: int | None = None
+    all_revisions: bool = True
+    unread: bool | None = None  # changed since the watcher's page was marked changed (or not)
 
 
-def _where(found: ChangeFilter) -> list[Any]:
+def _watching(user_id: int, now: float) -> list[Any]:
+    """A watchlist entry of the user covering the change's page (a subject entry covers its talk page)."""
+    w, rc = watchlist, recentchanges
+    return [w.c.user_id == user_id, w.c.title == rc.c.title,
+            or_(w.c.namespace == rc.c.namespace, w.c.namespace + 1 == rc.c.namespace),
+            or_(w.c.expiry.is_(None), w.c.expiry > now)]
+
+
+def _notification(user_id: int, now: float) -> Any:
+    return select(watchlist.c.notification).where(*_watching(user_id, now)).limit(1).scalar_subquery()
+
+
+def _where(found: ChangeFilter, now: float) -> list[Any]:
     rc = recentchanges
     where: list[Any] = []
     if found.namespaces:
@@ -134,6 +152,18 @@ def _where(found: ChangeFilter) -> list[Any]:
         where.append(rc.c.patrolled.in_(found.patrolled))
     if found.top_only:
         where.append(rc.c.this_oldid == page.c.latest)
+    if found.watched_by is not None:
+        where.append(exists().where(*_watching(found.watched_by, now)))
+        notified = _notification(found.watched_by, now)
+        if found.unread is True:
+            where.append(rc.c.timestamp >= notified)
+        elif found.unread is False:
+            where.append(or_(notified.is_(None), rc.c.timestamp < notified))
+    if not found.all_revisions:
+        # The change's own page (by id), apart from the page now at its title that the query joins.
+        own = page.alias("own_page")
+        current = select(own.c.latest).where(own.c.id == rc.c.page_id).scalar_subquery()
+        where.append(or_(rc.c.type == RC_LOG, rc.c.this_oldid == current))
     return where
 
 
@@ -141,7 +171,7 @@ def list_changes(tx: Tx, found: ChangeFilter, *, now: float, newest_first: bool,
                  start: float | None, end: float | None, after: tuple[float, int] | None) -> list[ListedChange]:
     """Changes in time order (then id); `after` is a (time, id) continuation."""
     rc = recentchanges
-    where = [rc.c.timestamp >= now - MAX_AGE, *_where(found)]
+    where = [rc.c.timestamp >= now - MAX_AGE, *_where(found, now)]
     if start is not None:
         where.append(rc.c.timestamp <= start if newest_first else rc.c.timestamp >= start)
     if end is not None:
@@ -153,8 +183,10 @@ def list_changes(tx: Tx, found: ChangeFilter, *, now: float, newest_first: bool,
         else:
             where.append(or_(rc.c.timestamp > when, and_(rc.c.timestamp == when, rc.c.id >= change_id)))
     order = (rc.c.timestamp.desc(), rc.c.id.desc()) if newest_first else (rc.c.timestamp.asc(), rc.c.id.asc())
+    notified = _notification(found.watched_by, now) if found.watched_by is not None else None
+    extra = [notified.label("notification")] if notified is not None else []
     query = (select(rc, page.c.is_redirect, page.c.latest.label("page_latest"), revision.c.sha1,
-                    log_table.c.params.label("log_params"))
+                    log_table.c.params.label("log_params"), *extra)
              # The page now at the change's title, as MediaWiki joins it (for toponly and redirect).
              .select_from(rc.outerjoin(page, and_(page.c.namespace == rc.c.namespace, page.c.title == rc.c.title))
                           .outerjoin(revision, revision.c.id == rc.c.this_oldid)
@@ -162,4 +194,5 @@ def list_changes(tx: Tx, found: ChangeFilter, *, now: float, newest_first: bool,
              .where(*where).order_by(*order).limit(limit))
     fields = Change.__slots__
     return [ListedChange(Change(**{name: row._mapping[name] for name in fields}), bool(row.is_redirect),
-                         row.page_latest or 0, row.sha1, row.log_params) for row in tx.execute(query)]
+                         row.page_latest or 0, row.sha1, row.log_params, row._mapping.get("notification"))
+            for row in tx.execute(query)]

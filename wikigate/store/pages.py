@@ -369,6 +369,12 @@ def watch(tx: Tx, user_id: int, namespace: int, dbkey: str,
     tx.execute(_WATCH[tx.dialect.name],
                        {"user_id": user_id, "namespace": namespace, "title": dbkey, "expiry": expiry})
 
+def notify_watchers(tx: Tx, subject: tuple[int, str], editor_id: int, now: float) -> None:
+    """Mark the page changed for everyone watching it but the editor, unless it already is."""
+    w = watchlist
+    tx.execute(update(w).where(w.c.namespace == subject[0], w.c.title == subject[1], w.c.user_id != editor_id,
+                               w.c.notification.is_(None), _active(w.c.expiry, now)).values(notification=now))
+
 def copy_watchers(tx: Tx, source: tuple[int, str], target: tuple[int, str]) -> None:
     """Everyone watching the source subject also watches the target, with the same expiry."""
     watching = tx.execute(select(watchlist.c.user_id, watchlist.c.expiry).where(
@@ -376,18 +382,24 @@ def copy_watchers(tx: Tx, source: tuple[int, str], target: tuple[int, str]) -> N
     for row in watching:
         watch(tx, row.user_id, target[0], target[1], row.expiry)
 
-def watched_titles(tx: Tx, user_id: int, *, now: float, namespaces: list[int], descending: bool, limit: int,
+def watched_titles(tx: Tx, user_id: int, *, now: float, namespaces: list[int], changed: bool | None,
+                   descending: bool, limit: int,
                    after: tuple[int, str] | None, from_title: tuple[int, str] | None,
-                   to_title: tuple[int, str] | None) -> list[tuple[int, str]]:
-    """A user's watchlist as MediaWiki lists it: a subject entry stands for the page and its talk page."""
+                   to_title: tuple[int, str] | None) -> list[tuple[int, str, float | None]]:
+    """A user's watchlist as MediaWiki lists it: a subject entry stands for the page and its talk page;
+    each with when it changed unseen (None: nothing unseen)."""
     w = watchlist
     owned = (w.c.user_id == user_id, _active(w.c.expiry, now))
-    entries = union_all(select(w.c.namespace.label("ns"), w.c.title.label("title")).where(*owned),
-                        select((w.c.namespace + 1).label("ns"), w.c.title.label("title")).where(*owned)).subquery()
+    entries = union_all(
+        select(w.c.namespace.label("ns"), w.c.title.label("title"), w.c.notification).where(*owned),
+        select((w.c.namespace + 1).label("ns"), w.c.title.label("title"), w.c.notification).where(*owned),
+    ).subquery()
     ns, title = entries.c.ns, entries.c.title
     conditions: list[Any] = []
     if namespaces:
         conditions.append(ns.in_(namespaces))
+    if changed is not None:
+        conditions.append(entries.c.notification.is_not(None) if changed else entries.c.notification.is_(None))
 
     def beyond(bound: tuple[int, str], forward: bool) -> Any:
         """At or past (namespace, title) `bound` in the direction given."""
@@ -401,8 +413,8 @@ def watched_titles(tx: Tx, user_id: int, *, now: float, namespaces: list[int], d
     if to_title is not None:
         conditions.append(beyond(to_title, descending))
     order = (ns.desc(), title.desc()) if descending else (ns.asc(), title.asc())
-    rows = tx.execute(select(ns, title).where(*conditions).order_by(*order).limit(limit))
-    return [(row.ns, row.title) for row in rows]
+    rows = tx.execute(select(ns, title, entries.c.notification).where(*conditions).order_by(*order).limit(limit))
+    return [(row.ns, row.title, row.notification) for row in rows]
 
 def unwatch(tx: Tx, user_id: int, namespace: int, dbkey: str) -> None:
     tx.execute(delete(watchlist).where(

@@ -209,6 +209,8 @@ watchlist = Table(
     Column("namespace", Integer, primary_key=True),
     Column("title", String(255), primary_key=True),
     Column("expiry", Float, nullable=True),
+    # When someone else first changed the page since the watcher last saw it (None: nothing unseen).
+    Column("notification", Float, nullable=True),
 )
 
 # Sessions, tokens' secrets, throttles and rate limits when Redis is not configured.

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from wikigate.api.changelists import (
+    TYPE_NAMES,
+    TYPES,
+    can_patrol,
+    check_show,
+    either,
+    log_info,
+    parse_continue,
+    patrol_flags,
+)
 from wikigate.api.context import ApiContext
 from wikigate.api.errors import ApiError
-from wikigate.api.logparams import api_log_params
 from wikigate.api.params import Param, require_max_one_of
 from wikigate.services.queries import ChangeFilter, ListedChange
-from wikigate.timeutil import parse_timestamp, to_iso, to_mw
+from wikigate.timeutil import to_iso, to_mw
 from wikigate.titles import InvalidTitle, parse_title
 
 NAME = "recentchanges"
@@ -21,7 +30,6 @@ PROPS = ("comment", "flags", "ids", "loginfo", "parsedcomment", "patrolled", "re
          "timestamp", "title", "user", "userid")
 SHOW = ("!anon", "!autopatrolled", "!bot", "!minor", "!patrolled", "!redirect", "anon", "autopatrolled", "bot",
         "minor", "patrolled", "redirect", "unpatrolled")
-TYPES = {"edit": 0, "new": 1, "log": 3, "categorize": 6, "external": 5}
 PARAMS = (
     Param("start", "timestamp", help="The timestamp to start enumerating from."),
     Param("end", "timestamp", help="The timestamp to end enumerating."),
@@ -54,14 +62,6 @@ _PATROL_SHOW = {"patrolled": {1, 2}, "!patrolled": {0}, "unpatrolled": {0}, "aut
                 "!autopatrolled": {0, 1}}
 
 
-def _can_patrol(ctx: ApiContext) -> bool:
-    return ctx.has_right("patrol") or ctx.has_right("patrolmarks")
-
-
-def _either(show: set[str], name: str) -> bool | None:
-    return True if name in show else False if f"!{name}" in show else None
-
-
 def _filter(ctx: ApiContext, params: dict[str, Any]) -> ChangeFilter:
     target = None
     if params["title"] is not None:
@@ -71,36 +71,20 @@ def _filter(ctx: ApiContext, params: dict[str, Any]) -> ChangeFilter:
             raise ApiError("invalidtitle", params["title"]) from None
         target = (title.namespace, title.dbkey)
     show = set(params["show"])
-    if any(a in show and b in show for a, b in _CONFLICTS):
-        raise ApiError("show")
-    if show & set(_PATROL_SHOW) and not _can_patrol(ctx):
-        raise ApiError("permissiondenied-patrolflag", code="permissiondenied")
+    patrolled = check_show(ctx, show, _CONFLICTS, _PATROL_SHOW)
     require_max_one_of(params, "user", "excludeuser", prefix=PREFIX)
-    allowed = {0, 1, 2}
-    for name in show & set(_PATROL_SHOW):
-        allowed &= _PATROL_SHOW[name]
     return ChangeFilter(
         namespaces=tuple(params["namespace"]), user=params["user"], exclude_user=params["excludeuser"],
-        target=target, types=tuple(TYPES[t] for t in params["type"]), minor=_either(show, "minor"),
-        bot=_either(show, "bot"), anonymous=_either(show, "anon"), redirect=_either(show, "redirect"),
-        patrolled=tuple(sorted(allowed)) if allowed != {0, 1, 2} else (), top_only=params["toponly"])
-
-
-def _parse_continue(value: str) -> tuple[float, int]:
-    stamp, separator, change_id = value.partition("|")
-    try:
-        if not separator or str(int(change_id)) != change_id:
-            raise ValueError(value)
-        return parse_timestamp(stamp), int(change_id)
-    except ValueError:
-        raise ApiError("badcontinue") from None
+        target=target, types=tuple(TYPES[t] for t in params["type"]), minor=either(show, "minor"),
+        bot=either(show, "bot"), anonymous=either(show, "anon"), redirect=either(show, "redirect"),
+        patrolled=patrolled, top_only=params["toponly"])
 
 
 async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
-    after = _parse_continue(params["continue"]) if params["continue"] is not None else None
+    after = parse_continue(params["continue"]) if params["continue"] is not None else None
     found = _filter(ctx, params)
     props = set(params["prop"])
-    if "patrolled" in props and not _can_patrol(ctx):
+    if "patrolled" in props and not can_patrol(ctx):
         raise ApiError("permissiondenied-patrolflag", code="permissiondenied")
     limit = params["limit"]
     # No change carries a tag here, and none is external or a category membership change.
@@ -119,7 +103,7 @@ async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
 
 def _item(ctx: ApiContext, row: ListedChange, props: set[str]) -> dict[str, Any]:
     change = row.change
-    item: dict[str, Any] = {"type": {0: "edit", 1: "new", 3: "log"}.get(change.type, "external")}
+    item: dict[str, Any] = {"type": TYPE_NAMES.get(change.type, "external")}
     if "title" in props:
         title = ctx.services.namespaces.title(change.namespace, change.title)
         item.update({"ns": change.namespace, "title": title.prefixed_text})
@@ -146,12 +130,9 @@ def _item(ctx: ApiContext, row: ListedChange, props: set[str]) -> dict[str, Any]
     if "redirect" in props:
         item["redirect"] = row.is_redirect
     if "patrolled" in props:
-        item.update({"patrolled": change.patrolled != 0,
-                     "unpatrolled": change.patrolled == 0 and change.type in (0, 1) and _can_patrol(ctx),
-                     "autopatrolled": change.patrolled == 2})
+        item.update(patrol_flags(ctx, row))
     if "loginfo" in props and change.type == 3:
-        item.update({"logid": change.log_id, "logtype": change.log_type, "logaction": change.log_action,
-                     "logparams": api_log_params(change.log_type or "", row.log_params or {})})
+        item.update(log_info(row))
     if "tags" in props:
         item["tags"] = []
     if "sha1" in props and row.sha1 is not None:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from wikigate.api.changelists import watchlist_user_id
 from wikigate.api.context import ApiContext
 from wikigate.api.errors import ApiError
-from wikigate.api.pagerefusals import api_error
 from wikigate.api.params import Param
-from wikigate.services.pages import PageError
-from wikigate.services.permissions import missing_right_error
+from wikigate.timeutil import to_iso
 from wikigate.titles import InvalidTitle, parse_title
 
 NAME = "watchlistraw"
@@ -35,18 +34,6 @@ EXAMPLES = (
     ("action=query&generator=watchlistraw&gwrshow=changed&prop=info",
      "Fetch page info for pages on the current user's watchlist that have changed."),
 )
-
-
-def watchlist_user_id(ctx: ApiContext, owner: str | None, token: str | None) -> int:
-    """Whose watchlist: another user's needs their watchlist token, which no one here has set."""
-    if owner is not None and token is not None:
-        # No account here has a watchlist token (the preference is empty by default), so none matches.
-        raise ApiError("bad-watchlist-token", code="bad_wltoken")
-    if ctx.user.is_anon:
-        raise ApiError("watchlistanontext", code="notloggedin")
-    if not ctx.has_right("viewmywatchlist"):
-        raise api_error(PageError([missing_right_error("viewmywatchlist", ctx.settings)]))
-    return ctx.user.id
 
 
 def _title_part(text: str | None, ctx: ApiContext) -> tuple[int, str] | None:
@@ -81,18 +68,25 @@ async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
         raise ApiError("show")
     limit = params["limit"]
     after = _parse_continue(params["continue"]) if params["continue"] is not None else None
-    # Nothing here records when a watched page changed since the user's visit: no item counts as changed.
-    rows = [] if "changed" in show else await ctx.services.queries.watched_titles(
-        user_id, now=ctx.now, namespaces=params["namespace"], descending=params["dir"] == "descending",
+    changed = True if "changed" in show else False if "!changed" in show else None
+    rows = await ctx.services.queries.watched_titles(
+        user_id, now=ctx.now, namespaces=params["namespace"], changed=changed,
+        descending=params["dir"] == "descending",
         limit=limit + 1, after=after, from_title=_title_part(params["fromtitle"], ctx),
         to_title=_title_part(params["totitle"], ctx))
     if len(rows) > limit:
-        namespace, dbkey = rows[limit]
+        namespace, dbkey, _ = rows[limit]
         query.set_continue(query.continue_key(PREFIX), f"{namespace}|{dbkey}")
         rows = rows[:limit]
-    found = [ctx.services.namespaces.title(namespace, dbkey) for namespace, dbkey in rows]
+    found = [(ctx.services.namespaces.title(namespace, dbkey), notified) for namespace, dbkey, notified in rows]
     if query.generating:
-        query.generated.extend(found)
+        query.generated.extend(title for title, _ in found)
         return
+    items = []
+    for title, notified in found:
+        item: dict[str, Any] = {"ns": title.namespace, "title": title.prefixed_text}
+        if "changed" in params["prop"] and notified is not None:
+            item["changed"] = to_iso(notified)
+        items.append(item)
     # MediaWiki writes this list beside `query`, not inside it.
-    query.toplevel["watchlistraw"] = [{"ns": title.namespace, "title": title.prefixed_text} for title in found]
+    query.toplevel["watchlistraw"] = items

@@ -1,4 +1,4 @@
-"""redirect flag on pages; the archive of deleted revisions; recent changes
+"""redirect flag on pages; the archive of deleted revisions; recent changes; watchlist notifications
 
 Revision ID: 0002
 Revises: 0001
@@ -45,6 +45,8 @@ def upgrade() -> None:
     with op.batch_alter_table('archive', schema=None) as batch_op:
         batch_op.create_index('ix_archive_title_time', ['namespace', 'title', 'timestamp'], unique=False)
 
+    with op.batch_alter_table('watchlist', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('notification', sa.Float(), nullable=True))
     op.create_table('recentchanges',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('timestamp', sa.Float(), nullable=False),
@@ -74,6 +76,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table('recentchanges')
+    with op.batch_alter_table('watchlist', schema=None) as batch_op:
+        batch_op.drop_column('notification')
     with op.batch_alter_table('archive', schema=None) as batch_op:
         batch_op.drop_index('ix_archive_title_time')
     op.drop_table('archive')
