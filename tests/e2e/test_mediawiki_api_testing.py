@@ -19,7 +19,7 @@ from mediawiki_source import SourceUnavailable, action_specs
 pytestmark = pytest.mark.e2e
 
 RUNNING = ("Autopatrolling.js", "NewTalkNotification.js", "PageProtection.js", "Patrolling.js", "RecentChanges.js",
-           "Revision.js", "Rollback.js", "SiteStats.js", "Watchlist.js")
+           "Revision.js", "Rollback.js", "SiteStats.js", "UserContribs.js", "Watchlist.js")
 # What each of the others needs that wikigate does not serve yet.
 WAITING = {
     "Backlinks.js": "list=backlinks",
@@ -38,7 +38,6 @@ WAITING = {
     "Tag.js": "action=tag, list=recentchanges and change tags",
     "Undo.js": "action=edit's undo and undoafter",
     "UserBlock.js": "action=block and action=unblock",
-    "UserContribs.js": "list=usercontribs",
     "UserInfo.js": "action=options",
 }
 

@@ -7,6 +7,7 @@ types are re-exported here, as the services' vocabulary for the API.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from wikigate import titles
 from wikigate.services.pages import load_state, subject_key
@@ -16,9 +17,9 @@ from wikigate.store import pages as store
 from wikigate.store.changes import ChangeFilter, ListedChange
 from wikigate.store.database import Database, Tx
 from wikigate.store.logs import LogEntry
-from wikigate.store.pages import PageRecord, RevisionRecord, SiteCounts, TitleProtection
+from wikigate.store.pages import Contribution, PageRecord, RevisionRecord, SiteCounts, TitleProtection
 
-__all__ = ["ChangeFilter", "ListedChange", "LogEntry", "PageInfo", "PageRecord", "Queries", "RevisionRecord", "SiteCounts",
+__all__ = ["ChangeFilter", "Contribution", "ListedChange", "LogEntry", "PageInfo", "PageRecord", "Queries", "RevisionRecord", "SiteCounts",
            "TitleProtection"]
 
 
@@ -102,6 +103,10 @@ class Queries:
                              after: tuple[float, int] | None) -> list[ListedChange]:
         return await self._database.read(lambda tx: changes.list_changes(
             tx, found, now=now, newest_first=newest_first, limit=limit, start=start, end=end, after=after))
+
+    async def contributions(self, **filters: Any) -> list[Contribution]:
+        """Revisions by users, as list=usercontribs asks for them (see `store.pages.contributions`)."""
+        return await self._database.read(lambda tx: store.contributions(tx, **filters))
 
     async def has_new_talk(self, user_name: str) -> bool:
         return await self._database.read(lambda tx: store.has_new_talk(tx, user_name))

@@ -27,6 +27,7 @@ from wikigate.store.schema import (
     page,
     page_restrictions,
     protected_titles,
+    recentchanges,
     revision,
     user,
     user_groups,
@@ -480,3 +481,75 @@ def site_counts(tx: Tx) -> SiteCounts:
 def group_sizes(tx: Tx) -> dict[str, int]:
     rows = tx.execute(select(user_groups.c.group, func.count()).group_by(user_groups.c.group))
     return {row[0]: int(row[1]) for row in rows}
+
+
+# -- contributions -----------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Contribution:
+    revision: RevisionRecord
+    namespace: int
+    title: str
+    top: bool
+    parent_len: int | None
+    patrolled: int | None  # the edit's recent-change patrol status, if it is still listed
+
+
+def contributions(tx: Tx, *, user_names: list[str] | None, user_ids: list[int] | None, user_prefix: str | None,
+                  namespaces: list[int], newest_first: bool, limit: int, start: float | None, end: float | None,
+                  after: tuple[int | None, float, int] | None, minor: bool | None, new: bool | None,
+                  top: bool | None, patrolled: tuple[int, ...]) -> list[Contribution]:
+    """Revisions by the given users, user by user (by id, as MediaWiki goes actor by actor), then in
+    time order.
+
+    `after` = (user id or None for a single user, time, revision id) continues a listing;
+    `patrolled` keeps edits whose recent change has one of those statuses.
+    """
+    rc = recentchanges
+    parent = revision.alias("parent")
+    r = revision
+    where: list[Any] = []
+    if user_names is not None:
+        where.append(r.c.user_text.in_(user_names))
+    if user_ids is not None:
+        where.append(r.c.user_id.in_(user_ids))
+    if user_prefix is not None:
+        where.append(func.substr(r.c.user_text, 1, len(user_prefix)) == user_prefix)
+    if namespaces:
+        where.append(page.c.namespace.in_(namespaces))
+    if start is not None:
+        where.append(r.c.timestamp <= start if newest_first else r.c.timestamp >= start)
+    if end is not None:
+        where.append(r.c.timestamp >= end if newest_first else r.c.timestamp <= end)
+    if minor is not None:
+        where.append(r.c.minor.is_(minor))
+    if new is not None:
+        where.append(func.coalesce(r.c.parent_id, 0) == 0 if new else func.coalesce(r.c.parent_id, 0) != 0)
+    if top is not None:
+        where.append(page.c.latest == r.c.id if top else page.c.latest != r.c.id)
+    if patrolled:
+        where.append(rc.c.patrolled.in_(patrolled))
+    if after is not None:
+        user_id, when, rev_id = after
+        later = or_(r.c.timestamp < when, and_(r.c.timestamp == when, r.c.id <= rev_id)) if newest_first else \
+            or_(r.c.timestamp > when, and_(r.c.timestamp == when, r.c.id >= rev_id))
+        if user_id is None:
+            where.append(later)
+        else:
+            beyond = r.c.user_id < user_id if newest_first else r.c.user_id > user_id
+            where.append(or_(beyond, and_(r.c.user_id == user_id, later)))
+    columns = (r.c.user_id, r.c.timestamp, r.c.id)
+    order = [c.desc() for c in columns] if newest_first else [c.asc() for c in columns]
+    query = (select(r, page.c.namespace.label("page_namespace"), page.c.title.label("page_title"),
+                    page.c.latest.label("page_latest"), parent.c.len.label("parent_len"),
+                    rc.c.patrolled.label("rc_patrolled"))
+             .select_from(r.join(page, page.c.id == r.c.page_id)
+                          .outerjoin(parent, parent.c.id == r.c.parent_id)
+                          .outerjoin(rc, and_(rc.c.this_oldid == r.c.id, rc.c.type != 3)))
+             .where(*where).order_by(*order).limit(limit))
+    found = []
+    for row in tx.execute(query):
+        record = RevisionRecord(**{name: row._mapping[name] for name in RevisionRecord.__slots__})
+        found.append(Contribution(record, row.page_namespace, row.page_title, row.page_latest == record.id,
+                                  row.parent_len, row.rc_patrolled))
+    return found
