@@ -81,6 +81,23 @@ class Accounts:
     async def listing(self, *, limit: int = 500) -> list[UserRecord]:
         return await self._database.read(lambda tx: users.listing(tx, limit=limit))
 
+    async def directory(self, *, start: str | None, end: str | None, prefix: str | None, descending: bool,
+                        groups: list[str], exclude_groups: list[str], with_edits: bool, now: float,
+                        limit: int) -> list[tuple[UserRecord, list[GroupMembership]]]:
+        """Accounts in name order with their groups (list=allusers)."""
+        def read(tx: Tx) -> list[tuple[UserRecord, list[GroupMembership]]]:
+            found = users.directory(tx, start=start, end=end, prefix=prefix, descending=descending, groups=groups,
+                                    exclude_groups=exclude_groups, with_edits=with_edits, now=now, limit=limit)
+            return users.with_memberships(tx, found, now)
+
+        return await self._database.read(read)
+
+    async def lookup(self, *, names: list[str], ids: list[int],
+                     now: float) -> list[tuple[UserRecord, list[GroupMembership]]]:
+        """The accounts among the names and ids given, with their groups (list=users)."""
+        return await self._database.read(
+            lambda tx: users.with_memberships(tx, users.lookup(tx, names=names, ids=ids), now))
+
     async def memberships(self, user_id: int) -> list[GroupMembership]:
         return await self._database.read(lambda tx: users.memberships(tx, user_id))
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import bindparam, delete, func, or_, select, update
 
 from wikigate.store.database import Database, Row, Tx, inserted_id
 from wikigate.store.schema import user, user_groups
@@ -184,4 +184,52 @@ def by_email(tx: Tx, email: str) -> list[UserRecord]:
 def listing(tx: Tx, *, limit: int, start: str = "") -> list[UserRecord]:
     query = (select(*(user.c[name] for name in _COLUMNS)).where(user.c.name >= start)
              .order_by(user.c.name).limit(limit))
+    return [_record(row) for row in tx.execute(query)]
+
+
+def with_memberships(tx: Tx, records: list[UserRecord], now: float) -> list[tuple[UserRecord, list[GroupMembership]]]:
+    """Each user with their unexpired group memberships."""
+    if not records:
+        return []
+    rows = tx.execute(select(user_groups).where(user_groups.c.user_id.in_([r.id for r in records]),
+                                                or_(user_groups.c.expiry.is_(None), user_groups.c.expiry > now))
+                      .order_by(user_groups.c.group))
+    found: dict[int, list[GroupMembership]] = {}
+    for row in rows:
+        found.setdefault(row.user_id, []).append(GroupMembership(row.group, row.expiry))
+    return [(record, found.get(record.id, [])) for record in records]
+
+
+def lookup(tx: Tx, *, names: list[str], ids: list[int]) -> list[UserRecord]:
+    conditions = []
+    if names:
+        conditions.append(user.c.name.in_(names))
+    if ids:
+        conditions.append(user.c.id.in_(ids))
+    if not conditions:
+        return []
+    return [_record(row) for row in tx.execute(select(*(user.c[name] for name in _COLUMNS)).where(or_(*conditions)))]
+
+
+def directory(tx: Tx, *, start: str | None, end: str | None, prefix: str | None, descending: bool,
+              groups: list[str], exclude_groups: list[str], with_edits: bool, now: float,
+              limit: int) -> list[UserRecord]:
+    """Accounts in name order (list=allusers), from `start` to `end` inclusive."""
+    conditions: list[Any] = []
+    if start is not None:
+        conditions.append(user.c.name <= start if descending else user.c.name >= start)
+    if end is not None:
+        conditions.append(user.c.name >= end if descending else user.c.name <= end)
+    if prefix is not None:
+        conditions.append(func.substr(user.c.name, 1, len(prefix)) == prefix)
+    active = or_(user_groups.c.expiry.is_(None), user_groups.c.expiry > now)
+    if groups:
+        conditions.append(user.c.id.in_(select(user_groups.c.user_id).where(user_groups.c.group.in_(groups), active)))
+    if exclude_groups:
+        conditions.append(user.c.id.not_in(
+            select(user_groups.c.user_id).where(user_groups.c.group.in_(exclude_groups), active)))
+    if with_edits:
+        conditions.append(user.c.editcount > 0)
+    order = user.c.name.desc() if descending else user.c.name.asc()
+    query = select(*(user.c[name] for name in _COLUMNS)).where(*conditions).order_by(order).limit(limit)
     return [_record(row) for row in tx.execute(query)]
