@@ -18,8 +18,8 @@ from mediawiki_source import SourceUnavailable, action_specs
 
 pytestmark = pytest.mark.e2e
 
-RUNNING = ("Autopatrolling.js", "ListUsers.js", "NewTalkNotification.js", "PageProtection.js", "Patrolling.js", "RecentChanges.js",
-           "Revision.js", "Rollback.js", "SiteStats.js", "UserContribs.js", "Watchlist.js")
+RUNNING = ("Autopatrolling.js", "ListUsers.js", "NewTalkNotification.js", "PageProtection.js", "Patrolling.js", "Preferences.js", "RecentChanges.js",
+           "Revision.js", "Rollback.js", "SiteStats.js", "UserContribs.js", "UserInfo.js", "Watchlist.js")
 # What each of the others needs that wikigate does not serve yet.
 WAITING = {
     "Backlinks.js": "list=backlinks",
@@ -31,13 +31,11 @@ WAITING = {
     "Links.js": "prop=links, prop=images, prop=linkshere and prop=extlinks",
     "Move.js": "action=parse (the moved page's HTML, missingtitle for the old title)",
     "Parse.js": "action=parse",
-    "Preferences.js": "action=options",
     "PrefixSearch.js": "list=prefixsearch",
     "ReparseDependentPages.js": "action=parse",
     "Tag.js": "action=tag, list=recentchanges and change tags",
     "Undo.js": "action=edit's undo and undoafter",
     "UserBlock.js": "action=block and action=unblock",
-    "UserInfo.js": "action=options",
 }
 
 

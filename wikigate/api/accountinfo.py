@@ -6,8 +6,7 @@ from typing import Any
 
 from wikigate.api.context import ApiContext
 from wikigate.config import IMPLICIT_GROUPS
-from wikigate.services.users import build_user
-from wikigate.store.users import GroupMembership, UserRecord
+from wikigate.services.users import GroupMembership, UserRecord, build_user
 from wikigate.timeutil import to_iso
 
 

@@ -83,7 +83,10 @@ def raw_param(param: Any) -> Any:
         keyed = param.keys is not None and list(param.keys) != list(range(len(items)))
         listed = {str(key): item for key, item in zip(param.keys or (), items)} if keyed else items
         return {"list": listed, "type": param.type}
-    # Messages, literal text and lists go out as the wikitext they stand for, as MediaWiki sends them.
+    # A message with a key of its own goes out as one (MediaWiki serialises a message object so);
+    # keyless messages, literal text and lists as the wikitext they stand for.
+    if isinstance(param, Message) and param.key:
+        return {"message": {"key": param.key, "params": _raw_params(param.params)}}
     if isinstance(param, (Message, RawText, list, tuple)):
         return param_text(param, "wikitext")
     return param

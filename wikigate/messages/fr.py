@@ -269,4 +269,12 @@ MESSAGES: dict[str, str] = {
     "apierror-nosuchrcid": "Aucune modification récente n’a l’identifiant $1.",
     "apierror-notpatrollable": "La révision r$1 ne peut pas être relue : elle est trop ancienne, ou n’a jamais été une modification récente.",
     "markedaspatrollederror-noautopatrol": "Vous ne pouvez pas marquer vos propres modifications comme relues.",
+    # action=options
+    "apierror-nochanges": "Aucune modification n’a été demandée.",
+    "apierror-mustbeloggedin-changeoptions": "Connectez-vous pour modifier vos préférences.",
+    "apiwarn-validationfailed": "<kbd>$1</kbd> n’a pas été modifiée : $2",
+    "apiwarn-validationfailed-badpref": "cette préférence n’existe pas.",
+    "apiwarn-validationfailed-keytoolong": "la valeur dépasse les $1 octets permis.",
+    "htmlform-select-badoption": "cette valeur ne fait pas partie des choix.",
+    "apierror-missingparam": "Le paramètre <var>$1</var> doit être donné.",
 }

@@ -380,4 +380,12 @@ MESSAGES: dict[str, str] = {
     "apihelp-query+users-param-users": "Une liste d’utilisateurs sur lesquels obtenir des informations.",
     "apihelp-query+users-param-userids": "Une liste d’identifiants d’utilisateurs sur lesquels obtenir des informations.",
     "apihelp-query+users-example-1": "Renvoyer des informations sur l’utilisateur Example.",
+    "apihelp-options-summary": "Modifier les préférences de l’utilisateur actuel.",
+    "apihelp-options-param-reset": "Remettre les préférences aux valeurs par défaut du site.",
+    "apihelp-options-param-resetkinds": "Les types de préférences à remettre à zéro avec reset.",
+    "apihelp-options-param-change": "Liste de modifications de la forme nom=valeur (par exemple skin=vector). Sans valeur (ni signe égal), la préférence revient à sa valeur par défaut.",
+    "apihelp-options-param-optionname": "Le nom de la préférence à mettre à la valeur donnée par optionvalue.",
+    "apihelp-options-param-optionvalue": "La valeur de la préférence nommée par optionname.",
+    "apihelp-options-example-1": "Remettre toutes les préférences à zéro.",
+    "apihelp-options-example-2": "Modifier les préférences skin et hideminor.",
 }

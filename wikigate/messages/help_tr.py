@@ -380,4 +380,12 @@ MESSAGES: dict[str, str] = {
     "apihelp-query+users-param-users": "Hakkında bilgi alınacak kullanıcıların listesi.",
     "apihelp-query+users-param-userids": "Hakkında bilgi alınacak kullanıcı kimliklerinin listesi.",
     "apihelp-query+users-example-1": "Example kullanıcısı hakkında bilgi döndür.",
+    "apihelp-options-summary": "Geçerli kullanıcının tercihlerini değiştir.",
+    "apihelp-options-param-reset": "Tercihleri sitenin varsayılanlarına döndür.",
+    "apihelp-options-param-resetkinds": "reset verildiğinde sıfırlanacak tercih türleri.",
+    "apihelp-options-param-change": "ad=değer biçiminde değişiklikler listesi (örneğin skin=vector). Değer (ve eşittir işareti) verilmezse tercih varsayılan değerine döner.",
+    "apihelp-options-param-optionname": "optionvalue ile verilen değere ayarlanacak tercihin adı.",
+    "apihelp-options-param-optionvalue": "optionname ile adı verilen tercihin değeri.",
+    "apihelp-options-example-1": "Bütün tercihleri sıfırla.",
+    "apihelp-options-example-2": "skin ve hideminor tercihlerini değiştir.",
 }

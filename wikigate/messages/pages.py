@@ -108,4 +108,12 @@ MESSAGES: dict[str, str] = {
     "apierror-nosuchrcid": "No recent change has the ID $1.",
     "apierror-notpatrollable": "Revision r$1 can't be patrolled: it is too old, or it was never a recent change.",
     "markedaspatrollederror-noautopatrol": "You may not mark your own changes as patrolled.",
+    # action=options
+    "apierror-nochanges": "Nothing to change was asked for.",
+    "apierror-mustbeloggedin-changeoptions": "Log in to change your preferences.",
+    "apiwarn-validationfailed": "<kbd>$1</kbd> was not set: $2",
+    "apiwarn-validationfailed-badpref": "there is no such preference.",
+    "apiwarn-validationfailed-keytoolong": "the value is longer than the $1 bytes allowed.",
+    "htmlform-select-badoption": "that value is not one of the choices.",
+    "apierror-missingparam": "The <var>$1</var> parameter must be set.",
 }

@@ -269,4 +269,12 @@ MESSAGES: dict[str, str] = {
     "apierror-nosuchrcid": "$1 kimlikli bir son değişiklik yok.",
     "apierror-notpatrollable": "r$1 sürümü denetlenemez: çok eski ya da hiç son değişiklik olmamış.",
     "markedaspatrollederror-noautopatrol": "Kendi değişikliklerinizi denetlenmiş olarak işaretleyemezsiniz.",
+    # action=options
+    "apierror-nochanges": "Değiştirilecek bir şey istenmedi.",
+    "apierror-mustbeloggedin-changeoptions": "Tercihlerinizi değiştirmek için oturum açın.",
+    "apiwarn-validationfailed": "<kbd>$1</kbd> ayarlanmadı: $2",
+    "apiwarn-validationfailed-badpref": "böyle bir tercih yok.",
+    "apiwarn-validationfailed-keytoolong": "değer izin verilen $1 bayttan uzun.",
+    "htmlform-select-badoption": "bu değer seçeneklerden biri değil.",
+    "apierror-missingparam": "<var>$1</var> parametresi verilmelidir.",
 }

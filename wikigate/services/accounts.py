@@ -98,6 +98,15 @@ class Accounts:
         return await self._database.read(
             lambda tx: users.with_memberships(tx, users.lookup(tx, names=names, ids=ids), now))
 
+    async def options(self, user_id: int) -> dict[str, str]:
+        """The preferences the user changed from the defaults."""
+        return await self._database.read(lambda tx: users.options(tx, user_id))
+
+    async def change_options(self, user_id: int, changes: Mapping[str, str | None], *,
+                             reset: Sequence[str] = ()) -> None:
+        """Forget the preferences named in `reset`, then set the changes, in one transaction."""
+        await self._database.write(lambda tx: users.set_options(tx, user_id, changes, reset=reset))
+
     async def memberships(self, user_id: int) -> list[GroupMembership]:
         return await self._database.read(lambda tx: users.memberships(tx, user_id))
 

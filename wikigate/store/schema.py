@@ -134,6 +134,15 @@ archive = Table(
 )
 Index("ix_archive_title_time", archive.c.namespace, archive.c.title, archive.c.timestamp)
 
+# Preferences a user changed from their defaults (MediaWiki's user_properties).
+user_properties = Table(
+    "user_properties",
+    metadata,
+    Column("user_id", Integer, ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+    Column("property", String(255), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
 # Recent edits and log actions (MediaWiki's recentchanges), as the change lists and patrolling need them.
 recentchanges = Table(
     "recentchanges",

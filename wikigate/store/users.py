@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, or_, select, update
 
 from wikigate.store.database import Database, Row, Tx, inserted_id
-from wikigate.store.schema import user, user_groups
+from wikigate.store.schema import user, user_groups, user_properties
 
 _COLUMNS = ("id", "name", "real_name", "password", "newpassword", "newpass_time", "email",
             "email_authenticated", "token", "registration", "editcount", "touched")
@@ -233,3 +233,22 @@ def directory(tx: Tx, *, start: str | None, end: str | None, prefix: str | None,
     order = user.c.name.desc() if descending else user.c.name.asc()
     query = select(*(user.c[name] for name in _COLUMNS)).where(*conditions).order_by(order).limit(limit)
     return [_record(row) for row in tx.execute(query)]
+
+
+def options(tx: Tx, user_id: int) -> dict[str, str]:
+    """The preferences the user set (their defaults are not stored)."""
+    rows = tx.execute(select(user_properties.c.property, user_properties.c.value)
+                      .where(user_properties.c.user_id == user_id))
+    return {row.property: row.value for row in rows}
+
+
+def set_options(tx: Tx, user_id: int, changes: Mapping[str, str | None], *, reset: Iterable[str] = ()) -> None:
+    """Forget the `reset` preferences, then store the changes (None: back to the default)."""
+    gone = [*reset, *changes]
+    if gone:
+        tx.execute(delete(user_properties).where(user_properties.c.user_id == user_id,
+                                                 user_properties.c.property.in_(gone)))
+    kept = [{"user_id": user_id, "property": name, "value": value}
+            for name, value in changes.items() if value is not None]
+    if kept:
+        tx.execute(user_properties.insert(), kept)

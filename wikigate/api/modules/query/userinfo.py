@@ -7,8 +7,9 @@ from typing import Any
 from wikigate.api.context import ApiContext
 from wikigate.api.formats import BC_BOOLS
 from wikigate.api.params import Param
-from wikigate.config import DEFAULT_USER_OPTIONS, DEFAULT_USER_OPTIONS_BOOLEANS, IMPLICIT_GROUPS
+from wikigate.config import DEFAULT_USER_OPTIONS_BOOLEANS, IMPLICIT_GROUPS
 from wikigate.services import rights as rights_service
+from wikigate.services.preferences import effective_options
 from wikigate.timeutil import to_iso
 
 NAME = "userinfo"
@@ -51,7 +52,8 @@ async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
     if "changeablegroups" in props:
         info["changeablegroups"] = rights_service.changeable_groups(user, ctx.settings)
     if "options" in props:
-        info["options"] = {**DEFAULT_USER_OPTIONS, BC_BOOLS: DEFAULT_USER_OPTIONS_BOOLEANS}
+        stored = await ctx.services.accounts.options(user.id) if not user.is_anon else {}
+        info["options"] = {**effective_options(stored), BC_BOOLS: DEFAULT_USER_OPTIONS_BOOLEANS}
     if "editcount" in props:
         info["editcount"] = record.editcount if record else 0
     if "ratelimits" in props:

@@ -1,4 +1,4 @@
-"""redirect flag on pages; the archive of deleted revisions; recent changes; watchlist notifications
+"""redirect flag on pages; the archive of deleted revisions; recent changes; watchlist notifications; user preferences
 
 Revision ID: 0002
 Revises: 0001
@@ -47,6 +47,13 @@ def upgrade() -> None:
 
     with op.batch_alter_table('watchlist', schema=None) as batch_op:
         batch_op.add_column(sa.Column('notification', sa.Float(), nullable=True))
+    op.create_table('user_properties',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('property', sa.String(length=255), nullable=False),
+    sa.Column('value', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_user_properties_user_id_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('user_id', 'property', name=op.f('pk_user_properties'))
+    )
     op.create_table('recentchanges',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('timestamp', sa.Float(), nullable=False),
@@ -76,6 +83,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table('recentchanges')
+    op.drop_table('user_properties')
     with op.batch_alter_table('watchlist', schema=None) as batch_op:
         batch_op.drop_column('notification')
     with op.batch_alter_table('archive', schema=None) as batch_op:
