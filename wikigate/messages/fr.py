@@ -277,4 +277,7 @@ MESSAGES: dict[str, str] = {
     "apiwarn-validationfailed-keytoolong": "la valeur dépasse les $1 octets permis.",
     "htmlform-select-badoption": "cette valeur ne fait pas partie des choix.",
     "apierror-missingparam": "Le paramètre <var>$1</var> doit être donné.",
+    # action=parse
+    "apierror-parse-unrendered": "Ce serveur ne rend pas le wikitexte : {{PLURAL:$2|la propriété|les propriétés}} $1 ne peuvent pas être données ; demandez wikitext, sections, revid ou displaytitle.",
+    "apiwarn-parse-nocontentmodel": "Ni title ni contentmodel n’ont été donnés : le texte est pris comme $1.",
 }

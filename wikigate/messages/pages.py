@@ -116,4 +116,7 @@ MESSAGES: dict[str, str] = {
     "apiwarn-validationfailed-keytoolong": "the value is longer than the $1 bytes allowed.",
     "htmlform-select-badoption": "that value is not one of the choices.",
     "apierror-missingparam": "The <var>$1</var> parameter must be set.",
+    # action=parse
+    "apierror-parse-unrendered": "This server does not render wikitext, so {{PLURAL:$2|the property|the properties}} $1 cannot be given; ask for wikitext, sections, revid or displaytitle.",
+    "apiwarn-parse-nocontentmodel": "Neither title nor contentmodel was given, so the text is taken as $1.",
 }

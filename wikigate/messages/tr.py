@@ -277,4 +277,7 @@ MESSAGES: dict[str, str] = {
     "apiwarn-validationfailed-keytoolong": "değer izin verilen $1 bayttan uzun.",
     "htmlform-select-badoption": "bu değer seçeneklerden biri değil.",
     "apierror-missingparam": "<var>$1</var> parametresi verilmelidir.",
+    # action=parse
+    "apierror-parse-unrendered": "Bu sunucu vikimetni işlemez, bu yüzden $1 {{PLURAL:$2|özelliği|özellikleri}} verilemez; wikitext, sections, revid ya da displaytitle isteyin.",
+    "apiwarn-parse-nocontentmodel": "title ya da contentmodel verilmedi, bu yüzden metin $1 olarak alındı.",
 }

@@ -393,6 +393,11 @@ class Pages:
             raise PageError("undo-failure")
         return Undo(text, undone if single else None)
 
+    async def latest_revision(self, title: titles.Title) -> RevisionRecord | None:
+        """The page's current revision (None: no such page)."""
+        found = await self._database.read(lambda tx: store.page_with_latest(tx, title.namespace, title.dbkey))
+        return None if found is None else found[1]
+
     async def page_exists(self, title: titles.Title) -> bool:
         return await self._database.read(lambda tx: store.page_by_title(tx, title.namespace, title.dbkey) is not None)
 
