@@ -56,20 +56,3 @@ async def test_ratelimits_for_a_plain_user(api: Api, make_user) -> None:  # type
     await api.login("Alice", "AlicePassword-1234")
     limits = (await api.get(action="query", meta="userinfo", uiprop="ratelimits")).json()["query"]["userinfo"]["ratelimits"]
     assert limits["edit"]["user"] == {"hits": 90, "seconds": 60}
-
-
-async def test_a_message_on_the_talk_page_is_new_until_its_owner_edits_there(new_api, services) -> None:  # type: ignore[no-untyped-def]
-    from tests.helpers import logged_in
-
-    alice = await logged_in(new_api, services, "Alice")
-    kam = await logged_in(new_api, services, "Kam")
-
-    async def has_message() -> bool:
-        info = (await kam.get(action="query", meta="userinfo", uiprop="hasmsg", formatversion="2")).json()
-        return bool(info["query"]["userinfo"]["messages"])
-
-    assert await has_message() is False
-    await alice.post(action="edit", title="User talk:Kam", text="Hi, Kam! ~~~~", token=await alice.token())
-    assert await has_message() is True
-    await kam.post(action="edit", title="User talk:Kam", appendtext="\nHello back.", token=await kam.token())
-    assert await has_message() is False

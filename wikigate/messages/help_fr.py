@@ -405,4 +405,6 @@ MESSAGES: dict[str, str] = {
     "apihelp-parse-param-contentmodel": "Modèle de contenu du texte donné.",
     "apihelp-parse-example-1": "Obtenir le wikitexte et les sections d’une page.",
     "apihelp-parse-example-2": "Obtenir les sections d’un wikitexte.",
+    "apihelp-clearhasmsg-summary": "Effacer l’indicateur de nouveau message de l’utilisateur actuel.",
+    "apihelp-clearhasmsg-example-1": "Effacer l’indicateur de nouveau message de l’utilisateur actuel.",
 }

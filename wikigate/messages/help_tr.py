@@ -405,4 +405,6 @@ MESSAGES: dict[str, str] = {
     "apihelp-parse-param-contentmodel": "Verilen metnin içerik modeli.",
     "apihelp-parse-example-1": "Bir sayfanın vikimetnini ve bölümlerini getir.",
     "apihelp-parse-example-2": "Bir vikimetnin bölümlerini getir.",
+    "apihelp-clearhasmsg-summary": "Geçerli kullanıcının yeni mesaj işaretini temizle.",
+    "apihelp-clearhasmsg-example-1": "Geçerli kullanıcının yeni mesaj işaretini temizle.",
 }

@@ -30,7 +30,7 @@ from wikigate.services.permissions import (
 )
 from wikigate.services.ratelimit import RateLimiter
 from wikigate.services.users import User
-from wikigate.store import changes, logs
+from wikigate.store import changes, logs, users
 from wikigate.store import pages as store
 from wikigate.store.database import Database, Tx
 from wikigate.store.pages import PageRecord, RevisionRecord, TitleProtection, is_active
@@ -164,6 +164,7 @@ def record_change(tx: Tx, user: User, title: titles.Title, saved: RevisionRecord
     those with `autopatrol` (MediaWiki's $wgUseRCPatrol is on). The page's other watchers now
     have a change they have not seen."""
     store.notify_watchers(tx, subject_key(title), user.id, saved.timestamp)
+    _note_new_message(tx, user, title, saved)
     return changes.add_change(
         tx, timestamp=saved.timestamp, user_id=user.id, user_text=user.name, namespace=title.namespace,
         title=title.dbkey, comment=saved.comment, minor=saved.minor, bot=bot,
@@ -172,6 +173,28 @@ def record_change(tx: Tx, user: User, title: titles.Title, saved: RevisionRecord
         patrolled=changes.AUTOPATROLLED if user.has_right("autopatrol") else changes.UNPATROLLED,
         old_len=previous.len if previous is not None else 0, new_len=saved.len, log_id=0, log_type=None,
         log_action=None)
+
+
+def newtalk_key(user: User) -> tuple[int, str]:
+    """Whose new-message flag: an account by id, an anonymous user by IP address."""
+    return (0, user.name) if user.is_anon else (user.id, "")
+
+
+def _note_new_message(tx: Tx, editor: User, title: titles.Title, saved: RevisionRecord) -> None:
+    """An edit to a user's talk page by someone else leaves them a new message (minor edits by those
+    with `nominornewtalk` do not). As in MediaWiki, only seeing it (clearhasmsg here) clears the flag,
+    not an edit of one's own there."""
+    if title.namespace != titles.NS.USER_TALK or "/" in title.dbkey:
+        return
+    owner = title.text
+    if owner == editor.name:
+        return
+    if saved.minor and editor.has_right("nominornewtalk"):
+        return
+    if titles.is_ip(owner):
+        users.set_newtalk(tx, 0, owner, saved.timestamp)
+    elif (record := users.by_name(tx, owner)) is not None:
+        users.set_newtalk(tx, record.id, "", saved.timestamp)
 
 
 # -- editing ----------------------------------------------------------------
@@ -397,6 +420,12 @@ class Pages:
         """The page's current revision (None: no such page)."""
         found = await self._database.read(lambda tx: store.page_with_latest(tx, title.namespace, title.dbkey))
         return None if found is None else found[1]
+
+    async def has_new_message(self, user: User) -> bool:
+        return await self._database.read(lambda tx: users.has_newtalk(tx, *newtalk_key(user)))
+
+    async def clear_new_message(self, user: User) -> None:
+        await self._database.write(lambda tx: users.clear_newtalk(tx, *newtalk_key(user)))
 
     async def page_exists(self, title: titles.Title) -> bool:
         return await self._database.read(lambda tx: store.page_by_title(tx, title.namespace, title.dbkey) is not None)

@@ -108,9 +108,6 @@ class Queries:
         """Revisions by users, as list=usercontribs asks for them (see `store.pages.contributions`)."""
         return await self._database.read(lambda tx: store.contributions(tx, **filters))
 
-    async def has_new_talk(self, user_name: str) -> bool:
-        return await self._database.read(lambda tx: store.has_new_talk(tx, user_name))
-
     async def latest_contribution(self, user_id: int) -> float | None:
         return await self._database.read(lambda tx: store.latest_contribution(tx, user_id))
 

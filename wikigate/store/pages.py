@@ -33,7 +33,6 @@ from wikigate.store.schema import (
     user_groups,
     watchlist,
 )
-from wikigate.titles import NS
 
 
 @dataclass(frozen=True, slots=True)
@@ -440,15 +439,6 @@ def pages_by_keys(tx: Tx, keys: list[tuple[int, str]], page_ids: list[int]) -> l
     if not conditions:
         return []
     return [_record(PageRecord, row) for row in tx.execute(select(page).where(or_(*conditions)))]
-
-
-def has_new_talk(tx: Tx, user_name: str) -> bool:
-    """Whether the user's talk page was last changed by someone else: a message not answered yet
-    (MediaWiki's new-talk flag, which the user's own edit there clears)."""
-    editor = tx.execute(select(revision.c.user_text).select_from(
-        page.join(revision, revision.c.id == page.c.latest)).where(
-        page.c.namespace == NS.USER_TALK, page.c.title == user_name.replace(" ", "_"))).scalar_one_or_none()
-    return editor is not None and editor != user_name
 
 
 def latest_contribution(tx: Tx, user_id: int) -> float | None:

@@ -143,6 +143,16 @@ user_properties = Table(
     Column("value", Text, nullable=False),
 )
 
+# Who has a message on their talk page they have not seen (MediaWiki's user_newtalk):
+# an account by id, or an anonymous user by IP address (id 0).
+user_newtalk = Table(
+    "user_newtalk",
+    metadata,
+    Column("user_id", Integer, primary_key=True),
+    Column("user_ip", String(255), primary_key=True),
+    Column("timestamp", Float, nullable=False),
+)
+
 # Recent edits and log actions (MediaWiki's recentchanges), as the change lists and patrolling need them.
 recentchanges = Table(
     "recentchanges",

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, or_, select, update
 
 from wikigate.store.database import Database, Row, Tx, inserted_id
-from wikigate.store.schema import user, user_groups, user_properties
+from wikigate.store.schema import user, user_groups, user_newtalk, user_properties
 
 _COLUMNS = ("id", "name", "real_name", "password", "newpassword", "newpass_time", "email",
             "email_authenticated", "token", "registration", "editcount", "touched")
@@ -252,3 +252,19 @@ def set_options(tx: Tx, user_id: int, changes: Mapping[str, str | None], *, rese
             for name, value in changes.items() if value is not None]
     if kept:
         tx.execute(user_properties.insert(), kept)
+
+
+def set_newtalk(tx: Tx, user_id: int, ip: str, now: float) -> None:
+    """Note an unseen message for the account (or, with id 0, the IP address), unless one is noted."""
+    key = (user_newtalk.c.user_id == user_id, user_newtalk.c.user_ip == ip)
+    if tx.execute(select(user_newtalk.c.user_id).where(*key)).first() is None:
+        tx.execute(user_newtalk.insert(), {"user_id": user_id, "user_ip": ip, "timestamp": now})
+
+
+def clear_newtalk(tx: Tx, user_id: int, ip: str) -> None:
+    tx.execute(delete(user_newtalk).where(user_newtalk.c.user_id == user_id, user_newtalk.c.user_ip == ip))
+
+
+def has_newtalk(tx: Tx, user_id: int, ip: str) -> bool:
+    return tx.execute(select(user_newtalk.c.user_id).where(
+        user_newtalk.c.user_id == user_id, user_newtalk.c.user_ip == ip)).first() is not None

@@ -36,7 +36,7 @@ async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
     if user.is_anon:
         info["anon"] = True
     if "hasmsg" in props:
-        info["messages"] = await ctx.services.queries.has_new_talk(user.name)
+        info["messages"] = await ctx.services.pages.has_new_message(user)
     if "groups" in props:
         info["groups"] = list(user.groups)
     if "groupmemberships" in props:

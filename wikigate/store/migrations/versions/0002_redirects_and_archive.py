@@ -1,4 +1,4 @@
-"""redirect flag on pages; the archive of deleted revisions; recent changes; watchlist notifications; user preferences
+"""redirect flag on pages; the archive of deleted revisions; recent changes; watchlist notifications; user preferences; new-message flags
 
 Revision ID: 0002
 Revises: 0001
@@ -54,6 +54,12 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_user_properties_user_id_user'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', 'property', name=op.f('pk_user_properties'))
     )
+    op.create_table('user_newtalk',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('user_ip', sa.String(length=255), nullable=False),
+    sa.Column('timestamp', sa.Float(), nullable=False),
+    sa.PrimaryKeyConstraint('user_id', 'user_ip', name=op.f('pk_user_newtalk'))
+    )
     op.create_table('recentchanges',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('timestamp', sa.Float(), nullable=False),
@@ -84,6 +90,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table('recentchanges')
     op.drop_table('user_properties')
+    op.drop_table('user_newtalk')
     with op.batch_alter_table('watchlist', schema=None) as batch_op:
         batch_op.drop_column('notification')
     with op.batch_alter_table('archive', schema=None) as batch_op:
