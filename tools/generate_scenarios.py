@@ -43,6 +43,14 @@ ACTION_BASE: dict[str, dict[str, str]] = {
     "protect": {"title": "Conformance {unique} generated", "protections": "edit=sysop", "token": "+\\"},
     "userrights": {"user": "Alice", "token": "+\\"},
     "validatepassword": {"password": "Generated-Password-9"},
+    "move": {"from": "Conformance {unique} generated", "to": "Conformance {unique} generated 2", "token": "+\\"},
+    "delete": {"title": "Conformance {unique} generated", "token": "+\\"},
+    "undelete": {"title": "Conformance {unique} generated", "token": "+\\"},
+    "rollback": {"title": "Conformance {unique} generated", "user": "Alice", "token": "+\\"},
+    "patrol": {"rcid": "1", "token": "+\\"},
+    "watch": {"titles": "Main Page", "token": "+\\"},
+    "options": {"change": "date=dmy", "token": "+\\"},
+    "parse": {"text": "Generated.", "prop": "wikitext"},
 }
 LOGIN_TOKEN_MODULES = {"clientlogin", "login"}
 
@@ -86,6 +94,12 @@ def values_for(param: Param) -> list[tuple[str, str]]:
 LIST_BASE: dict[str, dict[str, str]] = {
     "logevents": {"letype": "protect", "letitle": "Main Page"},
     "protectedtitles": {"ptnamespace": "13"},
+    # Titles and users no scenario ever makes, so that the lists are empty on both wikis.
+    "recentchanges": {"rctitle": "Conformance generated nowhere"},
+    "watchlist": {},
+    "usercontribs": {"ucuser": "Nobody generated here"},
+    "allusers": {"auprefix": "Zzz generated"},
+    "users": {"ususers": "Alice"},
 }
 # Namespaces that hold nothing on either wiki, for list filters.
 QUIET_NAMESPACES = {"valid": "13", "two": "13|15", "partly-unknown": "13|99999"}

@@ -5,7 +5,10 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from sqlalchemy import select
+
 from tests.helpers import logged_in
+from wikigate.store.schema import archive, page, revision
 
 
 async def post(api: Any, **params: Any) -> dict[str, Any]:
@@ -130,3 +133,33 @@ async def test_concurrent_moves_of_one_page_leave_one_history(new_api: Any, serv
     assert {a.json()["error"]["code"] for a in answers if "error" in a.json()} == {"missingtitle"}
     log = (await get(mindy, action="query", list="logevents", letype="move"))["query"]["logevents"]
     assert len(log) == 1
+
+
+async def test_concurrent_edits_moves_and_deletions_keep_every_revision_once(new_api: Any, services: Any,
+                                                                            runtime: Any) -> None:
+    mindy = await logged_in(new_api, services, "Mindy", ("sysop",))
+    await post(mindy, action="edit", title="Busy", text="start")
+    token = await mindy.token()
+    requests = [mindy.post(action="edit", title="Busy", text=f"edit {n}", token=token) for n in range(4)]
+    requests += [mindy.post(action="move", **{"from": "Busy", "to": "Busy moved"}, token=token),
+                 mindy.post(action="delete", title="Busy", token=token),
+                 mindy.post(action="delete", title="Busy moved", token=token)]
+    await asyncio.gather(*requests)
+    # Whatever order they ran in, every saved revision is in one place (history or archive), once,
+    # and each page's history is one chain of parents ending at its latest revision.
+
+    def read(tx: Any) -> tuple[list[Any], list[Any], list[Any]]:
+        return (tx.execute(select(revision.c.id, revision.c.page_id, revision.c.parent_id)).all(),
+                tx.execute(select(archive.c.rev_id, archive.c.page_id, archive.c.parent_id)).all(),
+                tx.execute(select(page.c.id, page.c.latest)).all())
+
+    live, archived, pages_now = await runtime.database.read(read)
+    ids = [row[0] for row in live] + [row[0] for row in archived]
+    assert len(ids) == len(set(ids))
+    for page_id, latest in pages_now:
+        history = {rev_id: parent for rev_id, owner, parent in live if owner == page_id}
+        chain, current = [], latest
+        while current:
+            chain.append(current)
+            current = history[current] or 0
+        assert sorted(chain) == sorted(history)

@@ -4,6 +4,7 @@ other properties are refused with an error naming them."""
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from wikigate.api.context import ApiContext
@@ -20,6 +21,11 @@ from wikigate.wikitext.toc import table_of_contents
 NAME = "parse"
 DESCRIPTION = "Parses content and returns parser output (only what needs no rendering is offered here)."
 OFFERED = ("wikitext", "sections", "revid", "displaytitle")
+# MediaWiki 1.39's content models and formats, in its order (any text reads back as given).
+CONTENT_FORMATS = ("text/x-wiki", "text/javascript", "application/json", "text/css", "text/plain",
+                   "application/octet-stream", "application/unknown", "application/x-binary", "text/unknown",
+                   "unknown/unknown")
+CONTENT_MODELS = ("wikitext", "javascript", "json", "css", "text", "unknown")
 PROPS = ("text", "langlinks", "categories", "categorieshtml", "links", "templates", "images", "externallinks",
          "sections", "revid", "displaytitle", "subtitle", "headhtml", "modules", "jsconfigvars",
          "encodedjsconfigvars", "indicators", "iwlinks", "wikitext", "properties", "limitreportdata",
@@ -40,8 +46,8 @@ PARAMS = (
     Param("onlypst", "boolean", help="Do a pre-save transform on the input, but don't parse it."),
     Param("section", "string", help="Only parse the content of the section with this identifier."),
     Param("disabletoc", "boolean", help="Omit table of contents in output."),
-    Param("contentformat", ("text/x-wiki",), help="Content serialization format used for the input text."),
-    Param("contentmodel", ("wikitext",), help="Content model of the input text."),
+    Param("contentformat", CONTENT_FORMATS, help="Content serialization format used for the input text."),
+    Param("contentmodel", CONTENT_MODELS, help="Content model of the input text."),
 )
 EXAMPLES = (
     ("action=parse&page=Project:Sandbox&prop=wikitext|sections", "Get the wikitext and sections of a page."),
@@ -62,7 +68,12 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
     refused = [prop for prop in props if prop not in OFFERED]
     if refused and not params["onlypst"]:
         raise ApiError("parse-unrendered", "|".join(refused), len(refused), code="unsupportedprop")
-    require_max_one_of(params, "page", "pageid", "oldid", prefix="")
+    require_max_one_of(params, "text", "page", "pageid", "oldid", prefix="")
+    if params["section"] is not None and params["section"] != "new":
+        try:
+            section_rules.parse_section_id(params["section"])
+        except section_rules.InvalidSection:
+            raise ApiError("invalidsection") from None
     pages = ctx.services.pages
     result: dict[str, Any] = {}
     page_id, rev_id = 0, None
@@ -85,11 +96,19 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
             raise api_error(error) from None
         text, page_id, rev_id = revision.text, revision.page_id, revision.id
     else:
+        title_text = params["title"]
+        if params["revid"] is not None:
+            # Text for a revision is read as that revision's page.
+            of_revision = await ctx.services.queries.revisions([params["revid"]])
+            if not of_revision:
+                raise ApiError("nosuchrevid", params["revid"])
+            if title_text is None:
+                title_text = (await pages.resolve_title(None, of_revision[0].page_id)).prefixed_text
         try:
-            title = parse_title(params["title"] or "API", ctx.services.namespaces)
+            title = parse_title("API" if title_text is None else title_text, ctx.services.namespaces)
         except InvalidTitle:
             raise ApiError("invalidtitle", params["title"]) from None
-        if params["title"] is None and params["text"] is not None and params["contentmodel"] is None:
+        if title_text is None and params["text"] is not None and params["contentmodel"] is None:
             ctx.warn_module(ApiMessage.of("parse-nocontentmodel", "wikitext", kind="apiwarn"))
         text = params["text"] or ""
         if params["pst"] or params["onlypst"]:
@@ -97,17 +116,18 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
                                                                       anonymous=ctx.user.is_anon, now=ctx.now))
     if params["onlypst"]:
         transformed: dict[str, Any] = {"text": _content(ctx, text if transformed_text is None else transformed_text)}
+        if "wikitext" in props:
+            transformed["wikitext"] = _content(ctx, text)
         if params["summary"] is not None:
-            transformed["parsedsummary"] = params["summary"]
+            transformed["parsedsummary"] = _content(ctx, html.escape(params["summary"], quote=False))
         return {"parse": transformed}
     if params["section"] is not None:
-        try:
-            part = section_rules.get_section(text, params["section"])
-        except section_rules.InvalidSection:
-            part = None
+        part = section_rules.get_section(text, params["section"]) if params["section"] != "new" else None
         if part is None:
-            raise ApiError("nosuchsection-what", params["section"], Message("", fallback=title.prefixed_text),
-                           code="nosuchsection")
+            if page_id:
+                raise ApiError("nosuchsection-what", params["section"], Message("", fallback=title.prefixed_text),
+                               code="nosuchsection")
+            raise ApiError("nosuchsection", params["section"])
         text = part
     result.update({"title": title.prefixed_text, "pageid": page_id})
     if "revid" in props and rev_id is not None:
@@ -125,6 +145,8 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
         result["wikitext"] = _content(ctx, text)
         if transformed_text is not None:
             result["psttext"] = _content(ctx, transformed_text)
+    if params["summary"] is not None:
+        result["parsedsummary"] = _content(ctx, html.escape(params["summary"], quote=False))
     return {"parse": result}
 
 
