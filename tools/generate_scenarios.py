@@ -97,8 +97,8 @@ LIST_BASE: dict[str, dict[str, str]] = {
     # Titles and users no scenario ever makes, so that the lists are empty on both wikis.
     "recentchanges": {"rctitle": "Conformance generated nowhere"},
     "watchlist": {},
-    "usercontribs": {"ucuser": "Nobody generated here"},
-    "allusers": {"auprefix": "Zzz generated"},
+    "usercontribs": {"ucuser": "Nobody generated here", "ucnamespace": "13"},
+    "allusers": {"auprefix": "Zzz generated", "auto": "Aaaa"},
     "users": {"ususers": "Alice"},
 }
 # Namespaces that hold nothing on either wiki, for list filters.

@@ -22,9 +22,13 @@ async def test_accounts_listed_by_name_with_their_groups(new_api: Any, services:
 
 async def test_users_answered_in_the_order_asked_with_missing_and_invalid_ones(new_api: Any, services: Any) -> None:
     mindy = await logged_in(new_api, services, "Mindy", ("sysop",))
-    body = (await mindy.get(action="query", list="users", ususers="Mindy|Nobody|Bad<", ususerids="424242",
-                            usprop="groups|editcount", formatversion="2")).json()
+    body = (await mindy.get(action="query", list="users", ususers="Mindy|Nobody|Bad<", usprop="groups|editcount",
+                            formatversion="2")).json()
     users = body["query"]["users"]
     assert users[0] == {"name": "Bad<", "invalid": True}
     assert (users[1]["name"], users[1]["groups"][0]) == ("Mindy", "sysop")
-    assert users[2:] == [{"name": "Nobody", "missing": True}, {"userid": 424242, "missing": True}]
+    assert users[2:] == [{"name": "Nobody", "missing": True}]
+    by_id = (await mindy.get(action="query", list="users", ususerids="424242", formatversion="2")).json()
+    assert by_id["query"]["users"] == [{"userid": 424242, "missing": True}]
+    both = (await mindy.get(action="query", list="users", ususers="Mindy", ususerids="1")).json()
+    assert both["error"]["code"] == "invalidparammix"

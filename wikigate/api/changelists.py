@@ -29,12 +29,15 @@ def either(show: set[str], name: str) -> bool | None:
 
 
 def check_show(ctx: ApiContext, show: set[str], conflicts: tuple[tuple[str, str], ...],
-               patrol_filters: dict[str, set[int]]) -> tuple[int, ...]:
-    """Refuse conflicting or unpermitted show values; the patrol statuses the rest let through (() for all)."""
+               patrol_filters: dict[str, set[int]], guarded: frozenset[str] | None = None) -> tuple[int, ...]:
+    """Refuse conflicting or unpermitted show values; the patrol statuses the rest let through (() for all).
+
+    `guarded` are the filters that need a patroller (all patrol filters unless given).
+    """
     if any(a in show and b in show for a, b in conflicts):
         raise ApiError("show")
     asked = show & set(patrol_filters)
-    if asked and not can_patrol(ctx):
+    if show & (set(patrol_filters) if guarded is None else guarded) and not can_patrol(ctx):
         raise ApiError("permissiondenied-patrolflag", code="permissiondenied")
     allowed = {0, 1, 2}
     for name in asked:

@@ -89,6 +89,9 @@ def validate_value(param: Param, full_name: str, raw: str | None, ctx: ApiContex
             raw = param.default if isinstance(param.default, str) else "|".join(param.default)
         else:
             return param.default
+    if raw == "" and param.required and not param.multi and param.type in ("string", "text"):
+        # A required text given empty counts as not given, its value named (MediaWiki's StringDef).
+        raise ApiError(missing(full_name, given=""))
     if not param.multi and raw.startswith("\x1f"):
         # The multi-value form for a single value; the separators are shown replaced, as MediaWiki shows them.
         raise ApiError(_invalid("notmulti", "badvalue", Plaintext(full_name), Plaintext(raw.replace("\x1f", "\ufffd"))))
@@ -141,7 +144,8 @@ def extract_params(ctx: ApiContext, params: tuple[Param, ...], prefix: str) -> d
             # POST-only module is refused later, as mustbeposted.)
             raise ApiError("mustpostparams", full, 1)
         if raw is not None and param.deprecated:
-            shown = "1" if param.type == "boolean" else raw  # a given switch reads as 1, whatever was sent
+            # A given switch reads as 1, whatever was sent; separators show replaced, as MediaWiki shows them.
+            shown = "1" if param.type == "boolean" else raw.replace("\x1f", "\ufffd")
             ctx.deprecate(_invalid("param-deprecated", "deprecation", Plaintext(full), Plaintext(shown)),
                           ctx.feature(full))
         values[param.name] = validate_value(param, full, raw, ctx)

@@ -271,7 +271,6 @@ MESSAGES: dict[str, str] = {
     "markedaspatrollederror-noautopatrol": "Vous ne pouvez pas marquer vos propres modifications comme relues.",
     # action=options
     "apierror-nochanges": "Aucune modification n’a été demandée.",
-    "apierror-mustbeloggedin-changeoptions": "Connectez-vous pour modifier vos préférences.",
     "apiwarn-validationfailed": "<kbd>$1</kbd> n’a pas été modifiée : $2",
     "apiwarn-validationfailed-badpref": "cette préférence n’existe pas.",
     "apiwarn-validationfailed-keytoolong": "la valeur dépasse les $1 octets permis.",
@@ -280,4 +279,7 @@ MESSAGES: dict[str, str] = {
     # action=parse
     "apierror-parse-unrendered": "Ce serveur ne rend pas le wikitexte : {{PLURAL:$2|la propriété|les propriétés}} $1 ne peuvent pas être données ; demandez wikitext, sections, revid ou displaytitle.",
     "apiwarn-parse-nocontentmodel": "Ni title ni contentmodel n’ont été donnés : le texte est pris comme $1.",
+    "apierror-mustbeloggedin": "Vous devez être connecté pour $1.",
+    "action-editmyoptions": "modifier vos préférences",
+    "apierror-paramempty": "Le paramètre <var>$1</var> ne peut pas être vide.",
 }

@@ -110,7 +110,6 @@ MESSAGES: dict[str, str] = {
     "markedaspatrollederror-noautopatrol": "You may not mark your own changes as patrolled.",
     # action=options
     "apierror-nochanges": "Nothing to change was asked for.",
-    "apierror-mustbeloggedin-changeoptions": "Log in to change your preferences.",
     "apiwarn-validationfailed": "<kbd>$1</kbd> was not set: $2",
     "apiwarn-validationfailed-badpref": "there is no such preference.",
     "apiwarn-validationfailed-keytoolong": "the value is longer than the $1 bytes allowed.",
@@ -119,4 +118,7 @@ MESSAGES: dict[str, str] = {
     # action=parse
     "apierror-parse-unrendered": "This server does not render wikitext, so {{PLURAL:$2|the property|the properties}} $1 cannot be given; ask for wikitext, sections, revid or displaytitle.",
     "apiwarn-parse-nocontentmodel": "Neither title nor contentmodel was given, so the text is taken as $1.",
+    "apierror-mustbeloggedin": "You need to be logged in to $1.",
+    "action-editmyoptions": "change your preferences",
+    "apierror-paramempty": "The <var>$1</var> parameter may not be empty.",
 }

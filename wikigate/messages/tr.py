@@ -271,7 +271,6 @@ MESSAGES: dict[str, str] = {
     "markedaspatrollederror-noautopatrol": "Kendi değişikliklerinizi denetlenmiş olarak işaretleyemezsiniz.",
     # action=options
     "apierror-nochanges": "Değiştirilecek bir şey istenmedi.",
-    "apierror-mustbeloggedin-changeoptions": "Tercihlerinizi değiştirmek için oturum açın.",
     "apiwarn-validationfailed": "<kbd>$1</kbd> ayarlanmadı: $2",
     "apiwarn-validationfailed-badpref": "böyle bir tercih yok.",
     "apiwarn-validationfailed-keytoolong": "değer izin verilen $1 bayttan uzun.",
@@ -280,4 +279,7 @@ MESSAGES: dict[str, str] = {
     # action=parse
     "apierror-parse-unrendered": "Bu sunucu vikimetni işlemez, bu yüzden $1 {{PLURAL:$2|özelliği|özellikleri}} verilemez; wikitext, sections, revid ya da displaytitle isteyin.",
     "apiwarn-parse-nocontentmodel": "title ya da contentmodel verilmedi, bu yüzden metin $1 olarak alındı.",
+    "apierror-mustbeloggedin": "$1 için oturum açmanız gerekir.",
+    "action-editmyoptions": "tercihlerinizi değiştirmek",
+    "apierror-paramempty": "<var>$1</var> parametresi boş olamaz.",
 }

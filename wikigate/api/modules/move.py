@@ -42,6 +42,7 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
     require_one_of(params, "from", "fromid")
     pages = ctx.services.pages
     try:
+        check_change_tags(params["tags"])
         source = await pages.resolve_title(params["from"], params["fromid"])
         if not await pages.page_exists(source):
             raise PageError("apierror-missingtitle")
@@ -58,7 +59,6 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
                           move_subpages=params["movesubpages"], no_redirect=params["noredirect"],
                           watchlist=params["watchlist"])
     try:
-        check_change_tags(params["tags"])
         outcome = await ctx.services.moves.move(ctx.user, source, target, request, now=ctx.now, ip=ctx.ip)
     except PageError as error:
         raise api_error(error) from None

@@ -35,7 +35,7 @@ EXAMPLES = (
 
 async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
     if ctx.user.is_anon:
-        raise ApiError("mustbeloggedin-changeoptions", code="notloggedin")
+        raise ApiError("mustbeloggedin", Message("action-editmyoptions"), code="notloggedin")
     if not ctx.has_right("editmyoptions"):
         raise api_error(PageError([missing_right_error("editmyoptions", ctx.settings)]))
     if params["optionvalue"] is not None and params["optionname"] is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from wikigate.api.context import ApiContext
+from wikigate.api.errors import ApiError
 from wikigate.api.pagerefusals import api_error
 from wikigate.api.params import Param, check_change_tags, require_one_of
 from wikigate.services.pages import PageError
@@ -28,6 +29,9 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
     require_one_of(params, "rcid", "revid")
     try:
         check_change_tags(params["tags"])
+        if ctx.request.has("tags") and not ctx.has_right("applychangetags"):
+            # Asking for tags at all (even none) needs the right to apply them, as in MediaWiki.
+            raise ApiError("tags-apply-no-permission")
         done = await ctx.services.patrols.patrol(ctx.user, change_id=params["rcid"], rev_id=params["revid"],
                                                  now=ctx.now)
     except PageError as error:

@@ -35,10 +35,10 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
     require_one_of(params, "title", "pageid")
     pages = ctx.services.pages
     try:
+        check_change_tags(params["tags"])
         title = await pages.resolve_title(params["title"], params["pageid"])
         if not await pages.page_exists(title):
             raise PageError("apierror-missingtitle")
-        check_change_tags(params["tags"])
         outcome = await ctx.services.rollbacks.rollback(
             ctx.user, title, params["user"], summary=params["summary"], markbot=params["markbot"],
             watchlist=params["watchlist"],

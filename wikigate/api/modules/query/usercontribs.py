@@ -58,10 +58,14 @@ def _parse_continue(value: str, several: bool) -> tuple[int | None, float, int]:
 
 
 async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
-    require_one_of({**params, "user": params["user"] or None, "userids": params["userids"] or None},
-                   "user", "userids", "userprefix", prefix=PREFIX)
+    # Given counts, even empty, as MediaWiki counts it; an empty user list names nobody.
+    given = {name: True if ctx.request.has(PREFIX + name) else None for name in ("user", "userids", "userprefix")}
+    require_one_of(given, "user", "userids", "userprefix", prefix=PREFIX)
+    if given["user"] and not params["user"]:
+        raise ApiError("paramempty", PREFIX + "user", code=f"paramempty_{PREFIX}user")
     show = set(params["show"])
-    patrolled = check_show(ctx, show, _CONFLICTS, _PATROL_SHOW)
+    patrolled = check_show(ctx, show, _CONFLICTS, _PATROL_SHOW,
+                           guarded=frozenset({"patrolled", "!patrolled"}))
     props = set(params["prop"])
     if "patrolled" in props and not can_patrol(ctx):
         raise ApiError("permissiondenied-patrolflag", code="permissiondenied")

@@ -7,7 +7,7 @@ from typing import Any
 from wikigate import usernames
 from wikigate.api.accountinfo import account_props
 from wikigate.api.context import ApiContext
-from wikigate.api.params import Param
+from wikigate.api.params import Param, require_max_one_of
 
 NAME = "users"
 GROUP = "list"
@@ -29,6 +29,9 @@ _ORDER = ("editcount", "registration", "groups", "groupmemberships", "implicitgr
 
 
 async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
+    # Given counts, even empty, as MediaWiki counts it.
+    require_max_one_of({name: True if ctx.request.has(PREFIX + name) else None for name in ("users", "userids")},
+                       "users", "userids", prefix=PREFIX)
     namespaces = ctx.services.namespaces
     invalid: list[dict[str, Any]] = []
     names: dict[str, None] = {}

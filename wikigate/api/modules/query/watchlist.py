@@ -43,7 +43,7 @@ PARAMS = (
     Param("show", SHOW, multi=True, help="Show only items that meet these criteria."),
     Param("type", tuple(sorted(TYPES)), multi=True, default="edit|new|log|categorize",
           help="Which types of changes to show."),
-    Param("owner", "user", help="Used along with token to access a different user's watchlist."),
+    Param("owner", "user", user_ips=False, help="Used along with token to access a different user's watchlist."),
     Param("token", "string", sensitive=True,
           help="A security token (available in the user's preferences) to allow access to another user's watchlist."),
     Param("continue", "string", help="When more results are available, use this to continue."),
@@ -65,7 +65,8 @@ async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
         raise ApiError("permissiondenied-patrolflag", code="patrol")
     after = parse_continue(params["continue"]) if params["continue"] is not None else None
     show = set(params["show"])
-    patrolled = check_show(ctx, show, _CONFLICTS, _PATROL_SHOW)
+    patrolled = check_show(ctx, show, _CONFLICTS, _PATROL_SHOW,
+                           guarded=frozenset({"patrolled", "!patrolled"}))
     require_max_one_of(params, "user", "excludeuser", prefix=PREFIX)
     found = ChangeFilter(
         namespaces=tuple(params["namespace"]), user=params["user"], exclude_user=params["excludeuser"],

@@ -22,7 +22,7 @@ PARAMS = (
     Param("limit", "limit", default=10, max=500, highmax=5000, help="How many total results to return per request."),
     Param("prop", ("changed",), multi=True, help="Which additional properties to get."),
     Param("show", ("changed", "!changed"), multi=True, help="Only list items that meet these criteria."),
-    Param("owner", "user", help="Used along with token to access a different user's watchlist."),
+    Param("owner", "user", user_ips=False, help="Used along with token to access a different user's watchlist."),
     Param("token", "string", help="A security token (available in the user's preferences) to allow access "
                                   "to another user's watchlist."),
     Param("dir", ("ascending", "descending"), default="ascending", help="The direction in which to list."),
