@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from wikigate.api.context import ApiContext
@@ -11,7 +12,7 @@ from wikigate.api.pagerefusals import api_error
 from wikigate.services.pages import PageError
 from wikigate.services.permissions import missing_right_error
 from wikigate.services.queries import ListedChange
-from wikigate.timeutil import parse_timestamp
+from wikigate.timeutil import parse_timestamp, to_mw
 
 # rc_type values by the names the API uses.
 TYPES = {"edit": 0, "new": 1, "log": 3, "categorize": 6, "external": 5}
@@ -54,6 +55,29 @@ def parse_continue(value: str) -> tuple[float, int]:
         return parse_timestamp(stamp), int(change_id)
     except ValueError:
         raise ApiError("badcontinue") from None
+
+
+def emit(ctx: ApiContext, query: Any, prefix: str, name: str, rows: list[ListedChange], limit: int,
+         item: Callable[[ListedChange], dict[str, Any]]) -> None:
+    """Write a page of the list (or, as a generator, its titles), with where the next page starts."""
+    if len(rows) > limit:
+        following = rows[limit].change
+        query.set_continue(query.continue_key(prefix), f"{to_mw(following.timestamp)}|{following.id}")
+        rows = rows[:limit]
+    if query.generating:
+        query.generated.extend(ctx.services.namespaces.title(r.change.namespace, r.change.title) for r in rows)
+        return
+    query.data[name] = [item(row) for row in rows]
+
+
+def heading(ctx: ApiContext, row: ListedChange, props: set[str]) -> dict[str, Any]:
+    """An item's type, then its title when asked for."""
+    change = row.change
+    item: dict[str, Any] = {"type": TYPE_NAMES.get(change.type, "external")}
+    if "title" in props:
+        title = ctx.services.namespaces.title(change.namespace, change.title)
+        item.update({"ns": change.namespace, "title": title.prefixed_text})
+    return item
 
 
 def patrol_flags(ctx: ApiContext, row: ListedChange) -> dict[str, bool]:

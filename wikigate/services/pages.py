@@ -427,6 +427,13 @@ class Pages:
     async def clear_new_message(self, user: User) -> None:
         await self._database.write(lambda tx: users.clear_newtalk(tx, *newtalk_key(user)))
 
+    async def resolve_existing(self, title_text: str | None, page_id: int | None) -> titles.Title:
+        """`resolve_title`, for an action on a page that must exist (missingtitle otherwise)."""
+        title = await self.resolve_title(title_text, page_id)
+        if not await self.page_exists(title):
+            raise PageError("apierror-missingtitle")
+        return title
+
     async def page_exists(self, title: titles.Title) -> bool:
         return await self._database.read(lambda tx: store.page_by_title(tx, title.namespace, title.dbkey) is not None)
 

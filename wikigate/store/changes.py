@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import and_, exists, or_, select, update
 
-from wikigate.store.database import Tx, inserted_id
+from wikigate.store.database import Tx, inserted_id, time_order
 from wikigate.store.schema import logging as log_table
 from wikigate.store.schema import page, recentchanges, revision, watchlist
 
@@ -171,18 +171,8 @@ def list_changes(tx: Tx, found: ChangeFilter, *, now: float, newest_first: bool,
                  start: float | None, end: float | None, after: tuple[float, int] | None) -> list[ListedChange]:
     """Changes in time order (then id); `after` is a (time, id) continuation."""
     rc = recentchanges
-    where = [rc.c.timestamp >= now - MAX_AGE, *_where(found, now)]
-    if start is not None:
-        where.append(rc.c.timestamp <= start if newest_first else rc.c.timestamp >= start)
-    if end is not None:
-        where.append(rc.c.timestamp >= end if newest_first else rc.c.timestamp <= end)
-    if after is not None:
-        when, change_id = after
-        if newest_first:
-            where.append(or_(rc.c.timestamp < when, and_(rc.c.timestamp == when, rc.c.id <= change_id)))
-        else:
-            where.append(or_(rc.c.timestamp > when, and_(rc.c.timestamp == when, rc.c.id >= change_id)))
-    order = (rc.c.timestamp.desc(), rc.c.id.desc()) if newest_first else (rc.c.timestamp.asc(), rc.c.id.asc())
+    window, order = time_order(rc.c.timestamp, rc.c.id, newest_first=newest_first, start=start, end=end, after=after)
+    where = [rc.c.timestamp >= now - MAX_AGE, *_where(found, now), *window]
     notified = _notification(found.watched_by, now) if found.watched_by is not None else None
     extra = [notified.label("notification")] if notified is not None else []
     query = (select(rc, page.c.is_redirect, page.c.latest.label("page_latest"), revision.c.sha1,

@@ -45,7 +45,7 @@ from typing import IO, Any, TypeVar
 import asyncpg
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, and_, create_engine, event, or_, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import StaticPool
@@ -490,3 +490,22 @@ class PostgresDatabase(Database):
         await self._engine.dispose()
 
 
+
+
+def time_order(timestamp: Any, row_id: Any, *, newest_first: bool, start: float | None, end: float | None,
+               after: tuple[float, int] | None) -> tuple[list[Any], tuple[Any, Any]]:
+    """Conditions and order for a list in time order, then id: from `start` to `end` (inclusive,
+    in the list's direction), resuming at `after` = (time, id), MediaWiki's `timestamp|id` continuation."""
+    conditions: list[Any] = []
+    if start is not None:
+        conditions.append(timestamp <= start if newest_first else timestamp >= start)
+    if end is not None:
+        conditions.append(timestamp >= end if newest_first else timestamp <= end)
+    if after is not None:
+        when, last_id = after
+        if newest_first:
+            conditions.append(or_(timestamp < when, and_(timestamp == when, row_id <= last_id)))
+        else:
+            conditions.append(or_(timestamp > when, and_(timestamp == when, row_id >= last_id)))
+    order = (timestamp.desc(), row_id.desc()) if newest_first else (timestamp.asc(), row_id.asc())
+    return conditions, order

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 
 from wikigate.store import changes
-from wikigate.store.database import Tx, inserted_id
+from wikigate.store.database import Tx, inserted_id, time_order
 from wikigate.store.schema import logging as log_table
 
 
@@ -65,16 +65,7 @@ def log_entries(tx: Tx, *, types: list[str], action: str | None,
         conditions.extend([t.c.namespace == target[0], t.c.title == target[1]])
     if namespace is not None:
         conditions.append(t.c.namespace == namespace)
-    if start is not None:
-        conditions.append(t.c.timestamp <= start if newest_first else t.c.timestamp >= start)
-    if end is not None:
-        conditions.append(t.c.timestamp >= end if newest_first else t.c.timestamp <= end)
-    if after is not None:
-        when, log_id = after
-        if newest_first:
-            conditions.append(or_(t.c.timestamp < when, and_(t.c.timestamp == when, t.c.id <= log_id)))
-        else:
-            conditions.append(or_(t.c.timestamp > when, and_(t.c.timestamp == when, t.c.id >= log_id)))
-    order = (t.c.timestamp.desc(), t.c.id.desc()) if newest_first else (t.c.timestamp.asc(), t.c.id.asc())
+    window, order = time_order(t.c.timestamp, t.c.id, newest_first=newest_first, start=start, end=end, after=after)
+    conditions += window
     rows = tx.execute(select(t).where(*conditions).order_by(*order).limit(limit))
     return [LogEntry(**{name: row._mapping[name] for name in LogEntry.__slots__}) for row in rows]

@@ -40,12 +40,9 @@ EXAMPLES = (
 
 async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
     require_one_of(params, "from", "fromid")
-    pages = ctx.services.pages
     try:
         check_change_tags(params["tags"])
-        source = await pages.resolve_title(params["from"], params["fromid"])
-        if not await pages.page_exists(source):
-            raise PageError("apierror-missingtitle")
+        source = await ctx.services.pages.resolve_existing(params["from"], params["fromid"])
     except PageError as error:
         # A title that can hold no page (Special:…) names no page to move either.
         if error.denials[0].key == "apierror-pagecannotexist":

@@ -33,16 +33,12 @@ EXAMPLES = (
 
 async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
     require_one_of(params, "title", "pageid")
-    pages = ctx.services.pages
     try:
         check_change_tags(params["tags"])
-        title = await pages.resolve_title(params["title"], params["pageid"])
-        if not await pages.page_exists(title):
-            raise PageError("apierror-missingtitle")
+        title = await ctx.services.pages.resolve_existing(params["title"], params["pageid"])
         outcome = await ctx.services.rollbacks.rollback(
             ctx.user, title, params["user"], summary=params["summary"], markbot=params["markbot"],
-            watchlist=params["watchlist"],
-            now=ctx.now, ip=ctx.ip)
+            watchlist=params["watchlist"], now=ctx.now, ip=ctx.ip)
     except PageError as error:
         raise api_error(error) from None
     return {"rollback": {"title": outcome.title.prefixed_text, "pageid": outcome.page_id, "summary": outcome.summary,

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from wikigate.api.changelists import (
-    TYPE_NAMES,
     TYPES,
     can_patrol,
     check_show,
     either,
+    emit,
+    heading,
     log_info,
     parse_continue,
     patrol_flags,
@@ -19,7 +20,7 @@ from wikigate.api.context import ApiContext
 from wikigate.api.errors import ApiError
 from wikigate.api.params import Param, require_max_one_of
 from wikigate.services.queries import ChangeFilter, ListedChange
-from wikigate.timeutil import to_iso, to_mw
+from wikigate.timeutil import to_iso
 
 NAME = "watchlist"
 GROUP = "list"
@@ -77,22 +78,12 @@ async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
     rows = await ctx.services.queries.recent_changes(
         found, now=ctx.now, newest_first=params["dir"] == "older", limit=limit + 1, start=params["start"],
         end=params["end"], after=after)
-    if len(rows) > limit:
-        following = rows[limit].change
-        query.set_continue(query.continue_key(PREFIX), f"{to_mw(following.timestamp)}|{following.id}")
-        rows = rows[:limit]
-    if query.generating:
-        query.generated.extend(ctx.services.namespaces.title(r.change.namespace, r.change.title) for r in rows)
-        return
-    query.data["watchlist"] = [_item(ctx, row, props) for row in rows]
+    emit(ctx, query, PREFIX, "watchlist", rows, limit, lambda row: _item(ctx, row, props))
 
 
 def _item(ctx: ApiContext, row: ListedChange, props: set[str]) -> dict[str, Any]:
     change = row.change
-    item: dict[str, Any] = {"type": TYPE_NAMES.get(change.type, "external")}
-    if "title" in props:
-        title = ctx.services.namespaces.title(change.namespace, change.title)
-        item.update({"ns": change.namespace, "title": title.prefixed_text})
+    item = heading(ctx, row, props)
     if "ids" in props:
         item.update({"pageid": change.page_id, "revid": change.this_oldid, "old_revid": change.last_oldid})
     if props & {"user", "userid"}:
