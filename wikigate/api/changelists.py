@@ -12,7 +12,7 @@ from wikigate.api.pagerefusals import api_error
 from wikigate.services.pages import PageError
 from wikigate.services.permissions import missing_right_error
 from wikigate.services.queries import ListedChange
-from wikigate.timeutil import parse_timestamp, to_mw
+from wikigate.timeutil import parse_timestamp, to_iso, to_mw
 
 # rc_type values by the names the API uses.
 TYPES = {"edit": 0, "new": 1, "log": 3, "categorize": 6, "external": 5}
@@ -78,6 +78,28 @@ def heading(ctx: ApiContext, row: ListedChange, props: set[str]) -> dict[str, An
         title = ctx.services.namespaces.title(change.namespace, change.title)
         item.update({"ns": change.namespace, "title": title.prefixed_text})
     return item
+
+
+def flags_sizes_time(row: ListedChange, props: set[str]) -> dict[str, Any]:
+    """The flags, sizes and time of an item, when asked for, in the order both lists write them."""
+    change = row.change
+    found: dict[str, Any] = {}
+    if "flags" in props:
+        found.update({"bot": change.bot, "new": change.type == 1, "minor": change.minor})
+    if "sizes" in props:
+        found.update({"oldlen": change.old_len or 0, "newlen": change.new_len or 0})
+    if "timestamp" in props:
+        found["timestamp"] = to_iso(change.timestamp)
+    return found
+
+
+def comments(row: ListedChange, props: set[str]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    if "comment" in props:
+        found["comment"] = row.change.comment
+    if "parsedcomment" in props:
+        found["parsedcomment"] = row.change.comment
+    return found
 
 
 def patrol_flags(ctx: ApiContext, row: ListedChange) -> dict[str, bool]:

@@ -8,8 +8,10 @@ from wikigate.api.changelists import (
     TYPES,
     can_patrol,
     check_show,
+    comments,
     either,
     emit,
+    flags_sizes_time,
     heading,
     log_info,
     parse_continue,
@@ -19,7 +21,6 @@ from wikigate.api.context import ApiContext
 from wikigate.api.errors import ApiError
 from wikigate.api.params import Param, require_max_one_of
 from wikigate.services.queries import ChangeFilter, ListedChange
-from wikigate.timeutil import to_iso
 from wikigate.titles import InvalidTitle, parse_title
 
 NAME = "recentchanges"
@@ -108,16 +109,8 @@ def _item(ctx: ApiContext, row: ListedChange, props: set[str]) -> dict[str, Any]
             item["userid"] = change.user_id
         if not change.user_id:
             item["anon"] = True
-    if "flags" in props:
-        item.update({"bot": change.bot, "new": change.type == 1, "minor": change.minor})
-    if "sizes" in props:
-        item.update({"oldlen": change.old_len or 0, "newlen": change.new_len or 0})
-    if "timestamp" in props:
-        item["timestamp"] = to_iso(change.timestamp)
-    if "comment" in props:
-        item["comment"] = change.comment
-    if "parsedcomment" in props:
-        item["parsedcomment"] = change.comment
+    item.update(flags_sizes_time(row, props))
+    item.update(comments(row, props))
     if "redirect" in props:
         item["redirect"] = row.is_redirect
     if "patrolled" in props:

@@ -8,8 +8,10 @@ from wikigate.api.changelists import (
     TYPES,
     can_patrol,
     check_show,
+    comments,
     either,
     emit,
+    flags_sizes_time,
     heading,
     log_info,
     parse_continue,
@@ -92,18 +94,10 @@ def _item(ctx: ApiContext, row: ListedChange, props: set[str]) -> dict[str, Any]
         if "user" in props:
             item["user"] = change.user_text
         item["anon"] = not change.user_id
-    if "flags" in props:
-        item.update({"bot": change.bot, "new": change.type == 1, "minor": change.minor})
-    if "sizes" in props:
-        item.update({"oldlen": change.old_len or 0, "newlen": change.new_len or 0})
-    if "timestamp" in props:
-        item["timestamp"] = to_iso(change.timestamp)
+    item.update(flags_sizes_time(row, props))
     if "notificationtimestamp" in props:
         item["notificationtimestamp"] = to_iso(row.notification) if row.notification is not None else ""
-    if "comment" in props:
-        item["comment"] = change.comment
-    if "parsedcomment" in props:
-        item["parsedcomment"] = change.comment
+    item.update(comments(row, props))
     if "patrol" in props:
         item.update(patrol_flags(ctx, row))
     if "loginfo" in props and change.type == 3:
