@@ -9,6 +9,7 @@ need, and the issue that adds those modules moves them to RUNNING.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -24,18 +25,25 @@ RUNNING = ("Autopatrolling.js", "ListUsers.js", "NewTalkNotification.js", "PageP
 WAITING = {
     "Backlinks.js": "list=backlinks",
     "Categories.js": "prop=categories and list=categorymembers",
-    "Delete.js": "action=parse's rendered HTML (prop=text) of the restored page: not a goal (README)",
     "DiffCompare.js": "action=compare",
-    "Edit.js": "action=parse's rendered HTML (prop=text) of edited pages: not a goal (README)",
     "ExternalLinks.js": "prop=extlinks",
     "Links.js": "prop=links, prop=images, prop=linkshere and prop=extlinks",
-    "Move.js": "action=parse's rendered HTML (prop=text) of the moved page: not a goal (README)",
     "Parse.js": "action=parse's rendered HTML: not a goal (README)",
     "PrefixSearch.js": "list=prefixsearch",
     "ReparseDependentPages.js": "action=parse's rendered HTML and links tables: not a goal (README)",
     "Tag.js": "action=tag, list=recentchanges and change tags",
-    "Undo.js": "action=parse's rendered HTML (prop=text) to check the undone page: not a goal (README)",
     "UserBlock.js": "action=block and action=unblock",
+}
+
+# Specs that also read pages' rendered HTML (api-testing's getHtml), which wikigate does not
+# produce. They run with getHtml answering the page's wikitext (node/wikitext-for-html.js), so
+# every other check in them still counts; the value lists the tests whose only failing check
+# is on HTML markup itself, and nothing else may fail.
+READING_HTML = {
+    "Delete.js": (),
+    "Edit.js": (),
+    "Move.js": (),
+    "Undo.js": ("should confirm undo action",),
 }
 
 
@@ -51,7 +59,7 @@ def specs() -> Path:
 
 def test_every_spec_of_the_release_is_running_or_waiting_for_a_named_module(specs: Path) -> None:
     found = {path.name for path in specs.glob("*.js")}
-    assert found == set(RUNNING) | set(WAITING)
+    assert found == set(RUNNING) | set(WAITING) | set(READING_HTML)
     assert not set(RUNNING) & set(WAITING)
 
 
@@ -66,3 +74,22 @@ def test_mediawiki_spec(spec: str, specs: Path, wiki: WikiServer, node_modules: 
                          cwd=tmp_path, server=wiki,
                          env=node_env(wiki, node_modules, API_TESTING_CONFIG_FILE=str(api_testing_config)))
     assert " passing" in output and " failing" not in output, output
+
+
+@pytest.mark.parametrize("spec", sorted(READING_HTML))
+def test_mediawiki_spec_that_reads_html_passes_on_wikitext(spec: str, specs: Path, wiki: WikiServer,
+                                                          node_modules: Path, api_testing_config: Path,
+                                                          tmp_path: Path) -> None:
+    shutil.copy(specs / spec, tmp_path / spec)
+    mocha = node_modules / ".bin" / "mocha"
+    shim = Path(__file__).parent / "node" / "wikitext-for-html.js"
+    output = run_program(f"MediaWiki's api-testing spec {spec} (wikitext for HTML)",
+                         [str(mocha), "--timeout", "30000", "--reporter", "json", "--require", str(shim), spec],
+                         cwd=tmp_path, server=wiki, check=False,
+                         env=node_env(wiki, node_modules, API_TESTING_CONFIG_FILE=str(api_testing_config)))
+    report = json.loads(output[output.index("{"):])
+    failed = {test["title"]: test["err"].get("message", "") for test in report["failures"]}
+    assert report["stats"]["passes"] > 0, output
+    assert set(failed) == set(READING_HTML[spec]), output
+    for message in failed.values():
+        assert "<p>" in message, output  # the markup of a rendered paragraph, and nothing else

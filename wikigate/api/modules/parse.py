@@ -65,9 +65,6 @@ def _display_title(title: Title) -> str:
 
 async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
     props = list(params["prop"])
-    refused = [prop for prop in props if prop not in OFFERED]
-    if refused and not params["onlypst"]:
-        raise ApiError("parse-unrendered", "|".join(refused), len(refused), code="unsupportedprop")
     require_max_one_of(params, "text", "page", "pageid", "oldid", prefix="")
     if params["section"] is not None and params["section"] != "new":
         try:
@@ -93,7 +90,7 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
                     raise PageError("apierror-missingtitle")
                 revision = latest
         except PageError as error:
-            raise api_error(error) from None
+            raise api_error(error, ctx.uselang) from None
         text, page_id, rev_id = revision.text, revision.page_id, revision.id
     else:
         title_text = params["title"]
@@ -129,6 +126,10 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
                                code="nosuchsection")
             raise ApiError("nosuchsection", params["section"])
         text = part
+    # Refused where MediaWiki would start rendering: a missing page or section is told first.
+    refused = [prop for prop in props if prop not in OFFERED]
+    if refused:
+        raise ApiError("parse-unrendered", "|".join(refused), len(refused), code="unsupportedprop")
     result.update({"title": title.prefixed_text, "pageid": page_id})
     if "revid" in props and rev_id is not None:
         result["revid"] = rev_id
