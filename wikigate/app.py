@@ -35,6 +35,7 @@ from wikigate.metrics import Metrics
 from wikigate.netranges import AddressRanges
 from wikigate.randomness import Randomness
 from wikigate.services.accounts import Accounts
+from wikigate.services.blocks import Blocks
 from wikigate.services.deletion import Deletions
 from wikigate.services.identity import Identity
 from wikigate.services.login import Login
@@ -170,6 +171,7 @@ async def build_runtime(settings: Settings, *, clock: Clock | None = None, rando
         moves=Moves(database, settings, namespaces, rate_limiter),
         rollbacks=Rollbacks(database, settings, namespaces, rate_limiter),
         patrols=Patrols(database, settings, namespaces),
+        blocks=Blocks(database, settings, namespaces),
         queries=Queries(database, namespaces),
         rate_limiter=rate_limiter,
     )

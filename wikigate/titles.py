@@ -449,3 +449,50 @@ def sanitize_ip(text: str) -> str:
         return text
     groups = ":".join(format(int(group, 16), "X") for group in address6.exploded.split(":"))
     return groups if match[2] is None else f"{groups}/{match[2]}"
+
+
+def is_ip_range(text: str) -> bool:
+    """Whether `text` is an IPv4 or IPv6 range in CIDR notation ("192.0.2.0/24")."""
+    address, slash, bits = text.partition("/")
+    return bool(slash) and is_ip(address) and ip_range(text) is not None
+
+
+def ip_range(text: str) -> tuple[int, int] | None:
+    """The IP version and prefix length of a CIDR range, or None when it is not one."""
+    for pattern, version in ((_IPV4_CIDR, 4), (_IPV6_CIDR, 6)):
+        match = pattern.fullmatch(text)
+        if match and match[2] is not None and (version == 4 or _ipv6_address(match[1]) is not None):
+            return version, int(match[2])
+    return None
+
+
+def sanitize_range(text: str) -> str:
+    """A range as MediaWiki names it: its first address (host bits cleared), then the prefix."""
+    if ip_range(text) is None:
+        return sanitize_ip(text)
+    network = ipaddress.ip_network(sanitize_ip(text), strict=False)
+    return sanitize_ip(f"{network.network_address}/{network.prefixlen}")
+
+
+def ip_hex(address: str) -> str:
+    """An address as MediaWiki's IPUtils::toHex writes it, so that string order is address order
+    within a version: eight hex digits for IPv4, "v6-" and thirty-two for IPv6."""
+    parsed = ipaddress.ip_address(sanitize_ip(address).replace("X", "x"))
+    if parsed.version == 4:
+        return format(int(parsed), "08X")
+    return "v6-" + format(int(parsed), "032X")
+
+
+def range_hex(text: str) -> tuple[str, str]:
+    """The first and last address of a range (or of a single address) as `ip_hex` writes them."""
+    if ip_range(text) is None:
+        return ip_hex(text), ip_hex(text)
+    network = ipaddress.ip_network(sanitize_ip(text), strict=False)
+    return ip_hex(str(network.network_address)), ip_hex(str(network.broadcast_address))
+
+
+def hex_ip(value: str) -> str:
+    """The address `ip_hex` wrote (MediaWiki's IPUtils::formatHex); an empty value reads as 0.0.0.0."""
+    if value.startswith("v6-"):
+        return sanitize_ip(str(ipaddress.IPv6Address(int(value[3:], 16))))
+    return str(ipaddress.IPv4Address(int(value or "0", 16)))

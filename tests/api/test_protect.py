@@ -305,8 +305,9 @@ async def test_each_write_is_one_short_transaction(sysop: Any, services: Any,
     recorder = TransactionRecorder(services, monkeypatch)
     token = await sysop.token()
     recorder.take()
-    # The page with its latest revision, the title's create protection, the cascading protections.
-    reads = ["SELECT", "SELECT", "SELECT"]
+    # The page with its latest revision, the title's create protection, the cascading protections,
+    # the blocks of the editor and their address.
+    reads = ["SELECT", "SELECT", "SELECT", "SELECT"]
     body = (await sysop.post(action="edit", title="Fresh", text="new", token=token)).json()
     assert body["edit"]["new"] == ""
     # The checks alone as a read (before the rate limiter), then the checks again and the writes:

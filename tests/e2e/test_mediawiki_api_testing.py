@@ -20,7 +20,7 @@ from mediawiki_source import SourceUnavailable, action_specs
 pytestmark = pytest.mark.e2e
 
 RUNNING = ("Autopatrolling.js", "ListUsers.js", "NewTalkNotification.js", "PageProtection.js", "Patrolling.js", "Preferences.js", "RecentChanges.js",
-           "Revision.js", "Rollback.js", "SiteStats.js", "UserContribs.js", "UserInfo.js", "Watchlist.js")
+           "Revision.js", "Rollback.js", "SiteStats.js", "UserBlock.js", "UserContribs.js", "UserInfo.js", "Watchlist.js")
 # What each of the others needs that wikigate does not serve (yet, or by design: rendered HTML).
 WAITING = {
     "Backlinks.js": "list=backlinks",
@@ -32,7 +32,6 @@ WAITING = {
     "PrefixSearch.js": "list=prefixsearch",
     "ReparseDependentPages.js": "action=parse's rendered HTML and links tables: not a goal (README)",
     "Tag.js": "action=tag, list=recentchanges and change tags",
-    "UserBlock.js": "action=block and action=unblock",
 }
 
 # Specs that also read pages' rendered HTML (api-testing's getHtml), which wikigate does not

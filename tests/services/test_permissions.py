@@ -41,7 +41,7 @@ def state(text: str, *, levels: dict[str, str] | None = None, cascade: bool = Fa
 
 
 def codes(action: str, who, page: PageState) -> list[str]:  # type: ignore[no-untyped-def]
-    return [d.key for d in permission_errors(action, who, page, SETTINGS)]
+    return [d.key for d in permission_errors(action, who, page, SETTINGS, block=None)]
 
 
 def test_levels_name_rights() -> None:
@@ -70,14 +70,14 @@ def test_page_restrictions() -> None:
 def test_cascading_page_needs_protect_too() -> None:
     page = state("A", levels={"edit": "autoconfirmed"}, cascade=True)
     assert codes("edit", user(), page) == ["protectedpagetext"]
-    [denial] = permission_errors("edit", user(), page, SETTINGS)
+    [denial] = permission_errors("edit", user(), page, SETTINGS, block=None)
     assert denial.params == ("protect", "edit")
 
 
 def test_cascade_sources() -> None:
     source = CascadeSource(titles.parse_title("Front", NS), Restriction(9, "edit", "sysop", True, None))
     page = state("Template:Box", sources=(source,))
-    [denial] = permission_errors("edit", user(), page, SETTINGS)
+    [denial] = permission_errors("edit", user(), page, SETTINGS, block=None)
     assert denial.key == "cascadeprotected" and denial.params == (1, "* [[:Front]]\n", "edit")
     assert codes("edit", user("sysop"), page) == []
 
@@ -91,20 +91,20 @@ def test_creation() -> None:
     assert codes("edit", user(), protected) == []
     no_talk = Settings(group_permissions={"*": ["edit", "createpage"], "user": ["edit", "createpage"]})
     who = build_user(None, [], no_talk, NOW, ip="1.2.3.4")
-    assert [d.key for d in permission_errors("edit", who, state("Talk:A", exists=False), no_talk)] == ["nocreatetext"]
+    assert [d.key for d in permission_errors("edit", who, state("Talk:A", exists=False), no_talk, block=None)] == ["nocreatetext"]
 
 
 def test_protect_needs_the_right_and_editing() -> None:
     page = state("A", levels={"edit": "autoconfirmed"})
-    anonymous = permission_errors("protect", user(anon=True), page, SETTINGS)
+    anonymous = permission_errors("protect", user(anon=True), page, SETTINGS, block=None)
     assert [d.key for d in anonymous] == ["badaccess-groups", "protect-cantedit"]
     assert anonymous[0].params[1] == 1  # only sysops have protect
     assert codes("protect", user("sysop"), page) == []
 
 
 def test_special_and_interface_namespaces() -> None:
-    [special] = permission_errors("edit", user("sysop"), state("Special:A", exists=False), SETTINGS)
+    [special] = permission_errors("edit", user("sysop"), state("Special:A", exists=False), SETTINGS, block=None)
     assert special.code == "unsupportednamespace"
-    [interface] = permission_errors("edit", user(), state("MediaWiki:Sidebar"), SETTINGS)
+    [interface] = permission_errors("edit", user(), state("MediaWiki:Sidebar"), SETTINGS, block=None)
     assert interface.code == "protectednamespace-interface"
     assert codes("edit", user("sysop"), state("MediaWiki:Sidebar")) == []

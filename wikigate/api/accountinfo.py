@@ -11,8 +11,9 @@ from wikigate.timeutil import to_iso
 
 
 def account_props(ctx: ApiContext, record: UserRecord, memberships: list[GroupMembership], props: set[str],
-                  *, order: tuple[str, ...]) -> dict[str, Any]:
-    """The properties asked for, in the order the module writes them."""
+                  *, order: tuple[str, ...], block: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The properties asked for, in the order the module writes them; `block` describes the
+    account's own block, if it has one (for blockinfo)."""
     user = build_user(record, memberships, ctx.settings, ctx.now, ip="")
     values: dict[str, Any] = {
         "centralids": {"centralids": {"local": record.id}, "attachedlocal": {"local": True}},
@@ -25,6 +26,7 @@ def account_props(ctx: ApiContext, record: UserRecord, memberships: list[GroupMe
         "rights": {"rights": list(user.rights_order)},
         "emailable": {"emailable": bool(record.email and record.email_authenticated)},
         "gender": {"gender": "unknown"},
+        "blockinfo": block or {},
     }
     found: dict[str, Any] = {}
     for name in order:

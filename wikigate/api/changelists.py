@@ -123,5 +123,5 @@ def watchlist_user_id(ctx: ApiContext, owner: str | None, token: str | None) -> 
     if ctx.user.is_anon:
         raise ApiError("watchlistanontext", code="notloggedin")
     if not ctx.has_right("viewmywatchlist"):
-        raise api_error(PageError([missing_right_error("viewmywatchlist", ctx.settings)]))
+        raise api_error(PageError([missing_right_error("viewmywatchlist", ctx.settings)]), ctx.uselang)
     return ctx.user.id

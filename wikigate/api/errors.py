@@ -35,6 +35,17 @@ CODE_FOR_KEY: dict[str, str] = {
     "undo-failure": "undofailure",
     "cantrollback": "onlyauthor",
     "markedaspatrollederror-noautopatrol": "noautopatrol",
+    "blockedtext-composite": "blocked",
+    "blockedtext-partial": "blocked",
+    "systemblockedtext": "blocked",
+    "badipaddress": "invalidip",
+    "ipb_already_blocked": "alreadyblocked",
+    "ipb_blocked_as_range": "blockedasrange",
+    "ipb_cant_unblock": "cantunblock",
+    "ipb_expiry_invalid": "invalidexpiry",
+    "ip_range_invalid": "invalidrange",
+    "nosuchusershort": "nosuchuser",
+    "range_block_disabled": "rangedisabled",
 }
 
 

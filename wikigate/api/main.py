@@ -115,7 +115,8 @@ class Pipeline:
         session = await services.sessions.load(api_request.cookies)
         ctx = ApiContext(services=services, registry=self.registry, request=api_request, session=session,
                          user=User(0, api_request.client_ip, groups=self._anonymous[0],
-                                   rights=self._anonymous[1], rights_order=self._anonymous[2]),
+                                   rights=self._anonymous[1], rights_order=self._anonymous[2],
+                                   ip=api_request.client_ip),
                          now=now, formatversion=formatversion, errorformat=errorformat)
         ctx.uselang, ctx.errorlang = (language_for(code) for code in self._language_codes(ctx))
         result: dict[str, Any] = {}

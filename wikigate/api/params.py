@@ -44,6 +44,10 @@ class Param:
     token_type: str | None = None
     # A `user` parameter that takes IP addresses too (userrights' does not).
     user_ips: bool = True
+    # A `user` parameter that takes CIDR ranges too (block, unblock, list=blocks).
+    user_ranges: bool = False
+    # A multi-value parameter that takes fewer values than the usual 50/500 (the same with apihighlimits).
+    multi_limit: int | None = None
     # A value outside the choices fails with this code and the older apierror-unrecognizedvalue
     # message (modules that check their own values, such as list=logevents' leaction).
     unknown_code: str | None = None
@@ -98,12 +102,13 @@ def validate_value(param: Param, full_name: str, raw: str | None, ctx: ApiContex
     if param.multi:
         values = split_multi(raw)
         high = ctx.has_right("apihighlimits")
-        limit = MULTI_HIGHLIMIT if high else MULTI_LIMIT
+        limit = param.multi_limit or (MULTI_HIGHLIMIT if high else MULTI_LIMIT)
         # Counted as given, before duplicates go, as MediaWiki counts them: modules that
         # keep duplicates (one expiry per protection) read no more than this many.
         if len(values) > limit:
             raise ApiError(_invalid("toomanyvalues", "toomanyvalues", Plaintext(full_name), Num(limit),
-                                    data={"limit": limit, "lowlimit": MULTI_LIMIT, "highlimit": MULTI_HIGHLIMIT}))
+                                    data={"limit": limit, "lowlimit": param.multi_limit or MULTI_LIMIT,
+                                          "highlimit": param.multi_limit or MULTI_HIGHLIMIT}))
         values = _dedupe(values)
         if param.type == "namespace":
             # A list of namespaces is a list of choices: the unknown ones are dropped with a warning.
@@ -209,6 +214,8 @@ def _single(param: Param, full_name: str, raw: str, ctx: ApiContext) -> Any:
         name = usernames.canonical_name(raw, ctx.services.namespaces, rigor="valid")
         if name is None and param.user_ips and titles.is_ip(raw.strip()):
             name = raw.strip()
+        if name is None and param.user_ranges and titles.is_ip_range(raw.strip()):
+            name = titles.sanitize_range(raw.strip())
         if name is None and raw.startswith("#") and raw[1:].isdigit():
             name = raw  # `#123` names a user by id; the module resolves it
         if name is None:
@@ -233,6 +240,11 @@ def missing(full_name: str, *, given: str | None = None) -> ApiMessage:
     """A required parameter not given (or, for some, given empty: then its value is named too)."""
     shown = (Plaintext(full_name),) if given is None else (Plaintext(full_name), Plaintext(given))
     return _invalid("missingparam", "missingparam", *shown)
+
+
+def page_missing(full_name: str, raw: str) -> ApiMessage:
+    """A title parameter that must name an existing page (MediaWiki's TitleDef with PARAM_MUST_EXIST)."""
+    return _invalid("missingtitle", "missingtitle", Plaintext(full_name), Plaintext(raw))
 
 
 def bad_user(full_name: str, raw: str) -> ApiMessage:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from wikigate import titles
 from wikigate.config import Settings
 from wikigate.messages import Message, render
+from wikigate.services.blocking import active_block
 from wikigate.services.pages import PageError, PageSnapshot, WatchMode, apply_watch, load_snapshot
 from wikigate.services.permissions import Denial, permission_errors
 from wikigate.services.users import User
@@ -74,9 +75,11 @@ class Deletions:
             talk, warning = self._talk_to_delete(tx, title, now)
             if warning is not None:
                 warnings.append(warning)
-        denials = permission_errors("delete", user, snapshot.state, self._settings)
+        block = active_block(tx, user, now)
+        denials = permission_errors("delete", user, snapshot.state, self._settings, block=block)
         if talk is not None:
-            denials += [d for d in permission_errors("delete", user, talk.state, self._settings) if d not in denials]
+            denials += [d for d in permission_errors("delete", user, talk.state, self._settings, block=block)
+                        if d not in denials]
         if denials:
             raise PageError(denials)
         if reason is None:
@@ -111,7 +114,8 @@ class Deletions:
                   undelete_talk: bool, watchlist: str, now: float) -> UndeleteOutcome:
         store.lock_title(tx, title.namespace, title.dbkey)
         snapshot = load_snapshot(tx, self._namespaces, title, now)
-        denials = permission_errors("undelete", user, snapshot.state, self._settings)
+        block = active_block(tx, user, now)
+        denials = permission_errors("undelete", user, snapshot.state, self._settings, block=block)
         if denials:
             raise PageError(denials)
         restored = self._restore(tx, user, snapshot, reason, timestamps, now)
@@ -121,7 +125,7 @@ class Deletions:
             talk_title = self._namespaces.title(title.talk_namespace, title.dbkey)
             store.lock_title(tx, talk_title.namespace, talk_title.dbkey)
             talk = load_snapshot(tx, self._namespaces, talk_title, now)
-            if not permission_errors("undelete", user, talk.state, self._settings, short=True):
+            if not permission_errors("undelete", user, talk.state, self._settings, block=block, short=True):
                 self._restore(tx, user, talk, reason, [], now)
         apply_watch(tx, user, title, _watchlist_mode(watchlist), now)
         return UndeleteOutcome(title, restored)

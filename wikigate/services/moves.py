@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from wikigate import titles
 from wikigate.config import Settings
+from wikigate.services.blocking import ActiveBlock, active_block
 from wikigate.services.pages import (
     PageError,
     PageSnapshot,
@@ -123,7 +124,8 @@ class Moves:
     def _move_subpages(self, tx: Tx, user: User, source: titles.Title, target: titles.Title,
                        request: MoveRequest, now: float) -> list[SubpageMove] | tuple[Denial, ...]:
         state = load_snapshot(tx, self._namespaces, source, now).state
-        if permission_errors("move-subpages", user, state, self._settings, short=True):
+        if permission_errors("move-subpages", user, state, self._settings, block=active_block(tx, user, now),
+                             short=True):
             return (Denial("cant-move-subpages"),)
         for title in (source, target):
             if title.namespace not in titles.SUBPAGE_NAMESPACES:
@@ -162,7 +164,7 @@ class Moves:
         if not src.state.exists:
             raise PageError("apierror-missingtitle")
         dst = load_snapshot(tx, self._namespaces, target, now)
-        denials = self._invalid(tx, src, dst) + self._refusals(user, src, dst)
+        denials = self._invalid(tx, src, dst) + self._refusals(user, src, dst, active_block(tx, user, now))
         if denials:
             raise PageError(denials)
         create_redirect = not request.no_redirect or not user.has_right("suppressredirect")
@@ -193,11 +195,11 @@ class Moves:
         found = redirects.redirect_target(latest.text, self._namespaces)
         return found is not None and found[0] in (src.state.title, dst.state.title)
 
-    def _refusals(self, user: User, src: PageSnapshot, dst: PageSnapshot) -> list[Denial]:
+    def _refusals(self, user: User, src: PageSnapshot, dst: PageSnapshot, block: ActiveBlock | None) -> list[Denial]:
         settings, errors = self._settings, []
         for action, state in (("move", src.state), ("edit", src.state), ("move-target", dst.state),
                               ("edit", dst.state)):
-            errors += [d for d in permission_errors(action, user, state, settings) if d not in errors]
+            errors += [d for d in permission_errors(action, user, state, settings, block=block) if d not in errors]
         protection = dst.state.title_protection
         if protection is not None and not user.has_right(level_right(protection.level)):
             errors.append(Denial("cantmove-titleprotected"))

@@ -22,6 +22,7 @@ from enum import StrEnum
 
 from wikigate import titles
 from wikigate.config import Settings
+from wikigate.services.blocking import active_block
 from wikigate.services.permissions import (
     CascadeSource,
     Denial,
@@ -172,7 +173,7 @@ def record_change(tx: Tx, user: User, title: titles.Title, saved: RevisionRecord
         this_oldid=saved.id, last_oldid=previous.id if previous is not None else 0,
         patrolled=changes.AUTOPATROLLED if user.has_right("autopatrol") else changes.UNPATROLLED,
         old_len=previous.len if previous is not None else 0, new_len=saved.len, log_id=0, log_type=None,
-        log_action=None)
+        log_action=None, ip=user.ip)
 
 
 def newtalk_key(user: User) -> tuple[int, str]:
@@ -290,7 +291,7 @@ def _check(tx: Tx, namespaces: titles.Namespaces, settings: Settings, user: User
         raise PageError("apierror-articleexists")
     if request.nocreate and not state.exists:
         raise PageError("apierror-missingtitle")
-    denials = permission_errors("edit", user, state, settings)
+    denials = permission_errors("edit", user, state, settings, block=active_block(tx, user, now))
     if denials:
         raise PageError(denials)
     if request.md5 is not None and hashlib.md5(_md5_input(request).encode("utf-8")).hexdigest() != request.md5:

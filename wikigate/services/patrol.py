@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from wikigate import titles
 from wikigate.config import Settings
+from wikigate.services.blocking import active_block
 from wikigate.services.pages import PageError, load_state
 from wikigate.services.permissions import Denial, permission_errors
 from wikigate.services.users import User
@@ -40,7 +41,8 @@ class Patrols:
     def _patrol(self, tx: Tx, user: User, change_id: int | None, rev_id: int | None, now: float) -> Patrolled:
         change = self._find(tx, change_id, rev_id)
         title = self._namespaces.title(change.namespace, change.title)
-        denials = permission_errors("patrol", user, load_state(tx, self._namespaces, title, now), self._settings)
+        denials = permission_errors("patrol", user, load_state(tx, self._namespaces, title, now), self._settings,
+                                    block=active_block(tx, user, now))
         if change.user_text == user.name and not user.has_right("autopatrol"):
             denials.append(Denial("markedaspatrollederror-noautopatrol"))
         if denials:

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 from wikigate.config import Settings
 from wikigate.messages import Message
+from wikigate.services.blocking import ActiveBlock
 from wikigate.services.users import User
 from wikigate.store.pages import PageRecord, Restriction, TitleProtection
 from wikigate.titles import NS, SUBPAGE_NAMESPACES, Title
@@ -48,6 +49,7 @@ class Denial:
     key: str
     params: tuple[object, ...] = ()
     code: str | None = None  # when the API code is not derived from the key
+    block: ActiveBlock | None = None  # the block behind a `blocked` refusal, which the API describes
 
 
 def level_right(level: str) -> str:
@@ -118,26 +120,32 @@ def missing_right_error(right: str, settings: Settings) -> Denial:
 
 
 def permission_errors(action: str, user: User, state: PageState, settings: Settings, *,
-                      short: bool = False) -> list[Denial]:
-    """Every reason the user may not do `action` (edit, create, protect) to the title."""
+                      block: ActiveBlock | None, short: bool = False) -> list[Denial]:
+    """Every reason the user may not do `action` (edit, create, protect) to the title; `block` is
+    what blocks the user's request (services.blocking.active_block), checked last as in MediaWiki."""
     errors: list[Denial] = []
     steps = [_quick, _namespace, _user_config, _page_restrictions, _cascading, _per_action]
     if action == "create":
         steps.remove(_namespace)
     for step in steps:
-        for error in step(action, user, state, settings):
+        for error in step(action, user, state, settings, block):
             if error not in errors:
                 errors.append(error)
         if short and errors:
             return errors[:1]
-    return errors
+    if block is not None and block.stops(user, state.title, state.page.id if state.page else 0):
+        denial = Denial(block.message_key(), block=block)
+        if denial not in errors:
+            errors.append(denial)
+    return errors[:1] if short else errors
 
 
 def _is_root_user_page(title: Title) -> bool:
     return title.namespace == NS.USER and not (NS.USER in SUBPAGE_NAMESPACES and "/" in title.text)
 
 
-def _quick(action: str, user: User, state: PageState, settings: Settings) -> list[Denial]:
+def _quick(action: str, user: User, state: PageState, settings: Settings,
+           block: ActiveBlock | None = None) -> list[Denial]:
     title = state.title
     if action == "move":
         errors = []
@@ -171,7 +179,8 @@ def _quick(action: str, user: User, state: PageState, settings: Settings) -> lis
     return []
 
 
-def _namespace(action: str, user: User, state: PageState, settings: Settings) -> list[Denial]:
+def _namespace(action: str, user: User, state: PageState, settings: Settings,
+               block: ActiveBlock | None = None) -> list[Denial]:
     title = state.title
     if title.is_special:
         return [Denial("ns-specialprotected", code="unsupportednamespace")]
@@ -185,7 +194,8 @@ def _namespace(action: str, user: User, state: PageState, settings: Settings) ->
 _USER_CONFIG = {".css": "css", ".json": "json", ".js": "js"}
 
 
-def _user_config(action: str, user: User, state: PageState, settings: Settings) -> list[Denial]:
+def _user_config(action: str, user: User, state: PageState, settings: Settings,
+                 block: ActiveBlock | None = None) -> list[Denial]:
     title = state.title
     if action == "patrol" or title.namespace != NS.USER or "/" not in title.text:
         return []
@@ -202,7 +212,8 @@ def _user_config(action: str, user: User, state: PageState, settings: Settings) 
     return [Denial(f"custom{kind}protected", (action,))]
 
 
-def _page_restrictions(action: str, user: User, state: PageState, settings: Settings) -> list[Denial]:
+def _page_restrictions(action: str, user: User, state: PageState, settings: Settings,
+                       block: ActiveBlock | None = None) -> list[Denial]:
     errors = []
     for level in state.levels(action):
         right = level_right(level)
@@ -213,7 +224,8 @@ def _page_restrictions(action: str, user: User, state: PageState, settings: Sett
     return errors
 
 
-def _cascading(action: str, user: User, state: PageState, settings: Settings) -> list[Denial]:
+def _cascading(action: str, user: User, state: PageState, settings: Settings,
+               block: ActiveBlock | None = None) -> list[Denial]:
     sources = state.cascade_sources
     levels = list(dict.fromkeys(s.restriction.level for s in sources if s.restriction.type == action))
     errors = []
@@ -225,9 +237,10 @@ def _cascading(action: str, user: User, state: PageState, settings: Settings) ->
     return errors
 
 
-def _per_action(action: str, user: User, state: PageState, settings: Settings) -> list[Denial]:
+def _per_action(action: str, user: User, state: PageState, settings: Settings,
+                block: ActiveBlock | None = None) -> list[Denial]:
     if action == "protect":
-        if permission_errors("edit", user, state, settings, short=True):
+        if permission_errors("edit", user, state, settings, block=block, short=True):
             return [Denial("protect-cantedit")]
         return []
     if action == "create":
@@ -236,7 +249,7 @@ def _per_action(action: str, user: User, state: PageState, settings: Settings) -
             return [Denial("titleprotected", (protection.user_name, protection.reason))]
         return []
     if action == "edit" and not state.exists:
-        return permission_errors("create", user, state, settings, short=True)
+        return permission_errors("create", user, state, settings, block=block, short=True)
     if action in ("move", "move-target") and state.title.namespace < 0:
         which = "source" if action == "move" else "target"
         return [Denial(f"immobile-{which}-namespace", (state.title.ns_text,))]
@@ -247,9 +260,9 @@ def _per_action(action: str, user: User, state: PageState, settings: Settings) -
     if action == "undelete":
         # Restoring a page is editing it, and where none is now, creating it.
         errors = []
-        if permission_errors("edit", user, state, settings, short=True):
+        if permission_errors("edit", user, state, settings, block=block, short=True):
             errors.append(Denial("undelete-cantedit"))
-        if not state.exists and permission_errors("create", user, state, settings, short=True):
+        if not state.exists and permission_errors("create", user, state, settings, block=block, short=True):
             errors.append(Denial("undelete-cantcreate"))
         return errors
     return []

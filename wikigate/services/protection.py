@@ -19,6 +19,7 @@ from typing import Any
 from wikigate import timeutil, titles
 from wikigate.config import Settings
 from wikigate.messages import Message, render
+from wikigate.services.blocking import active_block
 from wikigate.services.pages import (
     PageError,
     PageSnapshot,
@@ -126,7 +127,7 @@ def _protect(tx: Tx, settings: Settings, namespaces: titles.Namespaces, user: Us
     store.lock_title(tx, title.namespace, title.dbkey)
     snapshot = load_snapshot(tx, namespaces, title, now)
     state = snapshot.state
-    denials = permission_errors("protect", user, state, settings)
+    denials = permission_errors("protect", user, state, settings, block=active_block(tx, user, now))
     if denials:
         raise PageError(denials)
     requested = parse_protections(values, expiries, state, user, settings, now)

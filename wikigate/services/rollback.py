@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from wikigate import titles
 from wikigate.config import Settings
 from wikigate.messages import Message, render
+from wikigate.services.blocking import active_block
 from wikigate.services.pages import PageError, WatchMode, apply_watch, load_snapshot, record_change
 from wikigate.services.permissions import permission_errors
 from wikigate.services.ratelimit import RateLimiter
@@ -48,9 +49,11 @@ class Rollbacks:
 
     async def rollback(self, user: User, title: titles.Title, by_user: str, *, summary: str, markbot: bool,
                        watchlist: str, now: float, ip: str) -> RollbackOutcome:
-        state = await self._database.read(lambda tx: load_snapshot(tx, self._namespaces, title, now).state)
-        denials = permission_errors("edit", user, state, self._settings)
-        denials += [d for d in permission_errors("rollback", user, state, self._settings) if d not in denials]
+        state, block = await self._database.read(
+            lambda tx: (load_snapshot(tx, self._namespaces, title, now).state, active_block(tx, user, now)))
+        denials = permission_errors("edit", user, state, self._settings, block=block)
+        denials += [d for d in permission_errors("rollback", user, state, self._settings, block=block)
+                    if d not in denials]
         if denials:
             raise PageError(denials)
         if await self._rate_limiter.exceeded(user, "rollback", ip):

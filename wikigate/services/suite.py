@@ -15,6 +15,7 @@ from wikigate.config import Settings
 from wikigate.metrics import Metrics
 from wikigate.randomness import Randomness
 from wikigate.services.accounts import Accounts
+from wikigate.services.blocks import Blocks
 from wikigate.services.deletion import Deletions
 from wikigate.services.identity import Identity
 from wikigate.services.login import Login
@@ -48,5 +49,6 @@ class Services:
     moves: Moves
     rollbacks: Rollbacks
     patrols: Patrols
+    blocks: Blocks
     queries: Queries
     rate_limiter: RateLimiter

@@ -22,6 +22,8 @@ class User:
     # Set for a bot-password session: the app id and its grants restrict the rights.
     bot_app_id: str | None = None
     grants: tuple[str, ...] = field(default=())
+    # The address the request came from: blocks of addresses and ranges, and autoblocks, need it.
+    ip: str = ""
 
     @property
     def is_anon(self) -> bool:
@@ -71,10 +73,10 @@ def build_user(record: UserRecord | None, memberships: list[GroupMembership], se
     if bot_app_id is not None:
         rights = restrict_to_grants(rights, grants, settings)
     if record is None:
-        return User(id=0, name=ip, groups=groups, rights=frozenset(rights), rights_order=rights)
+        return User(id=0, name=ip, groups=groups, rights=frozenset(rights), rights_order=rights, ip=ip)
     return User(
         id=record.id, name=record.name, record=record, memberships=tuple(memberships), groups=groups,
-        rights=frozenset(rights), rights_order=rights, bot_app_id=bot_app_id, grants=grants,
+        rights=frozenset(rights), rights_order=rights, bot_app_id=bot_app_id, grants=grants, ip=ip,
     )
 
 

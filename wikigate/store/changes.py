@@ -41,6 +41,7 @@ class Change:
     log_id: int
     log_type: str | None
     log_action: str | None
+    ip: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -176,6 +176,8 @@ recentchanges = Table(
     Column("log_id", Integer, nullable=False),
     Column("log_type", String(32), nullable=True),
     Column("log_action", String(32), nullable=True),
+    # Where the change came from ($wgPutIPinRC): what an autoblock of its author blocks.
+    Column("ip", String(64), nullable=False, server_default=""),
 )
 Index("ix_recentchanges_time", recentchanges.c.timestamp)
 Index("ix_recentchanges_this_oldid", recentchanges.c.this_oldid)
@@ -220,6 +222,47 @@ logging = Table(
     Column("params", JSON, nullable=False),
 )
 Index("ix_logging_type_time", logging.c.type, logging.c.timestamp)
+
+# Blocks of accounts, addresses and ranges (MediaWiki's ipblocks). A range is kept as the
+# hexadecimal forms of its first and last address, so that a containment test is two string
+# comparisons an index can serve; `parent_id` marks an autoblock and names the block it came from.
+blocks = Table(
+    "blocks",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("target", String(255), nullable=False),  # a user name, an IP address or a range
+    Column("user_id", Integer, nullable=False),  # 0 unless the target is an account
+    Column("by_id", Integer, nullable=False),
+    Column("by_text", String(255), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("timestamp", Float, nullable=False),
+    Column("expiry", Float, nullable=True),  # NULL: infinite
+    Column("range_start", String(40), nullable=False),
+    Column("range_end", String(40), nullable=False),
+    Column("anon_only", Boolean, nullable=False),
+    Column("create_account", Boolean, nullable=False),
+    Column("autoblock", Boolean, nullable=False),
+    Column("block_email", Boolean, nullable=False),
+    Column("allow_usertalk", Boolean, nullable=False),
+    Column("hidden", Boolean, nullable=False),
+    Column("sitewide", Boolean, nullable=False),
+    Column("parent_id", Integer, nullable=True),
+    # Block ids are shown and logged: one lifted must never be handed out again.
+    sqlite_autoincrement=True,
+)
+Index("ix_blocks_user", blocks.c.user_id)
+Index("ix_blocks_target", blocks.c.target)
+Index("ix_blocks_range", blocks.c.range_start, blocks.c.range_end)
+Index("ix_blocks_parent", blocks.c.parent_id)
+
+# What a partial block covers: pages (type 1, by id) and namespaces (type 2).
+block_restrictions = Table(
+    "block_restrictions",
+    metadata,
+    Column("block_id", Integer, ForeignKey("blocks.id", ondelete="CASCADE"), primary_key=True),
+    Column("type", Integer, primary_key=True),
+    Column("value", Integer, primary_key=True),
+)
 
 watchlist = Table(
     "watchlist",

@@ -43,7 +43,7 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
             ctx.user, title, reason=params["reason"], delete_talk=params["deletetalk"], watchlist=watchlist,
             now=ctx.now)
     except PageError as error:
-        raise api_error(error) from None
+        raise api_error(error, ctx.uselang) from None
     for warning in outcome.warnings:
         ctx.warn_module(ApiMessage.of(warning.key, *warning.params, code=warning.code))
     return {"delete": {"title": outcome.title.prefixed_text, "reason": outcome.reason, "logid": outcome.log_id}}

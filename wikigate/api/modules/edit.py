@@ -84,7 +84,7 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
             title = await ctx.services.pages.resolve_title(params["title"], params["pageid"])
             undo = await ctx.services.pages.undo(title, params["undo"], params["undoafter"])
         except PageError as error:
-            raise api_error(error) from None
+            raise api_error(error, ctx.uselang) from None
         text = undo.text
         # Only when no summary was sent at all (an empty one stays empty), as in MediaWiki.
         if ctx.request.peek("summary") is None and undo.single is not None:
@@ -107,7 +107,8 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
         title = await ctx.services.pages.resolve_title(params["title"], params["pageid"])
         outcome = await ctx.services.pages.edit(ctx.user, title, request, now=ctx.now, ip=ctx.ip)
     except PageError as error:
-        raise api_error(error) from None
+        await ctx.services.blocks.follow_refused_user(ctx.user, error, ctx.now)
+        raise api_error(error, ctx.uselang) from None
     # Like MediaWiki, a saved edit keeps the editor's session (anonymous ones included).
     ctx.session.persist()
     result: dict[str, Any] = {}

@@ -47,7 +47,7 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
         # A title that can hold no page (Special:…) names no page to move either.
         if error.denials[0].key == "apierror-pagecannotexist":
             raise ApiError("missingtitle") from None
-        raise api_error(error) from None
+        raise api_error(error, ctx.uselang) from None
     try:
         target = parse_title(params["to"], ctx.services.namespaces)
     except InvalidTitle:
@@ -58,7 +58,8 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
     try:
         outcome = await ctx.services.moves.move(ctx.user, source, target, request, now=ctx.now, ip=ctx.ip)
     except PageError as error:
-        raise api_error(error) from None
+        await ctx.services.blocks.follow_refused_user(ctx.user, error, ctx.now)
+        raise api_error(error, ctx.uselang) from None
     main = outcome.main
     result: dict[str, Any] = {"from": main.source.prefixed_text, "to": main.target.prefixed_text,
                               "reason": params["reason"], "redirectcreated": main.redirect_created,

@@ -37,7 +37,7 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
     if ctx.user.is_anon:
         raise ApiError("mustbeloggedin", Message("action-editmyoptions"), code="notloggedin")
     if not ctx.has_right("editmyoptions"):
-        raise api_error(PageError([missing_right_error("editmyoptions", ctx.settings)]))
+        raise api_error(PageError([missing_right_error("editmyoptions", ctx.settings)]), ctx.uselang)
     if params["optionvalue"] is not None and params["optionname"] is None:
         raise ApiError("missingparam", "optionname", code="nooptionname")
     changes: dict[str, str | None] = {}

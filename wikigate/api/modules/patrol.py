@@ -35,5 +35,5 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
         done = await ctx.services.patrols.patrol(ctx.user, change_id=params["rcid"], rev_id=params["revid"],
                                                  now=ctx.now)
     except PageError as error:
-        raise api_error(error) from None
+        raise api_error(error, ctx.uselang) from None
     return {"patrol": {"rcid": done.change_id, "ns": done.title.namespace, "title": done.title.prefixed_text}}

@@ -50,7 +50,7 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
             cascade=params["cascade"], reason=params["reason"], watchlist=watchlist,
             watchlist_expiry=None, now=ctx.now)
     except PageError as error:
-        raise api_error(error) from None
+        raise api_error(error, ctx.uselang) from None
     result: dict[str, Any] = {"title": outcome.title.prefixed_text, "reason": params["reason"]}
     if outcome.cascade:
         result["cascade"] = True

@@ -40,7 +40,7 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
             ctx.user, title, params["user"], summary=params["summary"], markbot=params["markbot"],
             watchlist=params["watchlist"], now=ctx.now, ip=ctx.ip)
     except PageError as error:
-        raise api_error(error) from None
+        raise api_error(error, ctx.uselang) from None
     return {"rollback": {"title": outcome.title.prefixed_text, "pageid": outcome.page_id, "summary": outcome.summary,
                          "revid": outcome.revision_id, "old_revid": outcome.reverted.id,
                          "last_revid": outcome.restored.id}}

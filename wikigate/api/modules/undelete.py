@@ -46,6 +46,6 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
             ctx.user, title, reason=params["reason"], timestamps=params["timestamps"] or [],
             undelete_talk=params["undeletetalk"], watchlist=params["watchlist"], now=ctx.now)
     except PageError as error:
-        raise api_error(error) from None
+        raise api_error(error, ctx.uselang) from None
     return {"undelete": {"title": outcome.title.prefixed_text, "revisions": outcome.revisions, "fileversions": 0,
                          "reason": params["reason"]}}

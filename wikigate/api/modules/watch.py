@@ -37,7 +37,7 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
     if ctx.user.is_anon:
         raise ApiError("watchlistanontext", code="notloggedin")
     if not ctx.has_right("editmywatchlist"):
-        raise api_error(PageError([missing_right_error("editmywatchlist", ctx.settings)]))
+        raise api_error(PageError([missing_right_error("editmywatchlist", ctx.settings)]), ctx.uselang)
     watched = not params["unwatch"]
     flag = "watched" if watched else "unwatched"
     if params["title"] is not None:

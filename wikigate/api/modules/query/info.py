@@ -6,9 +6,10 @@ from typing import Any
 from urllib.parse import quote
 
 from wikigate.api.context import ApiContext
-from wikigate.api.errors import ApiMessage
 from wikigate.api.formats import message_entry
+from wikigate.api.pagerefusals import denial_message
 from wikigate.api.params import Param
+from wikigate.services.blocking import ActiveBlock
 from wikigate.services.pages import subject_key
 from wikigate.services.permissions import PageState, applicable_types, permission_errors
 from wikigate.timeutil import format_expiry, to_iso
@@ -71,6 +72,9 @@ async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
         states="protection" in props or bool(params["testactions"]),
         watched=bool(props & {"watched", "notificationtimestamp"}), related=bool(props & {"talkid", "subjectid"}))
     states, watched, talk_rows = found.states, found.watched, found.related_ids
+    # Only the quick check leaves blocks out, as MediaWiki's RIGOR_QUICK does.
+    block = (await ctx.services.blocks.active(ctx.user, ctx.now)
+             if params["testactions"] and params["testactionsdetail"] != "quick" else None)
     for entry in entries:
         title = entry.title
         info: dict[str, Any] = {}
@@ -88,7 +92,7 @@ async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
             continue
         _add_props(ctx, info, props, entry, states, watched, talk_rows)
         if params["testactions"]:
-            actions = _test_actions(ctx, states[title], params["testactions"], params["testactionsdetail"])
+            actions = _test_actions(ctx, states[title], params["testactions"], params["testactionsdetail"], block)
             # Formatversion 1 drops the false ones; none left is PHP's empty array, [] in JSON.
             if ctx.formatversion == 1 and all(allowed is False for allowed in actions.values()):
                 info["actions"] = []
@@ -97,17 +101,18 @@ async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
         query.page_info[entry.page_id].update(info)
 
 
-def _test_actions(ctx: ApiContext, state: PageState, actions: list[str], detail: str) -> dict[str, Any]:
+def _test_actions(ctx: ApiContext, state: PageState, actions: list[str], detail: str,
+                  block: ActiveBlock | None) -> dict[str, Any]:
     """Whether the user may do each action here (`boolean`), or why not (`full`, `quick`)."""
     result: dict[str, Any] = {}
     for action in actions:
-        denials = permission_errors(action, ctx.user, state, ctx.settings, short=detail != "full")
+        denials = permission_errors(action, ctx.user, state, ctx.settings, block=block, short=detail != "full")
         if detail == "boolean":
             result[action] = not denials
             continue
         entries = []
         for denial in denials:
-            message = ApiMessage.of(denial.key, *denial.params, code=denial.code)
+            message = denial_message(denial, ctx.uselang)
             entry = message_entry(message, "", "plaintext" if ctx.errorformat == "bc" else ctx.errorformat,
                                   ctx.formatversion, ctx.errorlang)
             entry.pop("module", None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from wikigate.api.blockinfo import block_details
 from wikigate.api.context import ApiContext
 from wikigate.api.formats import BC_BOOLS
 from wikigate.api.params import Param
@@ -35,6 +36,10 @@ async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
     info: dict[str, Any] = {"id": user.id, "name": user.name}
     if user.is_anon:
         info["anon"] = True
+    if "blockinfo" in props:
+        block = await ctx.services.blocks.active(user, ctx.now)
+        if block is not None:
+            info.update(block_details(block, ctx.uselang))
     if "hasmsg" in props:
         info["messages"] = await ctx.services.pages.has_new_message(user)
     if "groups" in props:

@@ -6,8 +6,10 @@ from typing import Any
 
 from wikigate import usernames
 from wikigate.api.accountinfo import account_props
+from wikigate.api.blockinfo import block_details
 from wikigate.api.context import ApiContext
 from wikigate.api.params import Param, require_max_one_of
+from wikigate.services.blocking import ActiveBlock
 
 NAME = "users"
 GROUP = "list"
@@ -24,8 +26,8 @@ PARAMS = (
 )
 EXAMPLES = (("action=query&list=users&ususers=Example&usprop=groups|editcount|gender",
              "Return information for user Example."),)
-_ORDER = ("editcount", "registration", "groups", "groupmemberships", "implicitgroups", "rights", "emailable",
-          "gender", "centralids")
+_ORDER = ("editcount", "registration", "groups", "groupmemberships", "implicitgroups", "rights", "blockinfo",
+          "emailable", "gender", "centralids")
 
 
 async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
@@ -50,11 +52,15 @@ async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
     # In the order asked for: names first, then ids.
     rank = {name: index for index, name in enumerate(names)}
     found.sort(key=lambda item: (rank.get(item[0].name, len(rank)), ids.index(item[0].id) if item[0].id in ids else 0))
+    blocks = (await ctx.services.blocks.own_blocks([record.id for record, _ in found], ctx.now)
+              if "blockinfo" in props else {})
     for record, memberships in found:
         seen_names.add(record.name)
         seen_ids.add(record.id)
         item: dict[str, Any] = {"userid": record.id, "name": record.name}
-        item.update(account_props(ctx, record, memberships, props, order=_ORDER))
+        block = blocks.get(record.id)
+        item.update(account_props(ctx, record, memberships, props, order=_ORDER,
+                                  block=block_details(ActiveBlock((block,), "", ctx.now), ctx.uselang) if block else None))
         items.append(item)
     for name in names:
         if name not in seen_names:
