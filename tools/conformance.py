@@ -89,7 +89,10 @@ MEDIAWIKI_MAIL = Path("/tmp/oracle-mail")  # where the reference wiki's SMTP sin
 # Keys whose values identify rows or moments rather than behaviour.
 ID_KEYS = frozenset({"id", "userid", "lguserid", "pageid", "lastrevid", "revid", "oldrevid", "newrevid",
                      "logid", "talkid", "subjectid", "parentid", "centralid", "local", "editcount",
-                     "old_revid", "last_revid", "rcid", "curid", "previd"})
+                     "old_revid", "last_revid", "rcid", "curid", "previd", "blockid"})
+# Moments written out for people ("21:17, 1 December 2026"): the shape is compared, not the moment.
+FORMATTED_TIME_KEYS = frozenset({"blockedtimestampformatted", "blockexpiryformatted", "blockexpiryrelative"})
+FORMATTED_TIME_RE = re.compile(r"\d{2}:\d{2}, \d{1,2} [A-Z][a-z]+ \d{4}")
 UNDO_SUMMARY_RE = re.compile(r"^(Undo revision )\d+")
 VOLATILE_KEYS = frozenset({"servedby", "requestid", "curtimestamp", "touched", "starttimestamp",
                            "newtimestamp", "registrationdate", "emailauthenticated", "length",
@@ -216,6 +219,8 @@ def normalise(value: Any, unique: str, path: tuple[str, ...] = ()) -> Any:
         return "<id>"
     if key in VOLATILE_KEYS:
         return "<volatile>"
+    if key in FORMATTED_TIME_KEYS and isinstance(value, str):
+        return FORMATTED_TIME_RE.sub("<formatted time>", value)
     if isinstance(value, str):
         if key in TEXT_KEYS:
             return normalise_text(value)

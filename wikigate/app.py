@@ -171,7 +171,7 @@ async def build_runtime(settings: Settings, *, clock: Clock | None = None, rando
         moves=Moves(database, settings, namespaces, rate_limiter),
         rollbacks=Rollbacks(database, settings, namespaces, rate_limiter),
         patrols=Patrols(database, settings, namespaces),
-        blocks=Blocks(database, settings, namespaces),
+        blocks=Blocks(database, settings, namespaces, random),
         queries=Queries(database, namespaces),
         rate_limiter=rate_limiter,
     )

@@ -257,6 +257,8 @@ class Settings:
     password_reminder_resend_time: int = 24  # hours
     reauthenticate_time: int = 3600  # $wgReauthenticateTime: seconds a login counts as recent
     enable_bot_passwords: bool = True
+    # $wgBlockDisablesLogin: a blocked account cannot log in, and placing the block ends its sessions.
+    block_disables_login: bool = False
 
     @property
     def public_server(self) -> str:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
-from tests.helpers import logged_in
+import pytest
+
+from tests.helpers import logged_in, sign_in
 
 
 async def post(api: Any, action: str, **params: Any) -> dict[str, Any]:
@@ -126,7 +129,6 @@ async def test_ip_and_range_blocks_stop_anonymous_and_hard_blocks_stop_accounts(
     anonymous = new_api("192.0.2.77")
     record = await services.accounts.create("Carol", None)
     carol = new_api("192.0.2.77")
-    from tests.helpers import sign_in
     await sign_in(services, carol, record)
     soft = (await post(mindy, "block", user="192.0.2.0/24", anononly="1"))["block"]
     assert soft["user"] == "192.0.2.0/24" and soft["userID"] == 0
@@ -154,7 +156,6 @@ async def test_ip_and_range_blocks_stop_anonymous_and_hard_blocks_stop_accounts(
 async def test_autoblocks_follow_a_blocked_user_to_their_addresses(new_api: Any, services: Any) -> None:
     mindy = await logged_in(new_api, services, "Mindy", ("sysop",))
     record = await services.accounts.create("Eve", None)
-    from tests.helpers import sign_in
     eve_home = new_api("198.51.100.7")
     await sign_in(services, eve_home, record)
     await edit(eve_home, "Somewhere", "from home")
@@ -216,3 +217,65 @@ async def test_a_blocked_user_cannot_move_delete_or_protect(new_api: Any, servic
     # Watching and preferences stay open to blocked users, as in MediaWiki.
     watch = await mindy.post(action="watch", titles="Kept", token=await mindy.token("watch"), formatversion="2")
     assert "watch" in watch.json()
+
+
+async def test_nocreate_stops_account_creation_and_password_reset_mail(new_api: Any, services: Any) -> None:
+    mindy = await logged_in(new_api, services, "Mindy", ("sysop",))
+    await post(mindy, "block", user="192.0.2.50", nocreate="1")
+    anonymous = new_api("192.0.2.50")
+    token = await anonymous.token("createaccount")
+    created = (await anonymous.post(action="createaccount", createtoken=token, username="Newcomer",
+                                    password="NewcomerPassword-1234", retype="NewcomerPassword-1234",
+                                    createreturnurl="http://wiki.test/")).json()["createaccount"]
+    assert (created["status"], created["messagecode"]) == ("FAIL", "blocked")
+    assert "192.0.2.50" in created["message"]
+    reset = await post(anonymous, "resetpassword", user="Mindy")
+    assert reset["error"]["code"] == "blocked-mailpassword"
+    # Without nocreate, both stay open.
+    await post(mindy, "block", user="192.0.2.50", reblock="1")
+    assert (await post(anonymous, "resetpassword", user="Mindy")) == {"resetpassword": {"status": "success"}}
+
+
+async def test_sitewide_blocks_refuse_undelete_first_and_userrights_for_partial_changers(new_api: Any,
+                                                                                         services: Any) -> None:
+    admin = await logged_in(new_api, services, "Admin", ("sysop",))
+    mindy = await logged_in(new_api, services, "Mindy", ("sysop",))
+    await post(admin, "block", user="Mindy", reason="pause")
+    # Even a title that does not parse is not looked at: the block is told first.
+    refused = await post(mindy, "undelete", title="Bad[title")
+    assert (refused["error"]["code"], refused["error"]["blockinfo"]["blockreason"]) == ("blocked", "pause")
+    # A sysop may change some groups only; blocked, none.
+    rights = await mindy.post(action="userrights", user="Admin", add="bot", token=await mindy.token("userrights"))
+    assert rights.json()["error"]["code"] == "blocked"
+
+
+@pytest.mark.configure(lambda settings: replace(settings, block_disables_login=True))
+async def test_where_blocks_disable_logins_a_block_ends_sessions_and_refuses_login(
+        new_api: Any, services: Any, make_user: Any) -> None:
+    await make_user("Eve", "EvePassword-12345")
+    eve = new_api()
+    token = await eve.token("login")
+    passed = (await eve.post(action="clientlogin", username="Eve", password="EvePassword-12345",
+                             loginreturnurl="http://wiki.test/", logintoken=token)).json()["clientlogin"]
+    assert passed["status"] == "PASS"
+    mindy = await logged_in(new_api, services, "Mindy", ("sysop",))
+    await post(mindy, "block", user="Eve")
+    info = (await eve.get(action="query", meta="userinfo")).json()["query"]["userinfo"]
+    assert info["id"] == 0
+    again = new_api()
+    token = await again.token("login")
+    failed = (await again.post(action="clientlogin", username="Eve", password="EvePassword-12345",
+                               loginreturnurl="http://wiki.test/", logintoken=token)).json()["clientlogin"]
+    assert (failed["status"], failed["messagecode"]) == ("FAIL", "login-userblocked")
+
+
+async def test_without_that_setting_a_blocked_user_still_logs_in(new_api: Any, services: Any,
+                                                                make_user: Any) -> None:
+    await make_user("Eve", "EvePassword-12345")
+    mindy = await logged_in(new_api, services, "Mindy", ("sysop",))
+    await post(mindy, "block", user="Eve")
+    eve = new_api()
+    token = await eve.token("login")
+    passed = (await eve.post(action="clientlogin", username="Eve", password="EvePassword-12345",
+                             loginreturnurl="http://wiki.test/", logintoken=token)).json()["clientlogin"]
+    assert passed["status"] == "PASS"

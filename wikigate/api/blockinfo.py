@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from wikigate.api.errors import ApiMessage
+from wikigate.api.context import ApiContext
+from wikigate.api.errors import ApiError, ApiMessage
 from wikigate.messages import Message, render
 from wikigate.messages.dates import time_and_date
 from wikigate.services.blocking import ActiveBlock
@@ -40,3 +41,23 @@ def block_details(block: ActiveBlock, lang: str) -> dict[str, Any]:
 def blocked_error(block: ActiveBlock, lang: str) -> ApiMessage:
     key, code = _ERRORS[block.message_key()]
     return ApiMessage.of(key, code=code, data={"blockinfo": block_details(block, lang)})
+
+
+def block_message(block: ActiveBlock, lang: str) -> Message:
+    """The long explanation of a block (blockedtext and its kin), with MediaWiki's eight parameters."""
+    name, user_id = block.blocker
+    single = block.single
+    reason = single.reason if single else render(Message("blockedtext-composite-reason"), "plaintext", lang)
+    expiry = (render(Message("infiniteblock"), "plaintext", lang) if block.expiry is None
+              else time_and_date(block.expiry, lang))
+    blocker = f"[[User:{name}|{name}]]" if user_id else name
+    return Message(block.message_key(), (
+        blocker, reason or render(Message("blockednoreason"), "plaintext", lang), block.ip, name,
+        block.id or "", expiry, single.target if single else block.ip, time_and_date(block.timestamp, lang)))
+
+
+async def refuse_if_blocked_sitewide(ctx: ApiContext) -> None:
+    """MediaWiki's dieBlocked, for the modules that refuse a sitewide block before anything else."""
+    block = await ctx.services.blocks.active(ctx.user, ctx.now)
+    if block is not None and block.sitewide:
+        raise ApiError(blocked_error(block, ctx.uselang))

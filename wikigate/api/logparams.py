@@ -13,6 +13,8 @@ def api_log_params(log_type: str, stored: dict[str, Any]) -> dict[str, Any]:
     if log_type == "protect" and "details" in params:
         params["details"] = [{**item, "expiry": format_expiry(item.get("expiry"), infinity="infinite")}
                              for item in params["details"]]
+    if log_type in ("block", "suppress") and "expiry" in params:
+        params["expiry"] = format_expiry(params["expiry"])
     if log_type == "rights":
         for key in ("oldmetadata", "newmetadata"):
             if key in params:

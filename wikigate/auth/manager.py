@@ -35,6 +35,7 @@ from wikigate.auth.providers import (
     SecondaryProvider,
     status_message,
 )
+from wikigate.auth.providers.blocks import CheckBlocksSecondary
 from wikigate.auth.providers.password import (
     LocalPasswordPrimary,
     TemporaryPasswordPrimary,
@@ -90,6 +91,8 @@ class Creator:
     id: int
     name: str
     rights: frozenset[str]
+    # Why a block keeps them from creating accounts (a block with nocreate), if one does.
+    blocked: Message | None = None
 
     @property
     def is_anon(self) -> bool:
@@ -112,7 +115,8 @@ CreateUser = Callable[[NewAccount, Creator], Awaitable[UserRecord | None]]
 class AuthManager:
     def __init__(self, env: AuthEnvironment, state: StateStore, *,
                  primaries: Sequence[PrimaryProvider] = (TemporaryPasswordPrimary(), LocalPasswordPrimary()),
-                 secondaries: Sequence[SecondaryProvider] = (TotpSecondary(), ResetPasswordSecondary())) -> None:
+                 secondaries: Sequence[SecondaryProvider] = (CheckBlocksSecondary(), TotpSecondary(),
+                                                             ResetPasswordSecondary())) -> None:
         self.env = env
         self.state = state
         self.pre = ThrottlePreAuthentication()
@@ -236,6 +240,8 @@ class AuthManager:
         if "createaccount" not in creator.rights:
             allowed = [group for group, rights in env.settings.group_permissions.items() if "createaccount" in rights]
             return AuthResponse.fail(Message("badaccess-groups", (", ".join(allowed), len(allowed))))
+        if creator.blocked is not None:
+            return AuthResponse.fail(creator.blocked)
         name = usernames.canonical_name(submission.get("username", ""), env.namespaces, rigor="creatable")
         if name is None:
             return AuthResponse.fail(Message("noname"))

@@ -42,4 +42,10 @@ MESSAGES: dict[str, str] = {
     "ipb_hide_invalid": "This account has more than {{PLURAL:$1|one edit|$1 edits}}, so its name cannot be hidden.",
     "ipb-empty-block": "The block asks to stop nothing.",
     "paramvalidator-missingtitle": "The value \"$2\" of the title parameter <var>$1</var> names no existing page.",
+    "blockedtext": "'''Your user name or IP address is blocked.'''\n\n$1 placed the block, giving this reason: ''$2''.\n\n* Start of the block: $8\n* End of the block: $6\n* Blocked: $7\n\nTo discuss the block, contact $1 or another administrator. Give your current IP address ($3) and the block ID (#$5) when you do.",
+    "blockedtext-partial": "'''Your user name or IP address is blocked from this page.'''\n\n$1 placed the block, giving this reason: ''$2''.\n\n* Start of the block: $8\n* End of the block: $6\n* Blocked: $7\n\nTo discuss the block, contact $1 or another administrator. Give your current IP address ($3) and the block ID (#$5) when you do.",
+    "autoblockedtext": "'''Your IP address is blocked automatically''', because a user whom $1 blocked used it. The reason given is: ''$2''.\n\n* Start of the block: $8\n* End of the block: $6\n* Blocked: $7\n\nTo discuss the block, contact $1 or another administrator. Give your current IP address ($3) and the block ID (#$5) when you do.",
+    "blockedtext-composite": "'''Your user name or IP address is blocked.''' The reason given is: ''$2''.\n\n* Start of the block: $8\n* End of the longest block: $6\n\nYour current IP address is $3; give it when you ask about the block.",
+    "infiniteblock": "never",
+    "blockednoreason": "no reason given",
 }

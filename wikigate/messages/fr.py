@@ -322,4 +322,10 @@ MESSAGES: dict[str, str] = {
     "ipb_hide_invalid": "Ce compte a plus de {{PLURAL:$1|une modification|$1 modifications}} : son nom ne peut pas être masqué.",
     "ipb-empty-block": "Le blocage ne demande d’empêcher rien.",
     "paramvalidator-missingtitle": "La valeur « $2 » du paramètre de titre <var>$1</var> ne désigne aucune page existante.",
+    "blockedtext": "'''Votre nom d’utilisateur ou votre adresse IP est bloqué.'''\n\n$1 a posé le blocage pour ce motif : ''$2''.\n\n* Début du blocage : $8\n* Fin du blocage : $6\n* Bloqué : $7\n\nPour discuter du blocage, contactez $1 ou un autre administrateur, en donnant votre adresse IP actuelle ($3) et le numéro du blocage (#$5).",
+    "blockedtext-partial": "'''Votre nom d’utilisateur ou votre adresse IP est bloqué sur cette page.'''\n\n$1 a posé le blocage pour ce motif : ''$2''.\n\n* Début du blocage : $8\n* Fin du blocage : $6\n* Bloqué : $7\n\nPour discuter du blocage, contactez $1 ou un autre administrateur, en donnant votre adresse IP actuelle ($3) et le numéro du blocage (#$5).",
+    "autoblockedtext": "'''Votre adresse IP est bloquée automatiquement''', car un utilisateur bloqué par $1 s’en est servi. Motif donné : ''$2''.\n\n* Début du blocage : $8\n* Fin du blocage : $6\n* Bloqué : $7\n\nPour discuter du blocage, contactez $1 ou un autre administrateur, en donnant votre adresse IP actuelle ($3) et le numéro du blocage (#$5).",
+    "blockedtext-composite": "'''Votre nom d’utilisateur ou votre adresse IP est bloqué.''' Motif donné : ''$2''.\n\n* Début du blocage : $8\n* Fin du plus long blocage : $6\n\nVotre adresse IP actuelle est $3 ; donnez-la si vous posez une question sur le blocage.",
+    "infiniteblock": "jamais",
+    "blockednoreason": "aucun motif donné",
 }

@@ -322,4 +322,10 @@ MESSAGES: dict[str, str] = {
     "ipb_hide_invalid": "Bu hesabın {{PLURAL:$1|bir|$1}} değişiklikten fazlası var; adı gizlenemez.",
     "ipb-empty-block": "Engel hiçbir şeyi engellemiyor.",
     "paramvalidator-missingtitle": "<var>$1</var> başlık parametresinin \"$2\" değeri var olan bir sayfayı göstermiyor.",
+    "blockedtext": "'''Kullanıcı adınız ya da IP adresiniz engellendi.'''\n\nEngeli $1 şu gerekçeyle koydu: ''$2''.\n\n* Engelin başlangıcı: $8\n* Engelin bitişi: $6\n* Engellenen: $7\n\nEngeli görüşmek için $1 ya da başka bir yöneticiyle iletişime geçin; şu anki IP adresinizi ($3) ve engel numarasını (#$5) belirtin.",
+    "blockedtext-partial": "'''Kullanıcı adınız ya da IP adresiniz bu sayfada engellendi.'''\n\nEngeli $1 şu gerekçeyle koydu: ''$2''.\n\n* Engelin başlangıcı: $8\n* Engelin bitişi: $6\n* Engellenen: $7\n\nEngeli görüşmek için $1 ya da başka bir yöneticiyle iletişime geçin; şu anki IP adresinizi ($3) ve engel numarasını (#$5) belirtin.",
+    "autoblockedtext": "'''IP adresiniz kendiliğinden engellendi''', çünkü $1 tarafından engellenen bir kullanıcı onu kullandı. Verilen gerekçe: ''$2''.\n\n* Engelin başlangıcı: $8\n* Engelin bitişi: $6\n* Engellenen: $7\n\nEngeli görüşmek için $1 ya da başka bir yöneticiyle iletişime geçin; şu anki IP adresinizi ($3) ve engel numarasını (#$5) belirtin.",
+    "blockedtext-composite": "'''Kullanıcı adınız ya da IP adresiniz engellendi.''' Verilen gerekçe: ''$2''.\n\n* Engelin başlangıcı: $8\n* En uzun engelin bitişi: $6\n\nŞu anki IP adresiniz $3; engel hakkında soru sorarken bunu belirtin.",
+    "infiniteblock": "hiçbir zaman",
+    "blockednoreason": "gerekçe verilmedi",
 }

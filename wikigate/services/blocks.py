@@ -16,6 +16,8 @@ from typing import Any
 from wikigate import titles, usernames
 from wikigate.config import Settings
 from wikigate.messages import Message, render
+from wikigate.randomness import Randomness
+from wikigate.services.accounts import MAINTENANCE_USER
 from wikigate.services.blocking import AUTOBLOCK_EXPIRY, ActiveBlock, active_block
 from wikigate.services.pages import PageError, apply_watch
 from wikigate.services.permissions import Denial
@@ -135,11 +137,20 @@ def log_flags(request: BlockRequest, target: BlockTarget, *, usertalk_blocked: b
     return flags
 
 
+def maintenance_performer(settings: Settings) -> User:
+    """Who acts for the command line: every right, no account, no address (MediaWiki's
+    maintenance scripts act as the "Maintenance script" system user)."""
+    rights = tuple(dict.fromkeys(right for granted in settings.group_permissions.values() for right in granted))
+    return User(id=0, name=MAINTENANCE_USER, groups=("*",), rights=frozenset(rights), rights_order=rights)
+
+
 class Blocks:
-    def __init__(self, database: Database, settings: Settings, namespaces: titles.Namespaces) -> None:
+    def __init__(self, database: Database, settings: Settings, namespaces: titles.Namespaces,
+                 random: Randomness) -> None:
         self._database = database
         self._settings = settings
         self._namespaces = namespaces
+        self._random = random
 
     async def active(self, user: User, now: float) -> ActiveBlock | None:
         """The block standing in the user's way (from their address too), if any."""
@@ -211,6 +222,9 @@ class Blocks:
             block_id = store.insert_block(tx, {**values, "timestamp": now}, restrictions)
         block = store.block_by_id(tx, block_id, now)
         assert block is not None
+        if self._settings.block_disables_login and target.kind == "user":
+            # A new account token ends every session and remember-me cookie of the account.
+            user_store.update_user(tx, target.user_id, token=self._random.token_hex(16))
         if block.autoblock:
             address = store.last_address(tx, target.user_id)
             if address:
@@ -221,11 +235,15 @@ class Blocks:
         if partial:
             shown: dict[str, Any] = {}
             if request.pages:
-                shown["pages"] = [title.prefixed_text for title in self._page_titles(request)]
+                shown["pages"] = [{"page_ns": title.namespace, "page_title": title.prefixed_text}
+                                  for title in self._page_titles(request)]
             if request.namespaces:
                 shown["namespaces"] = list(dict.fromkeys(request.namespaces))
             if shown:
-                params["restrictions"] = shown
+                params = {"duration": params["duration"], "flags": params["flags"], "restrictions": shown,
+                          "sitewide": params["sitewide"]}
+        if expiry is not None:
+            params["expiry"] = expiry  # shown in ISO 8601 by list=logevents
         logs.add_log(tx, type="suppress" if hide else "block", action="reblock" if current else "block", now=now,
                      user_id=performer.id, user_text=performer.name, namespace=titles.NS.USER,
                      title=target.name.replace(" ", "_"), page_id=0, comment=request.reason, params=params,
@@ -384,4 +402,4 @@ def _same(current: BlockRecord, values: dict[str, Any], restrictions: list[tuple
 
 
 __all__ = ["CIDR_LIMIT", "NAMESPACE_RESTRICTION", "PAGE_RESTRICTION", "BlockFilter", "BlockListing",
-           "BlockRecord", "BlockRequest", "BlockedPerformer", "Blocks", "Placed"]
+           "BlockRecord", "BlockRequest", "BlockedPerformer", "Blocks", "Placed", "maintenance_performer"]

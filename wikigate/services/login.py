@@ -25,7 +25,8 @@ from wikigate.config import Settings
 from wikigate.metrics import Metrics
 from wikigate.randomness import Randomness
 from wikigate.services.accounts import AccountError, Accounts, Actor
-from wikigate.services.users import effective_groups
+from wikigate.services.blocking import active_block
+from wikigate.services.users import User, effective_groups, rights_for_groups
 from wikigate.store import botpasswords, oath, users
 from wikigate.store.botpasswords import BotPasswordRecord
 from wikigate.store.database import Database, Tx
@@ -76,6 +77,12 @@ class Login:
 
     async def upgrade_hash(self, record: UserRecord, password: str) -> None:
         await self._accounts.upgrade_hash(record, password)
+
+    async def is_blocked(self, account: LoginAccount, ip: str, now: float) -> bool:
+        rights = rights_for_groups(account.groups, self._settings)
+        user = User(id=account.record.id, name=account.record.name, record=account.record, groups=account.groups,
+                    rights=frozenset(rights), rights_order=rights, ip=ip)
+        return await self._database.read(lambda tx: active_block(tx, user, now)) is not None
 
     # -- flows ---------------------------------------------------------------------------
 

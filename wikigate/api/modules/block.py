@@ -50,6 +50,8 @@ EXAMPLES = (
 
 
 async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
+    # Tags are a parameter type in MediaWiki: refused while the parameters are read.
+    check_change_tags(params["tags"])
     if not ctx.has_right("block"):
         raise ApiError("permissiondenied", Message("action-block"))
     for text in params["pagerestrictions"]:
@@ -68,7 +70,6 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
         namespaces=tuple(params["namespacerestrictions"]) if partial else (), reblock=params["reblock"],
         watch_user=params["watchuser"])
     try:
-        check_change_tags(params["tags"])
         placed = await ctx.services.blocks.place(ctx.user, request, ctx.now)
     except PageError as error:
         raise api_error(error, ctx.uselang) from None

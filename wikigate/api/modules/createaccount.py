@@ -16,6 +16,7 @@ from wikigate.api.authmanager import (
     read_submission,
     wanted_requests,
 )
+from wikigate.api.blockinfo import block_message
 from wikigate.api.context import ApiContext
 from wikigate.api.params import require_at_least_one_of
 from wikigate.auth.manager import Action, Creator
@@ -42,7 +43,9 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
         response = await manager.continue_account_creation()
         return {"createaccount": format_response(response, params, ctx.uselang)}
     user = ctx.user
-    creator = Creator(id=user.id, name=user.name, rights=user.rights)
+    block = await ctx.services.blocks.active(user, ctx.now)
+    creator = Creator(id=user.id, name=user.name, rights=user.rights,
+                      blocked=block_message(block, ctx.uselang) if block and block.create_account else None)
     requests = wanted_requests(await manager.requests_for(Action.CREATE, creator_is_anon=user.is_anon), params,
                                given=ctx.request.has(f"{PREFIX}requests"))
     submission = read_submission(ctx, requests)

@@ -48,6 +48,11 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
     if email is not None and not passwords.is_valid_email(email):
         raise ApiError("passwordreset-invalidemail")
     _check_allowed(ctx)
+    block = await ctx.services.blocks.active(ctx.user, ctx.now)
+    if block is not None and block.create_account:
+        # Those a block keeps from creating accounts may not send reset mail either (MediaWiki's
+        # appliesToPasswordReset); the account asked about does not matter.
+        raise ApiError("blocked-mailpassword", code="blocked-mailpassword")
     # Over the limit, MediaWiki answers as if the mail went out and sends nothing.
     if not await ctx.services.rate_limiter.exceeded(ctx.user, "mailpassword", ctx.ip):
         ctx.services.passwords.start_reset(passwords.ResetRequest(

@@ -30,6 +30,8 @@ EXAMPLES = (
 
 
 async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
+    # Tags are a parameter type in MediaWiki: refused while the parameters are read.
+    check_change_tags(params["tags"])
     require_one_of(params, "id", "user", "userid")
     if not ctx.has_right("block"):
         raise ApiError("permissiondenied-unblock", code="permissiondenied")
@@ -44,7 +46,6 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
         else:
             name = record.name
     try:
-        check_change_tags(params["tags"])
         lifted = await ctx.services.blocks.lift(ctx.user, target=name, block_id=params["id"],
                                                 reason=params["reason"], now=ctx.now)
     except BlockedPerformer as error:

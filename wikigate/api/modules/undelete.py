@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from wikigate.api.blockinfo import refuse_if_blocked_sitewide
 from wikigate.api.context import ApiContext
 from wikigate.api.errors import ApiError
 from wikigate.api.pagerefusals import WATCHLIST, api_error
@@ -36,6 +37,7 @@ EXAMPLES = (
 
 
 async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
+    await refuse_if_blocked_sitewide(ctx)
     try:
         title = parse_title(params["title"], ctx.services.namespaces)
     except InvalidTitle:

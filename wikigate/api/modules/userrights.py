@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from wikigate import timeutil
+from wikigate.api.blockinfo import refuse_if_blocked_sitewide
 from wikigate.api.context import ApiContext
 from wikigate.api.errors import ApiError
 from wikigate.api.params import Param, check_change_tags, require_one_of, split_multi, unrecognized_values
@@ -85,6 +86,9 @@ async def _target(ctx: ApiContext, params: dict[str, Any]) -> UserRecord:
 
 
 async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
+    if not ctx.has_right("userrights"):
+        # Those who may change only some groups may change none while blocked (as Special:UserRights).
+        await refuse_if_blocked_sitewide(ctx)
     add = _known_groups(ctx, "add", params["add"])
     remove = _known_groups(ctx, "remove", params["remove"])
     # Expiries keep their duplicates, one per added group.

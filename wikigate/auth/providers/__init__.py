@@ -69,6 +69,10 @@ class AccountDirectory(Protocol):
 
     async def upgrade_hash(self, record: UserRecord, password: str) -> None: ...
 
+    async def is_blocked(self, account: LoginAccount, ip: str, now: float) -> bool:
+        """Whether a block stands in the account's way when it comes from `ip`."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class AuthEnvironment:

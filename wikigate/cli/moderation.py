@@ -1,0 +1,117 @@
+"""Blocks from the command line: place, lift and list them (logged as the maintenance script)."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from wikigate.cli.common import fail, main, run, settings_of
+from wikigate.services.blocks import BlockFilter, BlockRecord, BlockRequest, maintenance_performer
+from wikigate.services.pages import PageError
+from wikigate.services.suite import Services
+from wikigate.timeutil import format_expiry, to_iso
+
+
+def _refusal(error: PageError) -> str:
+    denial = error.denials[0]
+    return denial.key + (f" ({', '.join(str(p) for p in denial.params)})" if denial.params else "")
+
+
+@main.command("block")
+@click.argument("target")
+@click.option("--expiry", default="infinite", help="When the block ends: 'infinite', '3 days', an ISO time...")
+@click.option("--reason", default="", help="Reason for the block log.")
+@click.option("--anononly", is_flag=True, help="Leave logged-in users of the address or range alone.")
+@click.option("--nocreate", is_flag=True, help="Prevent account creation.")
+@click.option("--autoblock", is_flag=True, help="Also block the addresses the user edits from.")
+@click.option("--noemail", is_flag=True, help="Prevent sending email through the wiki.")
+@click.option("--allow-usertalk", is_flag=True, help="Let the user edit their own talk page.")
+@click.option("--hide-name", is_flag=True, help="Hide the user name (infinite sitewide blocks only).")
+@click.option("--partial", is_flag=True, help="Block from the --page and --namespace given only.")
+@click.option("--page", "pages", multiple=True, help="With --partial: a page the block covers (repeatable).")
+@click.option("--namespace", "namespaces", multiple=True, type=int,
+              help="With --partial: a namespace number the block covers (repeatable).")
+@click.option("--reblock", is_flag=True, help="Replace the target's current block.")
+@click.pass_context
+def block(ctx: click.Context, target: str, expiry: str, reason: str, anononly: bool, nocreate: bool,
+          autoblock: bool, noemail: bool, allow_usertalk: bool, hide_name: bool, partial: bool,
+          pages: tuple[str, ...], namespaces: tuple[int, ...], reblock: bool) -> None:
+    """Block an account, an IP address or a CIDR range."""
+    if (pages or namespaces) and not partial:
+        fail("--page and --namespace need --partial")
+    request = BlockRequest(target=target, expiry=expiry, reason=reason, anon_only=anononly, no_create=nocreate,
+                           autoblock=autoblock, no_email=noemail, hide_name=hide_name,
+                           allow_usertalk=allow_usertalk, partial=partial, pages=pages, namespaces=namespaces,
+                           reblock=reblock)
+
+    async def work(services: Services) -> None:
+        try:
+            placed = await services.blocks.place(maintenance_performer(services.settings), request,
+                                                 services.clock.now())
+        except PageError as error:
+            fail(f"cannot block {target!r}: {_refusal(error)}")
+        block = placed.block
+        click.echo(f"blocked {block.target} (block #{block.id}, expires {format_expiry(block.expiry)})")
+
+    run(settings_of(ctx), work)
+
+
+@main.command("unblock")
+@click.argument("target", required=False)
+@click.option("--id", "block_id", type=int, default=None, help="The block's id instead of its target.")
+@click.option("--reason", default="", help="Reason for the block log.")
+@click.pass_context
+def unblock(ctx: click.Context, target: str | None, block_id: int | None, reason: str) -> None:
+    """Lift the block of an account, address or range (or the block with --id)."""
+    if (target is None) == (block_id is None):
+        fail("give either a target or --id")
+
+    async def work(services: Services) -> None:
+        try:
+            lifted = await services.blocks.lift(maintenance_performer(services.settings), target=target,
+                                                block_id=block_id, reason=reason, now=services.clock.now())
+        except PageError as error:
+            fail(f"cannot unblock {target or f'#{block_id}'}: {_refusal(error)}")
+        click.echo(f"unblocked {lifted.target} (block #{lifted.id})")
+
+    run(settings_of(ctx), work)
+
+
+@main.group("blocks")
+def blocks() -> None:
+    """The blocks in force."""
+
+
+def _listed(block: BlockRecord) -> dict[str, object]:
+    return {"id": block.id, "target": "" if block.is_autoblock else block.target, "automatic": block.is_autoblock,
+            "by": block.by_text, "timestamp": to_iso(block.timestamp), "expiry": format_expiry(block.expiry),
+            "reason": block.reason, "sitewide": block.sitewide, "nocreate": block.create_account,
+            "anononly": block.anon_only, "autoblock": block.autoblock, "noemail": block.block_email,
+            "allowusertalk": block.allow_usertalk, "hidden": block.hidden}
+
+
+@blocks.command("list")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line instead of a table.")
+@click.pass_context
+def blocks_list(ctx: click.Context, as_json: bool) -> None:
+    """List the blocks in force, newest first (autoblocks show their id, not their address)."""
+
+    async def work(services: Services) -> None:
+        listing = await services.blocks.listing(BlockFilter(), services.clock.now(), newer_first=True, start=None,
+                                                end=None, after=None, limit=100_000, see_hidden=True)
+        rows = [_listed(block) for block in listing.blocks]
+        if as_json:
+            for row in rows:
+                click.echo(json.dumps(row))
+            return
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table("id", "target", "by", "expiry", "scope", "reason")
+        for row in rows:
+            table.add_row(str(row["id"]), str(row["target"]) or f"autoblock #{row['id']}", str(row["by"]),
+                          str(row["expiry"]), "sitewide" if row["sitewide"] else "partial", str(row["reason"]))
+        Console().print(table)
+
+    run(settings_of(ctx), work)
