@@ -35,6 +35,7 @@ from wikigate.metrics import Metrics
 from wikigate.netranges import AddressRanges
 from wikigate.randomness import Randomness
 from wikigate.services.accounts import Accounts
+from wikigate.services.accountstatus import AccountStatuses
 from wikigate.services.blocks import Blocks
 from wikigate.services.deletion import Deletions
 from wikigate.services.identity import Identity
@@ -172,6 +173,7 @@ async def build_runtime(settings: Settings, *, clock: Clock | None = None, rando
         rollbacks=Rollbacks(database, settings, namespaces, rate_limiter),
         patrols=Patrols(database, settings, namespaces),
         blocks=Blocks(database, settings, namespaces, random),
+        account_statuses=AccountStatuses(database, namespaces, random),
         queries=Queries(database, namespaces),
         rate_limiter=rate_limiter,
     )

@@ -58,6 +58,8 @@ DEFAULT_GROUP_PERMISSIONS: dict[str, list[str]] = {
         "hideuser", "suppressrevision", "viewsuppressed", "suppressionlog",
         "deleterevision", "deletelogentry",
     ],
+    # CentralAuth's account locks, name hiding and account deletion (its extension.json gives them so).
+    "steward": ["centralauth-lock", "centralauth-suppress", "centralauth-unmerge"],
 }
 
 # $wgAddGroups / $wgRemoveGroups: 1.39 lets nobody but holders of `userrights` change groups.

@@ -51,10 +51,15 @@ USERS: dict[str, tuple[str, str, str]] = {
     "Otto": ("OttoPassword-1234", "", ""),
     "Tina": ("TinaPassword-1234", "", ""),
     "Kurt": ("KurtPassword-1234", "", ""),
+    # Blocked and unblocked by the block scenarios, one per client; nobody else logs in with them,
+    # so a block left behind by a failed run cannot spill into other tests.
+    "Blockbot": ("BlockbotPassword-1234", "bot", ""),
+    "Blockee": ("BlockeePassword-1234", "", ""),
 }
 TWO_FACTOR_USERS = ("Otto", "Tina", "Kurt")
 # (user, application id, grants) of the bot passwords the clients log in with.
-BOT_PASSWORDS = (("Mindy", "e2e", "basic,editpage,createeditmovepage,protect,editprotected,editsiteconfig"),)
+BOT_PASSWORDS = (("Mindy", "e2e", "basic,editpage,createeditmovepage,protect,editprotected,editsiteconfig"),
+                 ("Blockbot", "e2e", "basic,highvolume,editpage,createeditmovepage"))
 ADMIN_PASSWORD = "AdminPassword-1234"
 
 
@@ -132,6 +137,25 @@ class WikiServer:
         if body.get("login", {}).get("result") != "Success":
             fail("setup", f"POST action=login lgname={name}", json.dumps(body))
         return session
+
+    def block(self, target: str, *, reason: str, as_user: str = "Mindy") -> dict[str, Any]:
+        """Block `target` indefinitely through action=block, as a sysop would (no autoblock: the
+        tests all come from 127.0.0.1, and an autoblock of it would stop every other client)."""
+        session = self.logged_in_session(as_user)
+        token = self.call(session, "GET", action="query", meta="tokens")["query"]["tokens"]["csrftoken"]
+        body = self.call(session, "POST", action="block", user=target, reason=reason, expiry="infinite",
+                         token=token)
+        if "block" not in body:
+            fail("setup", f"POST action=block user={target} (as {as_user})", json.dumps(body))
+        return body["block"]  # type: ignore[no-any-return]
+
+    def unblock(self, target: str, *, as_user: str = "Mindy") -> None:
+        """Lift `target`'s block through action=unblock."""
+        session = self.logged_in_session(as_user)
+        token = self.call(session, "GET", action="query", meta="tokens")["query"]["tokens"]["csrftoken"]
+        body = self.call(session, "POST", action="unblock", user=target, reason="e2e unblock", token=token)
+        if "unblock" not in body:
+            fail("setup", f"POST action=unblock user={target} (as {as_user})", json.dumps(body))
 
     def ensure_page(self, title: str, text: str, *, as_user: str = "Admin") -> None:
         """Create or overwrite a page, so that scenarios find it existing."""

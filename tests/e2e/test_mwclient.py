@@ -1,6 +1,6 @@
 """mwclient against the real server: initialisation, login (action=login), clientlogin (also with
 two-factor), page edits and protection through site.api('protect', ...), section edits, moves and
-deletions."""
+deletions, and a user blocked and unblocked while logged in."""
 
 from __future__ import annotations
 
@@ -100,3 +100,44 @@ def test_section_edit_move_and_delete(wiki: WikiServer) -> None:
         site.pages[f"{title} moved"].delete(reason="e2e delete")
     with trace.step("site.pages[...].exists"):
         assert not site.pages[f"{title} moved"].exists
+
+
+def test_a_blocked_user_is_told_by_site_blocked_and_cannot_edit_until_unblocked(wiki: WikiServer) -> None:
+    trace = RequestTrace("mwclient")
+    site = _site(wiki, trace)
+    with trace.step("site.login('Blockee')"):
+        site.login("Blockee", wiki.users["Blockee"])
+    assert site.logged_in and site.blocked is False
+    title, reason = "E2E mwclient blocked edit", "e2e: edit warring"
+    wiki.block("Blockee", reason=reason, as_user="Mindy")
+    try:
+        # mwclient asks for blockinfo with every query and keeps (blockedby, blockreason) from it.
+        with trace.step("site.site_init()"):
+            site.site_init()
+        assert site.blocked == ("Mindy", reason)
+        with trace.step("site.pages[title]"):
+            page = site.pages[title]
+        with pytest.raises(mwclient.errors.UserBlocked) as refused:
+            page.edit("Refused while blocked.", summary="e2e mwclient")
+        assert refused.value.args == (("Mindy", reason),)
+
+        # mwclient refuses on its own once it knows; the server refuses an edit sent anyway, with
+        # MediaWiki's code and the blockinfo naming the same block.
+        with trace.step("site.raw_api('edit') while blocked"):
+            answer = site.raw_api("edit", "POST", title=title, text="Sent anyway.", token=site.get_token("csrf"))
+        assert answer["error"]["code"] == "blocked", answer
+        assert answer["error"]["blockinfo"]["blockedby"] == "Mindy", answer
+        assert answer["error"]["blockinfo"]["blockreason"] == reason, answer
+        with trace.step("site.pages[title].exists"):
+            assert not site.pages[title].exists
+    finally:
+        wiki.unblock("Blockee", as_user="Mindy")
+
+    with trace.step("site.site_init() after the unblock"):
+        site.site_init()
+    assert site.blocked is False
+    with trace.step("page.edit() after the unblock"):
+        result = site.pages[title].edit("Written after the unblock.", summary="e2e mwclient")
+    assert result["result"] == "Success", result
+    with trace.step("page.text()"):
+        assert site.pages[title].text(cache=False) == "Written after the unblock."

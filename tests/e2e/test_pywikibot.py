@@ -1,6 +1,6 @@
 """pywikibot against the real server: site initialisation, the three ways to log in, tokens,
 editing and protecting (page.protect, site.protect and action=protect), and a page's lifecycle
-(a section save, move, delete, undelete).
+(a section save, move, delete, undelete), and a bot blocked by a sysop and unblocked again.
 
 Each flow runs drivers/pywikibot_flow.py in its own process and directory, as a bot would.
 """
@@ -59,3 +59,14 @@ def test_section_save_move_delete_and_undelete(wiki: WikiServer, workdir: Path) 
     output = _run(wiki, workdir, "lifecycle", E2E_USER="Mindy", E2E_PASSWORD=wiki.users["Mindy"],
                   E2E_PAGE="E2E pywikibot lifecycle")
     assert "ok: page.undelete() brings it back" in output
+
+
+def test_a_blocked_bot_sees_its_block_and_cannot_save_until_unblocked(wiki: WikiServer, workdir: Path) -> None:
+    # The sysop blocks the bot while it is logged in, as happens to a misbehaving bot: pywikibot
+    # must see the block on asking again, and its save must fail with the server's refusal.
+    output = _run(wiki, workdir, "blocked", E2E_USER="Blockbot", E2E_BOT_SUFFIX="e2e",
+                  E2E_PASSWORD=wiki.bot_passwords["Blockbot@e2e"], E2E_SYSOP="Mindy",
+                  E2E_SYSOP_PASSWORD=wiki.users["Mindy"], E2E_BLOCK_REASON="e2e: runaway bot",
+                  E2E_PAGE="E2E pywikibot blocked bot")
+    assert "ok: page.save() fails with OtherPageSaveError for the API error code 'blocked'" in output
+    assert "ok: page.save() works again after the unblock" in output

@@ -35,7 +35,7 @@ from wikigate.auth.providers import (
     SecondaryProvider,
     status_message,
 )
-from wikigate.auth.providers.blocks import CheckBlocksSecondary
+from wikigate.auth.providers.blocks import CheckBlocksSecondary, CheckLockSecondary
 from wikigate.auth.providers.password import (
     LocalPasswordPrimary,
     TemporaryPasswordPrimary,
@@ -115,8 +115,8 @@ CreateUser = Callable[[NewAccount, Creator], Awaitable[UserRecord | None]]
 class AuthManager:
     def __init__(self, env: AuthEnvironment, state: StateStore, *,
                  primaries: Sequence[PrimaryProvider] = (TemporaryPasswordPrimary(), LocalPasswordPrimary()),
-                 secondaries: Sequence[SecondaryProvider] = (CheckBlocksSecondary(), TotpSecondary(),
-                                                             ResetPasswordSecondary())) -> None:
+                 secondaries: Sequence[SecondaryProvider] = (CheckLockSecondary(), CheckBlocksSecondary(),
+                                                             TotpSecondary(), ResetPasswordSecondary())) -> None:
         self.env = env
         self.state = state
         self.pre = ThrottlePreAuthentication()

@@ -1,4 +1,4 @@
-"""Blocks from the command line: place, lift and list them (logged as the maintenance script)."""
+"""Blocks and account locks from the command line (logged as the maintenance script)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import json
 
 import click
 
-from wikigate.cli.common import fail, main, run, settings_of
+from wikigate.cli.common import fail, main, run, settings_of, user
+from wikigate.services.accountstatus import HIDDEN_LEVELS
 from wikigate.services.blocks import BlockFilter, BlockRecord, BlockRequest, maintenance_performer
 from wikigate.services.pages import PageError
 from wikigate.services.suite import Services
@@ -113,5 +114,67 @@ def blocks_list(ctx: click.Context, as_json: bool) -> None:
             table.add_row(str(row["id"]), str(row["target"]) or f"autoblock #{row['id']}", str(row["by"]),
                           str(row["expiry"]), "sitewide" if row["sitewide"] else "partial", str(row["reason"]))
         Console().print(table)
+
+    run(settings_of(ctx), work)
+
+
+def _set_status(ctx: click.Context, name: str, reason: str, *, locked: bool | None = None,
+                hidden: int | None = None) -> None:
+    async def work(services: Services) -> None:
+        try:
+            status = await services.account_statuses.set_status(
+                maintenance_performer(services.settings), name, locked=locked, hidden=hidden, reason=reason,
+                statecheck=None, now=services.clock.now())
+        except PageError as error:
+            fail(f"cannot change {name!r}: {_refusal(error)}")
+        click.echo(f"{status.name}: {'locked' if status.locked else 'not locked'}, "
+                   f"{'hidden (' + status.hidden + ')' if status.hidden else 'not hidden'}")
+
+    run(settings_of(ctx), work)
+
+
+@user.command("lock")
+@click.argument("name")
+@click.option("--reason", default="", help="Reason for the log.")
+@click.pass_context
+def user_lock(ctx: click.Context, name: str, reason: str) -> None:
+    """Lock an account: it is logged out everywhere and cannot log in (CentralAuth's lock)."""
+    _set_status(ctx, name, reason, locked=True)
+
+
+@user.command("unlock")
+@click.argument("name")
+@click.option("--reason", default="", help="Reason for the log.")
+@click.pass_context
+def user_unlock(ctx: click.Context, name: str, reason: str) -> None:
+    """Unlock an account."""
+    _set_status(ctx, name, reason, locked=False)
+
+
+@user.command("hide")
+@click.argument("name")
+@click.option("--level", type=click.Choice(HIDDEN_LEVELS[1:] + ("none",)), default="lists",
+              help="lists: out of the user lists; suppressed: also out of the logs; none: shown again.")
+@click.option("--reason", default="", help="Reason for the log.")
+@click.pass_context
+def user_hide(ctx: click.Context, name: str, level: str, reason: str) -> None:
+    """Hide an account's name from those without centralauth-suppress (or show it again)."""
+    _set_status(ctx, name, reason, hidden=0 if level == "none" else HIDDEN_LEVELS.index(level))
+
+
+@user.command("delete")
+@click.argument("name")
+@click.option("--reason", default="", help="Reason for the log.")
+@click.pass_context
+def user_delete(ctx: click.Context, name: str, reason: str) -> None:
+    """Delete an account and its credentials; the page history keeps the name."""
+
+    async def work(services: Services) -> None:
+        try:
+            deleted = await services.account_statuses.delete(maintenance_performer(services.settings), name,
+                                                             reason=reason, now=services.clock.now())
+        except PageError as error:
+            fail(f"cannot delete {name!r}: {_refusal(error)}")
+        click.echo(f"deleted {deleted}")
 
     run(settings_of(ctx), work)

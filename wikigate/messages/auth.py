@@ -57,7 +57,7 @@ MESSAGES: dict[str, str] = {
     "botpasswords-session-provider": "bot password sessions",
     "botpasswords-disabled": "Bot passwords are not enabled.",
     "botpasswords-needs-reset": "The bot password for bot name \"$2\" of user \"$1\" must be reset.",
-    "botpasswords-locked": "You cannot login with a bot password as your account is locked.",
+    "botpasswords-locked": "Your account is locked, so its bot passwords cannot log in.",
     "botpasswords-restriction-failed": "Bot password restrictions prevent this login.",
     "botpasswords-not-exist": "User \"$1\" does not have a bot password named \"$2\".",
     "nosuchuser": "There is no user by the name \"$1\".",

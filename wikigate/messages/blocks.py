@@ -48,4 +48,10 @@ MESSAGES: dict[str, str] = {
     "blockedtext-composite": "'''Your user name or IP address is blocked.''' The reason given is: ''$2''.\n\n* Start of the block: $8\n* End of the longest block: $6\n\nYour current IP address is $3; give it when you ask about the block.",
     "infiniteblock": "never",
     "blockednoreason": "no reason given",
+    "action-centralauth-lock": "lock or unlock accounts",
+    "action-centralauth-unmerge": "delete accounts",
+    "apierror-centralauth-editconflict": "The account changed since its state was read; nothing was done.",
+    "centralauth-admin-not-authorized": "You may not hide names or show hidden ones.",
+    "centralauth-admin-too-many-edits": "$1 has more than {{PLURAL:$2|one edit|$2 edits}}, so the name cannot be hidden.",
+    "centralauth-login-error-locked": "This account is locked and cannot log in.",
 }

@@ -328,4 +328,10 @@ MESSAGES: dict[str, str] = {
     "blockedtext-composite": "'''Votre nom d’utilisateur ou votre adresse IP est bloqué.''' Motif donné : ''$2''.\n\n* Début du blocage : $8\n* Fin du plus long blocage : $6\n\nVotre adresse IP actuelle est $3 ; donnez-la si vous posez une question sur le blocage.",
     "infiniteblock": "jamais",
     "blockednoreason": "aucun motif donné",
+    "action-centralauth-lock": "verrouiller ou déverrouiller des comptes",
+    "action-centralauth-unmerge": "supprimer des comptes",
+    "apierror-centralauth-editconflict": "Le compte a changé depuis la lecture de son état ; rien n’a été fait.",
+    "centralauth-admin-not-authorized": "Vous ne pouvez ni masquer des noms ni montrer des noms masqués.",
+    "centralauth-admin-too-many-edits": "$1 a plus de {{PLURAL:$2|une modification|$2 modifications}} : le nom ne peut pas être masqué.",
+    "centralauth-login-error-locked": "Ce compte est verrouillé et ne peut pas se connecter.",
 }

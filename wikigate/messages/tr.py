@@ -328,4 +328,10 @@ MESSAGES: dict[str, str] = {
     "blockedtext-composite": "'''Kullanıcı adınız ya da IP adresiniz engellendi.''' Verilen gerekçe: ''$2''.\n\n* Engelin başlangıcı: $8\n* En uzun engelin bitişi: $6\n\nŞu anki IP adresiniz $3; engel hakkında soru sorarken bunu belirtin.",
     "infiniteblock": "hiçbir zaman",
     "blockednoreason": "gerekçe verilmedi",
+    "action-centralauth-lock": "hesapları kilitlemek ya da kilidini açmak",
+    "action-centralauth-unmerge": "hesapları silmek",
+    "apierror-centralauth-editconflict": "Hesap, durumu okunduktan sonra değişti; hiçbir şey yapılmadı.",
+    "centralauth-admin-not-authorized": "Adları gizleyemez ya da gizli adları gösteremezsiniz.",
+    "centralauth-admin-too-many-edits": "$1 kullanıcısının {{PLURAL:$2|bir|$2}} değişiklikten fazlası var; ad gizlenemez.",
+    "centralauth-login-error-locked": "Bu hesap kilitli ve oturum açamaz.",
 }

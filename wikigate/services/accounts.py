@@ -83,20 +83,22 @@ class Accounts:
 
     async def directory(self, *, start: str | None, end: str | None, prefix: str | None, descending: bool,
                         groups: list[str], exclude_groups: list[str], with_edits: bool, now: float,
-                        limit: int) -> list[tuple[UserRecord, list[GroupMembership]]]:
-        """Accounts in name order with their groups (list=allusers)."""
+                        limit: int, include_hidden: bool) -> list[tuple[UserRecord, list[GroupMembership]]]:
+        """Accounts in name order with their groups (list=allusers); hidden names only with
+        `include_hidden` (for those with centralauth-suppress)."""
         def read(tx: Tx) -> list[tuple[UserRecord, list[GroupMembership]]]:
             found = users.directory(tx, start=start, end=end, prefix=prefix, descending=descending, groups=groups,
-                                    exclude_groups=exclude_groups, with_edits=with_edits, now=now, limit=limit)
+                                    exclude_groups=exclude_groups, with_edits=with_edits, now=now, limit=limit,
+                                    include_hidden=include_hidden)
             return users.with_memberships(tx, found, now)
 
         return await self._database.read(read)
 
-    async def lookup(self, *, names: list[str], ids: list[int],
-                     now: float) -> list[tuple[UserRecord, list[GroupMembership]]]:
+    async def lookup(self, *, names: list[str], ids: list[int], now: float,
+                     include_hidden: bool = True) -> list[tuple[UserRecord, list[GroupMembership]]]:
         """The accounts among the names and ids given, with their groups (list=users)."""
-        return await self._database.read(
-            lambda tx: users.with_memberships(tx, users.lookup(tx, names=names, ids=ids), now))
+        return await self._database.read(lambda tx: users.with_memberships(
+            tx, users.lookup(tx, names=names, ids=ids, include_hidden=include_hidden), now))
 
     async def options(self, user_id: int) -> dict[str, str]:
         """The preferences the user changed from the defaults."""

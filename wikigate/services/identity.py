@@ -64,6 +64,11 @@ class Identity:
                 session.renew()
             return None
         record, memberships = found
+        if record.locked:
+            # A locked account acts no more, whatever session or cookie it had (CentralAuth).
+            if session.user_id:
+                session.renew()
+            return None
         if session.user_id:
             # A changed account token (password change, logout everywhere) ends old sessions.
             if not hmac.compare_digest(session.get("user_token", ""), record.token):

@@ -12,7 +12,7 @@ from typing import Any
 from wikigate import titles
 from wikigate.services.pages import load_state, subject_key
 from wikigate.services.permissions import PageState
-from wikigate.store import changes, logs
+from wikigate.store import changes, logs, users
 from wikigate.store import pages as store
 from wikigate.store.changes import ChangeFilter, ListedChange
 from wikigate.store.database import Database, Tx
@@ -75,17 +75,21 @@ class Queries:
 
     async def log_entries(self, *, types: list[str], action: str | None, user_text: str | None,
                           target: tuple[int, str] | None, namespace: int | None, newest_first: bool, limit: int,
-                          start: float | None, end: float | None,
-                          after: tuple[float, int] | None) -> tuple[list[LogEntry], dict[tuple[int, str], int]]:
-        """Log entries, with the current page id of each entry's title."""
+                          start: float | None, end: float | None, after: tuple[float, int] | None,
+                          excluded_types: tuple[str, ...] = (),
+                          see_suppressed: bool = True) -> tuple[list[LogEntry], dict[tuple[int, str], int], set[int]]:
+        """Log entries, with the current page id of each entry's title and, unless the viewer may
+        see them, the ids of the suppressed accounts among the performers."""
 
-        def read(tx: Tx) -> tuple[list[LogEntry], dict[tuple[int, str], int]]:
+        def read(tx: Tx) -> tuple[list[LogEntry], dict[tuple[int, str], int], set[int]]:
             found = logs.log_entries(tx, types=types, action=action, user_text=user_text, target=target,
                                      namespace=namespace, newest_first=newest_first, limit=limit, start=start,
-                                     end=end, after=after)
+                                     end=end, after=after, excluded_types=excluded_types)
             keys = list({(entry.namespace, entry.title) for entry in found})
             current = {(page.namespace, page.title): page.id for page in store.pages_by_keys(tx, keys, [])}
-            return found, current
+            performers = {entry.user_id for entry in found if entry.user_id}
+            suppressed = set() if see_suppressed or not performers else users.suppressed_ids(tx, performers)
+            return found, current, suppressed
 
         return await self._database.read(read)
 

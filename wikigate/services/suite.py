@@ -15,6 +15,7 @@ from wikigate.config import Settings
 from wikigate.metrics import Metrics
 from wikigate.randomness import Randomness
 from wikigate.services.accounts import Accounts
+from wikigate.services.accountstatus import AccountStatuses
 from wikigate.services.blocks import Blocks
 from wikigate.services.deletion import Deletions
 from wikigate.services.identity import Identity
@@ -50,5 +51,6 @@ class Services:
     rollbacks: Rollbacks
     patrols: Patrols
     blocks: Blocks
+    account_statuses: AccountStatuses
     queries: Queries
     rate_limiter: RateLimiter

@@ -51,12 +51,14 @@ def add_log(tx: Tx, *, type: str, action: str, now: float, user_id: int,
 def log_entries(tx: Tx, *, types: list[str], action: str | None,
                 user_text: str | None, target: tuple[int, str] | None, namespace: int | None,
                 newest_first: bool, limit: int, start: float | None, end: float | None,
-                after: tuple[float, int] | None) -> list[LogEntry]:
+                after: tuple[float, int] | None, excluded_types: tuple[str, ...] = ()) -> list[LogEntry]:
     """Log entries in time order; `after` is a (time, id) continuation."""
     t = log_table
     conditions: list[Any] = []
     if types:
         conditions.append(t.c.type.in_(types))
+    if excluded_types:
+        conditions.append(t.c.type.not_in(excluded_types))
     if action is not None:
         conditions.append(t.c.action == action)
     if user_text is not None:

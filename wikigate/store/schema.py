@@ -48,6 +48,9 @@ user = Table(
     Column("registration", Float, nullable=True),
     Column("editcount", Integer, nullable=False, default=0),
     Column("touched", Float, nullable=False, default=0),
+    # CentralAuth's account lock, and how far the name is hidden (0 not, 1 from lists, 2 suppressed).
+    Column("locked", Boolean, nullable=False, server_default=false()),
+    Column("hidden_level", Integer, nullable=False, server_default="0"),
 )
 Index("ix_user_email", user.c.email)
 
@@ -223,6 +226,9 @@ logging = Table(
 )
 Index("ix_logging_type_time", logging.c.type, logging.c.timestamp)
 
+# Hexadecimal addresses compare as bytes, whatever the PostgreSQL database's collation.
+_HEX = String(40).with_variant(String(40, collation="C"), "postgresql")
+
 # Blocks of accounts, addresses and ranges (MediaWiki's ipblocks). A range is kept as the
 # hexadecimal forms of its first and last address, so that a containment test is two string
 # comparisons an index can serve; `parent_id` marks an autoblock and names the block it came from.
@@ -237,8 +243,8 @@ blocks = Table(
     Column("reason", Text, nullable=False),
     Column("timestamp", Float, nullable=False),
     Column("expiry", Float, nullable=True),  # NULL: infinite
-    Column("range_start", String(40), nullable=False),
-    Column("range_end", String(40), nullable=False),
+    Column("range_start", _HEX, nullable=False),
+    Column("range_end", _HEX, nullable=False),
     Column("anon_only", Boolean, nullable=False),
     Column("create_account", Boolean, nullable=False),
     Column("autoblock", Boolean, nullable=False),

@@ -22,7 +22,7 @@ from wikigate.store.database import Database, Row, Tx, inserted_id
 from wikigate.store.schema import user, user_groups, user_newtalk, user_properties
 
 _COLUMNS = ("id", "name", "real_name", "password", "newpassword", "newpass_time", "email",
-            "email_authenticated", "token", "registration", "editcount", "touched")
+            "email_authenticated", "token", "registration", "editcount", "touched", "locked", "hidden_level")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +39,9 @@ class UserRecord:
     registration: float | None
     editcount: int
     touched: float
+    # An account lock and name hiding, as CentralAuth keeps them (gu_locked, gu_hidden_level).
+    locked: bool = False
+    hidden_level: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +51,9 @@ class GroupMembership:
 
 
 def _record(values: Iterable[Any]) -> UserRecord:
-    return UserRecord(*values)
+    record = UserRecord(*values)
+    # SQLite hands booleans back as integers.
+    return record if type(record.locked) is bool else replace(record, locked=bool(record.locked))
 
 
 _SELECT_USER = "SELECT " + ", ".join(f'"user".{name}' for name in _COLUMNS) + ' FROM "user"'
@@ -200,22 +205,26 @@ def with_memberships(tx: Tx, records: list[UserRecord], now: float) -> list[tupl
     return [(record, found.get(record.id, [])) for record in records]
 
 
-def lookup(tx: Tx, *, names: list[str], ids: list[int]) -> list[UserRecord]:
-    conditions = []
+def lookup(tx: Tx, *, names: list[str], ids: list[int], include_hidden: bool = True) -> list[UserRecord]:
+    conditions: list[Any] = []
     if names:
         conditions.append(user.c.name.in_(names))
     if ids:
         conditions.append(user.c.id.in_(ids))
     if not conditions:
         return []
-    return [_record(row) for row in tx.execute(select(*(user.c[name] for name in _COLUMNS)).where(or_(*conditions)))]
+    query = select(*(user.c[name] for name in _COLUMNS)).where(or_(*conditions))
+    if not include_hidden:
+        query = query.where(user.c.hidden_level == 0)
+    return [_record(row) for row in tx.execute(query)]
 
 
 def directory(tx: Tx, *, start: str | None, end: str | None, prefix: str | None, descending: bool,
               groups: list[str], exclude_groups: list[str], with_edits: bool, now: float,
-              limit: int) -> list[UserRecord]:
-    """Accounts in name order (list=allusers), from `start` to `end` inclusive."""
-    conditions: list[Any] = []
+              limit: int, include_hidden: bool = True) -> list[UserRecord]:
+    """Accounts in name order (list=allusers), from `start` to `end` inclusive; hidden names only
+    with `include_hidden`."""
+    conditions: list[Any] = [] if include_hidden else [user.c.hidden_level == 0]
     if start is not None:
         conditions.append(user.c.name <= start if descending else user.c.name >= start)
     if end is not None:
@@ -268,3 +277,18 @@ def clear_newtalk(tx: Tx, user_id: int, ip: str) -> None:
 def has_newtalk(tx: Tx, user_id: int, ip: str) -> bool:
     return tx.execute(select(user_newtalk.c.user_id).where(
         user_newtalk.c.user_id == user_id, user_newtalk.c.user_ip == ip)).first() is not None
+
+
+def delete_account(tx: Tx, user_id: int) -> None:
+    """Erase an account: its row and everything that belongs to it alone (groups, preferences,
+    watchlist, new-message flag; bot passwords and two-factor go by their foreign keys). What it
+    did stays, under its name: revisions and log entries keep their own copy of it."""
+    for table in (user_groups, user_properties, user_newtalk):
+        tx.execute(delete(table).where(table.c.user_id == user_id))
+    tx.execute(delete(user).where(user.c.id == user_id))
+
+
+def suppressed_ids(tx: Tx, user_ids: Iterable[int]) -> set[int]:
+    """Which of the accounts have their names suppressed (hidden at level 2)."""
+    rows = tx.execute(select(user.c.id).where(user.c.id.in_(list(user_ids)), user.c.hidden_level >= 2))
+    return {row.id for row in rows}

@@ -109,4 +109,7 @@ class BotPasswordPrimary:
         if not await env.verify(password, bot.password):
             return BotLogin(message=Message("wrongpassword"))
         await throttle.clear(record.name, env.ip)
+        if record.locked:
+            # Told only to who knows the password, unlike MediaWiki, which tells anyone.
+            return BotLogin(message=Message("botpasswords-locked"), final=True)
         return BotLogin(bot=bot, account=record)

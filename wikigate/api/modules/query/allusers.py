@@ -56,7 +56,8 @@ async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
     found = await ctx.services.accounts.directory(
         start=_name(params["from"]), end=_name(params["to"]), prefix=_name(params["prefix"]),
         descending=params["dir"] == "descending", groups=groups, exclude_groups=list(params["excludegroup"]),
-        with_edits=params["witheditsonly"], now=ctx.now, limit=limit + 1)
+        with_edits=params["witheditsonly"], now=ctx.now, limit=limit + 1,
+        include_hidden=ctx.has_right("centralauth-suppress"))
     if len(found) > limit:
         query.set_continue("aufrom", found[limit][0].name)
         found = found[:limit]

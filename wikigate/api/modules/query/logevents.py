@@ -19,16 +19,16 @@ DESCRIPTION = "Get events from logs."
 PROPS = ("comment", "details", "ids", "parsedcomment", "tags", "timestamp", "title", "type", "user", "userid")
 # In MediaWiki's order (a bad value's error lists them so; paraminfo sorts them).
 LOG_TYPES = ("oath", "", "block", "protect", "rights", "delete", "upload", "move", "import", "patrol", "merge",
-             "suppress", "tag", "managetags", "contentmodel", "newusers", "create")
+             "suppress", "tag", "managetags", "contentmodel", "newusers", "create", "globalauth")
 LOG_ACTIONS = (
     "block/block", "block/reblock", "block/unblock", "contentmodel/change", "contentmodel/new", "create/create",
     "delete/delete", "delete/delete_redir", "delete/delete_redir2", "delete/event", "delete/restore",
-    "delete/revision", "import/interwiki", "import/upload", "managetags/activate", "managetags/create",
+    "delete/revision", "globalauth/delete", "globalauth/setstatus", "import/interwiki", "import/upload", "managetags/activate", "managetags/create",
     "managetags/deactivate", "managetags/delete", "merge/merge", "move/move", "move/move_redir",
     "newusers/autocreate", "newusers/byemail", "newusers/create", "newusers/create2", "newusers/newusers",
     "oath/*", "patrol/autopatrol", "patrol/patrol", "protect/modify", "protect/move_prot", "protect/protect",
-    "protect/unprotect", "rights/autopromote", "rights/rights", "suppress/block", "suppress/delete",
-    "suppress/event", "suppress/reblock", "suppress/revision", "tag/update", "upload/overwrite",
+    "protect/unprotect", "rights/autopromote", "rights/rights", "suppress/block", "suppress/cadelete", "suppress/delete",
+    "suppress/event", "suppress/reblock", "suppress/revision", "suppress/setstatus", "tag/update", "upload/overwrite",
     "upload/revert", "upload/upload",
 )
 PARAMS = (
@@ -77,20 +77,27 @@ async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
     if params["tag"] is not None or params["prefix"] is not None:
         entries: list[LogEntry] = []  # no change tags, and prefix search is off (as in miser mode)
         current_ids: dict[tuple[int, str], int] = {}
+        suppressed: set[int] = set()
     else:
-        entries, current_ids = await ctx.services.queries.log_entries(
+        # The suppression log is for those with suppressionlog ($wgLogRestrictions), and names
+        # suppressed with their accounts are shown only to those with centralauth-suppress.
+        entries, current_ids, suppressed = await ctx.services.queries.log_entries(
             types=[log_type] if log_type is not None else [], action=action, user_text=params["user"], target=target,
             namespace=params["namespace"], newest_first=params["dir"] == "older", limit=limit + 1,
-            start=params["start"], end=params["end"], after=after)
+            start=params["start"], end=params["end"], after=after,
+            excluded_types=() if ctx.has_right("suppressionlog") else ("suppress",),
+            see_suppressed=ctx.has_right("centralauth-suppress"))
     if len(entries) > limit:
         following = entries[limit]
         query.set_continue("lecontinue", f"{to_mw(following.timestamp)}|{following.id}")
         entries = entries[:limit]
     props = set(params["prop"])
-    query.data["logevents"] = [_item(ctx, entry, props, current_ids) for entry in entries]
+    query.data["logevents"] = [_item(ctx, entry, props, current_ids, entry.user_id in suppressed)
+                               for entry in entries]
 
 
-def _item(ctx: ApiContext, entry: LogEntry, props: set[str], current_ids: dict[tuple[int, str], int]) -> dict[str, Any]:
+def _item(ctx: ApiContext, entry: LogEntry, props: set[str], current_ids: dict[tuple[int, str], int],
+          user_hidden: bool) -> dict[str, Any]:
     item: dict[str, Any] = {}
     if "ids" in props:
         item["logid"] = entry.id
@@ -103,11 +110,13 @@ def _item(ctx: ApiContext, entry: LogEntry, props: set[str], current_ids: dict[t
         item["params"] = api_log_params(entry.type, entry.params)
     if "type" in props:
         item.update({"type": entry.type, "action": entry.action})
-    if "user" in props:
+    if user_hidden and props & {"user", "userid"}:
+        item["userhidden"] = True  # as MediaWiki shows a performer whose name is suppressed
+    elif "user" in props:
         item["user"] = entry.user_text
         if not entry.user_id:
             item["anon"] = True
-    if "userid" in props:
+    if "userid" in props and not user_hidden:
         item["userid"] = entry.user_id
     if "timestamp" in props:
         item["timestamp"] = to_iso(entry.timestamp)

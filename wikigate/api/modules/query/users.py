@@ -45,7 +45,9 @@ async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
         else:
             names.setdefault(name)
     ids = list(dict.fromkeys(params["userids"]))
-    found = await ctx.services.accounts.lookup(names=list(names), ids=ids, now=ctx.now)
+    # A hidden name is no account to those who may not see it.
+    found = await ctx.services.accounts.lookup(names=list(names), ids=ids, now=ctx.now,
+                                               include_hidden=ctx.has_right("centralauth-suppress"))
     props = set(params["prop"])
     items = list(invalid)
     seen_names, seen_ids = set(), set()

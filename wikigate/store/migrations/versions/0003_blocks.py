@@ -1,4 +1,4 @@
-"""blocks of accounts, addresses and ranges, with partial-block restrictions; the address of each recent change
+"""blocks of accounts, addresses and ranges, with partial-block restrictions; the address of each recent change; account locks and hidden names
 
 Revision ID: 0003
 Revises: 0002
@@ -13,6 +13,9 @@ down_revision = '0002'
 branch_labels = None
 depends_on = None
 
+# Hexadecimal addresses compare as bytes, whatever the PostgreSQL database's collation.
+HEX = sa.String(length=40).with_variant(sa.String(length=40, collation='C'), 'postgresql')
+
 
 def upgrade() -> None:
     op.create_table('blocks',
@@ -24,8 +27,8 @@ def upgrade() -> None:
     sa.Column('reason', sa.Text(), nullable=False),
     sa.Column('timestamp', sa.Float(), nullable=False),
     sa.Column('expiry', sa.Float(), nullable=True),
-    sa.Column('range_start', sa.String(length=40), nullable=False),
-    sa.Column('range_end', sa.String(length=40), nullable=False),
+    sa.Column('range_start', HEX, nullable=False),
+    sa.Column('range_end', HEX, nullable=False),
     sa.Column('anon_only', sa.Boolean(), nullable=False),
     sa.Column('create_account', sa.Boolean(), nullable=False),
     sa.Column('autoblock', sa.Boolean(), nullable=False),
@@ -52,9 +55,15 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('recentchanges', schema=None) as batch_op:
         batch_op.add_column(sa.Column('ip', sa.String(length=64), nullable=False, server_default=''))
+    with op.batch_alter_table('user', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('locked', sa.Boolean(), nullable=False, server_default=sa.false()))
+        batch_op.add_column(sa.Column('hidden_level', sa.Integer(), nullable=False, server_default='0'))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('user', schema=None) as batch_op:
+        batch_op.drop_column('hidden_level')
+        batch_op.drop_column('locked')
     with op.batch_alter_table('recentchanges', schema=None) as batch_op:
         batch_op.drop_column('ip')
     op.drop_table('block_restrictions')

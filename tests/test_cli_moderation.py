@@ -1,4 +1,4 @@
-"""The wikigate command's block, unblock and blocks list, against a real database."""
+"""The wikigate command's blocks and account locks, against a real database."""
 
 from __future__ import annotations
 
@@ -39,3 +39,14 @@ def test_refusals_are_one_line(cli: Any) -> None:
     for argv, expected in cases.items():
         result = CliRunner().invoke(main, list(argv))
         assert result.exit_code == 1 and result.output.strip() == expected, argv
+
+
+def test_lock_hide_and_delete_accounts_from_the_command_line(cli: Any) -> None:
+    cli("user", "create", "Eve")
+    assert cli("user", "lock", "Eve", "--reason", "spam").output.strip() == "Eve: locked, not hidden"
+    assert cli("user", "hide", "Eve", "--level", "suppressed").output.strip() == "Eve: locked, hidden (suppressed)"
+    assert cli("user", "hide", "Eve", "--level", "none").output.strip() == "Eve: locked, not hidden"
+    assert cli("user", "unlock", "Eve").output.strip() == "Eve: not locked, not hidden"
+    assert cli("user", "delete", "Eve").output.strip() == "deleted Eve"
+    missing = CliRunner().invoke(main, ["user", "lock", "Eve"])
+    assert missing.exit_code == 1 and missing.output.strip() == "wikigate: cannot change 'Eve': nosuchusershort (Eve)"
