@@ -327,15 +327,18 @@ class Blocks:
     async def follow_refused_user(self, user: User, refusal: PageError, now: float) -> None:
         """After a refused edit or move of a blocked account, autoblock the address it came from,
         if its block autoblocks (MediaWiki's spreadAnyEditBlock)."""
-        if user.is_anon or not user.ip or not titles.is_ip(user.ip):
-            return
-        if not any(denial.block is not None for denial in refusal.denials):
+        if not user.is_anon and any(denial.block is not None for denial in refusal.denials):
+            await self.autoblock_address(user.id, user.ip, now)
+
+    async def autoblock_address(self, user_id: int, ip: str, now: float) -> None:
+        """Autoblock `ip` for each autoblocking block of the account."""
+        if not user_id or not titles.is_ip(ip):
             return
 
         def spread(tx: Tx) -> None:
-            for record in store.applicable(tx, user.id, [], now):
+            for record in store.applicable(tx, user_id, [], now):
                 if record.autoblock:
-                    self._autoblock(tx, record, user.ip, now)
+                    self._autoblock(tx, record, ip, now)
         await self._database.write(spread)
 
     def _autoblock(self, tx: Tx, parent: BlockRecord, address: str, now: float) -> None:

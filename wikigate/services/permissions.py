@@ -133,11 +133,31 @@ def permission_errors(action: str, user: User, state: PageState, settings: Setti
                 errors.append(error)
         if short and errors:
             return errors[:1]
-    if block is not None and block.stops(user, state.title, state.page.id if state.page else 0):
+    if block is not None and _block_applies(action, block, settings) and block.stops(
+            user, state.title, state.page.id if state.page else 0):
         denial = Denial(block.message_key(), block=block)
         if denial not in errors:
             errors.append(denial)
     return errors[:1] if short else errors
+
+
+# Actions a block leaves alone (MediaWiki: appliesToRight() is false, or the action's class does
+# not require being unblocked), and those it stops only with one of its flags.
+_UNBLOCKED_ACTIONS = frozenset({"read", "purge", "unblock", "info", "history", "raw", "watch", "unwatch"})
+
+
+def _block_applies(action: str, block: ActiveBlock, settings: Settings) -> bool:
+    if action in _UNBLOCKED_ACTIONS:
+        # Where blocks disable logins they also stop reading (everything anonymous users may do
+        # stays open to blocked ones otherwise).
+        return action in ("read", "purge") and settings.block_disables_login
+    if action == "createaccount":
+        return block.create_account
+    if action == "sendemail":
+        return block.block_email
+    if action == "upload":
+        return block.sitewide
+    return True
 
 
 def _is_root_user_page(title: Title) -> bool:
