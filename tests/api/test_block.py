@@ -279,3 +279,23 @@ async def test_without_that_setting_a_blocked_user_still_logs_in(new_api: Any, s
     passed = (await eve.post(action="clientlogin", username="Eve", password="EvePassword-12345",
                              loginreturnurl="http://wiki.test/", logintoken=token)).json()["clientlogin"]
     assert passed["status"] == "PASS"
+
+
+async def test_an_autoblocked_account_that_logs_in_autoblocks_where_it_comes_from(new_api: Any, services: Any,
+                                                                                 make_user: Any) -> None:
+    await make_user("Eve", "EvePassword-12345")
+    mindy = await logged_in(new_api, services, "Mindy", ("sysop",))
+    await post(mindy, "block", user="Eve", autoblock="1", expiry="1 week")
+    laptop = new_api("203.0.113.40")
+    token = await laptop.token("login")
+    passed = (await laptop.post(action="clientlogin", username="Eve", password="EvePassword-12345",
+                                loginreturnurl="http://wiki.test/", logintoken=token)).json()["clientlogin"]
+    assert passed["status"] == "PASS"
+    assert (await edit(new_api("203.0.113.40"), "Anywhere", "neighbour"))["error"]["code"] == "autoblocked"
+    # Without autoblock, logging in leaves the address alone.
+    await post(mindy, "block", user="Eve", reblock="1", expiry="1 week")
+    phone = new_api("203.0.113.41")
+    token = await phone.token("login")
+    await phone.post(action="clientlogin", username="Eve", password="EvePassword-12345",
+                     loginreturnurl="http://wiki.test/", logintoken=token)
+    assert "edit" in await edit(new_api("203.0.113.41"), "Anywhere", "neighbour")

@@ -194,7 +194,7 @@ class AuthManager:
         if attempt is None or attempt.account is None or attempt.account.record.id != result.user_id:
             return AuthResponse.fail(Message("authmanager-authn-no-primary"))
         user = attempt.account.record
-        flow.update(user_id=user.id, username=user.name)
+        flow.update(user_id=user.id, username=user.name, autoblocking=attempt.account.autoblocking)
         return await self._run_secondaries(attempt.account, flow, None)
 
     async def continue_authentication(self, submission: dict[str, str]) -> AuthResponse:
@@ -225,6 +225,8 @@ class AuthManager:
             flow["waiting"] = None
         self.state.pop(STATE_KEY)
         await self.pre.post_authentication(self.env, flow.get("throttle_name") or account.record.name)
+        if flow.get("autoblocking"):
+            await self.env.accounts.autoblock_login(replace(account, autoblocking=True), self.env.ip, self.env.now)
         # A password changed during the login gave the account a new token.
         record = replace(account.record, token=flow.get("token", account.record.token))
         return AuthResponse.passed(record.name, user_id=record.id, remember=bool(flow["remember"]), account=record)

@@ -26,6 +26,7 @@ from wikigate.metrics import Metrics
 from wikigate.randomness import Randomness
 from wikigate.services.accounts import AccountError, Accounts, Actor
 from wikigate.services.blocking import active_block
+from wikigate.services.blocks import Blocks
 from wikigate.services.users import User, effective_groups, rights_for_groups
 from wikigate.store import botpasswords, oath, users
 from wikigate.store.botpasswords import BotPasswordRecord
@@ -47,7 +48,7 @@ class Enrolment:
 class Login:
     def __init__(self, settings: Settings, database: Database, accounts: Accounts, kv: KeyValueStore,
                  hasher: PasswordFactory, namespaces: Namespaces, clock: Clock, random: Randomness,
-                 metrics: Metrics) -> None:
+                 metrics: Metrics, blocks: Blocks) -> None:
         self._settings = settings
         self._database = database
         self._accounts = accounts
@@ -57,11 +58,21 @@ class Login:
         self._clock = clock
         self._random = random
         self._metrics = metrics
+        self._blocks = blocks
 
     # -- what the authentication providers need (auth.providers.AccountDirectory) --------
 
     async def login_account(self, name: str) -> LoginAccount | None:
-        return self._login_account(await users.find_by_name_with_groups(self._database, name))
+        found = await users.find_for_login(self._database, name, self._clock.now())
+        if found is None:
+            return None
+        record, memberships, autoblocking = found
+        return LoginAccount(record, effective_groups(record, memberships, self._settings, self._clock.now()),
+                            autoblocking)
+
+    async def autoblock_login(self, account: LoginAccount, ip: str, now: float) -> None:
+        if account.autoblocking:
+            await self._blocks.autoblock_address(account.record.id, ip, now)
 
     async def login_account_by_id(self, user_id: int) -> LoginAccount | None:
         return self._login_account(await users.find_with_groups(self._database, user_id))

@@ -60,7 +60,11 @@ _SELECT_USER = "SELECT " + ", ".join(f'"user".{name}' for name in _COLUMNS) + ' 
 _WITH_GROUPS_SQL = (
     _SELECT_USER.replace(' FROM "user"', ', user_groups."group", user_groups.expiry FROM "user"')
     + ' LEFT OUTER JOIN user_groups ON user_groups.user_id = "user".id WHERE "user".id = :user_id')
-_WITH_GROUPS_BY_NAME_SQL = _WITH_GROUPS_SQL.replace('"user".id = :user_id', '"user".name = :name')
+# A login's lookup also counts the account's unexpired autoblocking blocks: a blocked account that
+# logs in autoblocks the address it came from, and the count costs no extra statement.
+_LOGIN_SQL = _WITH_GROUPS_SQL.replace('"user".id = :user_id', '"user".name = :name').replace(
+    ' FROM "user"', ', (SELECT COUNT(*) FROM blocks WHERE blocks.user_id = "user".id AND blocks.autoblock '
+    'AND (blocks.expiry IS NULL OR blocks.expiry > :now)) FROM "user"', 1)
 _WITH_BOT_PASSWORD_SQL = _WITH_GROUPS_SQL.replace(
     ' FROM "user"', ', bot_passwords.password, bot_passwords.grants, bot_passwords.restrictions FROM "user" '
     'LEFT OUTER JOIN bot_passwords ON bot_passwords.user_id = "user".id AND bot_passwords.app_id = :app_id')
@@ -122,10 +126,13 @@ def _json_list(value: Any) -> tuple[str, ...]:
     return tuple(json.loads(value) if isinstance(value, str) else value)
 
 
-async def find_by_name_with_groups(database: Database,
-                                   name: str) -> tuple[UserRecord, list[GroupMembership]] | None:
-    """The same by canonical name, in one statement (a login's one lookup)."""
-    return _with_groups(await database.query_all(_WITH_GROUPS_BY_NAME_SQL, {"name": name}))
+async def find_for_login(database: Database, name: str,
+                         now: float) -> tuple[UserRecord, list[GroupMembership], bool] | None:
+    """The account by canonical name with its groups, and whether a block of it autoblocks, in
+    one statement (a login's one lookup)."""
+    rows = await database.query_all(_LOGIN_SQL, {"name": name, "now": now})
+    found = _with_groups([row[:_WIDTH + 2] for row in rows])
+    return None if found is None else (found[0], found[1], bool(rows[0][_WIDTH + 2]))
 
 
 # -- units of work ----------------------------------------------------------------

@@ -45,6 +45,7 @@ class LoginAccount:
 
     record: UserRecord
     groups: tuple[str, ...]
+    autoblocking: bool = False  # a block of the account spreads to the addresses it logs in from
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +69,10 @@ class AccountDirectory(Protocol):
         ...
 
     async def upgrade_hash(self, record: UserRecord, password: str) -> None: ...
+
+    async def autoblock_login(self, account: LoginAccount, ip: str, now: float) -> None:
+        """Autoblock the address an autoblocked account just logged in from."""
+        ...
 
     async def is_blocked(self, account: LoginAccount, ip: str, now: float) -> bool:
         """Whether a block stands in the account's way when it comes from `ip`."""

@@ -112,4 +112,5 @@ class BotPasswordPrimary:
         if record.locked:
             # Told only to who knows the password, unlike MediaWiki, which tells anyone.
             return BotLogin(message=Message("botpasswords-locked"), final=True)
+        await env.accounts.autoblock_login(account, env.ip, env.now)
         return BotLogin(bot=bot, account=record)
