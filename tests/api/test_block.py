@@ -299,3 +299,28 @@ async def test_an_autoblocked_account_that_logs_in_autoblocks_where_it_comes_fro
     await phone.post(action="clientlogin", username="Eve", password="EvePassword-12345",
                      loginreturnurl="http://wiki.test/", logintoken=token)
     assert "edit" in await edit(new_api("203.0.113.41"), "Anywhere", "neighbour")
+
+
+async def test_a_block_that_hides_the_name_hides_it_from_user_lists(new_api: Any, services: Any) -> None:
+    await services.accounts.create("Vandal", None)
+    oversighter = await logged_in(new_api, services, "Olga", ("sysop", "suppress"))
+    mindy = await logged_in(new_api, services, "Mindy", ("sysop",))
+    assert (await post(mindy, "block", user="Vandal", hidename="1"))["error"]["code"] == "permissiondenied"
+    placed = (await post(oversighter, "block", user="Vandal", hidename="1"))["block"]
+    assert placed["hidename"] is True
+
+    async def names(api: Any) -> list[str]:
+        body = (await api.get(action="query", list="allusers", formatversion="2")).json()
+        return [user["name"] for user in body["query"]["allusers"]]
+
+    assert "Vandal" not in await names(mindy) and "Vandal" in await names(oversighter)
+    users = (await mindy.get(action="query", list="users", ususers="Vandal", formatversion="2")).json()
+    assert users["query"]["users"][0].get("missing") is True
+    # The block itself, and its entry in the suppression log, are hidden from Mindy too.
+    assert await blocks(mindy) == [] and [b["id"] for b in await blocks(oversighter)] == [placed["id"]]
+    log = (await mindy.get(action="query", list="logevents", letype="suppress", formatversion="2")).json()
+    assert log["query"]["logevents"] == []
+    lifted = await post(mindy, "unblock", user="Vandal")
+    assert lifted["error"]["code"] == "unblock-hideuser"
+    assert "unblock" in await post(oversighter, "unblock", user="Vandal")
+    assert "Vandal" in await names(mindy)

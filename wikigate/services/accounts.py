@@ -16,9 +16,10 @@ from wikigate import usernames
 from wikigate.auth.hashing import PasswordFactory
 from wikigate.clock import Clock
 from wikigate.randomness import Randomness
+from wikigate.services.users import User
 from wikigate.store import botpasswords, logs, users
 from wikigate.store.database import Database, Tx
-from wikigate.store.users import GroupMembership, UserRecord
+from wikigate.store.users import EVERY_NAME, GroupMembership, HiddenNames, UserRecord
 from wikigate.titles import NS, Namespaces
 
 # How the log names changes made from the command line, as MediaWiki's maintenance scripts.
@@ -83,22 +84,27 @@ class Accounts:
 
     async def directory(self, *, start: str | None, end: str | None, prefix: str | None, descending: bool,
                         groups: list[str], exclude_groups: list[str], with_edits: bool, now: float,
-                        limit: int, include_hidden: bool) -> list[tuple[UserRecord, list[GroupMembership]]]:
-        """Accounts in name order with their groups (list=allusers); hidden names only with
-        `include_hidden` (for those with centralauth-suppress)."""
+                        limit: int, shown: HiddenNames) -> list[tuple[UserRecord, list[GroupMembership]]]:
+        """Accounts in name order with their groups (list=allusers), hidden names as far as
+        the reader may see them."""
         def read(tx: Tx) -> list[tuple[UserRecord, list[GroupMembership]]]:
             found = users.directory(tx, start=start, end=end, prefix=prefix, descending=descending, groups=groups,
                                     exclude_groups=exclude_groups, with_edits=with_edits, now=now, limit=limit,
-                                    include_hidden=include_hidden)
+                                    shown=shown)
             return users.with_memberships(tx, found, now)
 
         return await self._database.read(read)
 
     async def lookup(self, *, names: list[str], ids: list[int], now: float,
-                     include_hidden: bool = True) -> list[tuple[UserRecord, list[GroupMembership]]]:
+                     shown: HiddenNames = EVERY_NAME) -> list[tuple[UserRecord, list[GroupMembership]]]:
         """The accounts among the names and ids given, with their groups (list=users)."""
         return await self._database.read(lambda tx: users.with_memberships(
-            tx, users.lookup(tx, names=names, ids=ids, include_hidden=include_hidden), now))
+            tx, users.lookup(tx, names=names, ids=ids, shown=shown, now=now), now))
+
+    @staticmethod
+    def hidden_names_for(reader: User) -> HiddenNames:
+        """Which hidden names the reader may see."""
+        return HiddenNames(by_status=reader.has_right("centralauth-suppress"), by_block=reader.has_right("hideuser"))
 
     async def options(self, user_id: int) -> dict[str, str]:
         """The preferences the user changed from the defaults."""

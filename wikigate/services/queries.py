@@ -18,6 +18,7 @@ from wikigate.store.changes import ChangeFilter, ListedChange
 from wikigate.store.database import Database, Tx
 from wikigate.store.logs import LogEntry
 from wikigate.store.pages import Contribution, PageRecord, RevisionRecord, SiteCounts, TitleProtection
+from wikigate.store.users import EVERY_NAME, HiddenNames
 
 __all__ = ["ChangeFilter", "Contribution", "ListedChange", "LogEntry", "PageInfo", "PageRecord", "Queries", "RevisionRecord", "SiteCounts",
            "TitleProtection"]
@@ -76,8 +77,8 @@ class Queries:
     async def log_entries(self, *, types: list[str], action: str | None, user_text: str | None,
                           target: tuple[int, str] | None, namespace: int | None, newest_first: bool, limit: int,
                           start: float | None, end: float | None, after: tuple[float, int] | None,
-                          excluded_types: tuple[str, ...] = (),
-                          see_suppressed: bool = True) -> tuple[list[LogEntry], dict[tuple[int, str], int], set[int]]:
+                          excluded_types: tuple[str, ...] = (), shown: HiddenNames = EVERY_NAME,
+                          now: float = 0) -> tuple[list[LogEntry], dict[tuple[int, str], int], set[int]]:
         """Log entries, with the current page id of each entry's title and, unless the viewer may
         see them, the ids of the suppressed accounts among the performers."""
 
@@ -88,7 +89,7 @@ class Queries:
             keys = list({(entry.namespace, entry.title) for entry in found})
             current = {(page.namespace, page.title): page.id for page in store.pages_by_keys(tx, keys, [])}
             performers = {entry.user_id for entry in found if entry.user_id}
-            suppressed = set() if see_suppressed or not performers else users.suppressed_ids(tx, performers)
+            suppressed = users.suppressed_ids(tx, performers, shown, now) if performers and shown != EVERY_NAME else set()
             return found, current, suppressed
 
         return await self._database.read(read)

@@ -16,10 +16,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, or_, select, update
+from sqlalchemy import bindparam, delete, func, or_, select, true, update
 
 from wikigate.store.database import Database, Row, Tx, inserted_id
-from wikigate.store.schema import user, user_groups, user_newtalk, user_properties
+from wikigate.store.schema import blocks, user, user_groups, user_newtalk, user_properties
 
 _COLUMNS = ("id", "name", "real_name", "password", "newpassword", "newpass_time", "email",
             "email_authenticated", "token", "registration", "editcount", "touched", "locked", "hidden_level")
@@ -42,6 +42,28 @@ class UserRecord:
     # An account lock and name hiding, as CentralAuth keeps them (gu_locked, gu_hidden_level).
     locked: bool = False
     hidden_level: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class HiddenNames:
+    """Which hidden names a reader may see: those hidden by the account's status (CentralAuth's
+    centralauth-suppress) and those hidden by a block (core's hideuser)."""
+
+    by_status: bool = True
+    by_block: bool = True
+
+    def conditions(self, now: float) -> list[Any]:
+        found: list[Any] = []
+        if not self.by_status:
+            found.append(user.c.hidden_level == 0)
+        if not self.by_block:
+            found.append(user.c.id.not_in(select(blocks.c.user_id).where(
+                blocks.c.hidden == true(), blocks.c.user_id != 0,
+                or_(blocks.c.expiry.is_(None), blocks.c.expiry > now))))
+        return found
+
+
+EVERY_NAME = HiddenNames()
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,7 +234,8 @@ def with_memberships(tx: Tx, records: list[UserRecord], now: float) -> list[tupl
     return [(record, found.get(record.id, [])) for record in records]
 
 
-def lookup(tx: Tx, *, names: list[str], ids: list[int], include_hidden: bool = True) -> list[UserRecord]:
+def lookup(tx: Tx, *, names: list[str], ids: list[int], shown: HiddenNames = EVERY_NAME,
+           now: float = 0) -> list[UserRecord]:
     conditions: list[Any] = []
     if names:
         conditions.append(user.c.name.in_(names))
@@ -220,18 +243,16 @@ def lookup(tx: Tx, *, names: list[str], ids: list[int], include_hidden: bool = T
         conditions.append(user.c.id.in_(ids))
     if not conditions:
         return []
-    query = select(*(user.c[name] for name in _COLUMNS)).where(or_(*conditions))
-    if not include_hidden:
-        query = query.where(user.c.hidden_level == 0)
+    query = select(*(user.c[name] for name in _COLUMNS)).where(or_(*conditions), *shown.conditions(now))
     return [_record(row) for row in tx.execute(query)]
 
 
 def directory(tx: Tx, *, start: str | None, end: str | None, prefix: str | None, descending: bool,
               groups: list[str], exclude_groups: list[str], with_edits: bool, now: float,
-              limit: int, include_hidden: bool = True) -> list[UserRecord]:
-    """Accounts in name order (list=allusers), from `start` to `end` inclusive; hidden names only
-    with `include_hidden`."""
-    conditions: list[Any] = [] if include_hidden else [user.c.hidden_level == 0]
+              limit: int, shown: HiddenNames = EVERY_NAME) -> list[UserRecord]:
+    """Accounts in name order (list=allusers), from `start` to `end` inclusive, hidden names as
+    far as the reader may see them."""
+    conditions: list[Any] = shown.conditions(now)
     if start is not None:
         conditions.append(user.c.name <= start if descending else user.c.name >= start)
     if end is not None:
@@ -295,7 +316,16 @@ def delete_account(tx: Tx, user_id: int) -> None:
     tx.execute(delete(user).where(user.c.id == user_id))
 
 
-def suppressed_ids(tx: Tx, user_ids: Iterable[int]) -> set[int]:
-    """Which of the accounts have their names suppressed (hidden at level 2)."""
-    rows = tx.execute(select(user.c.id).where(user.c.id.in_(list(user_ids)), user.c.hidden_level >= 2))
-    return {row.id for row in rows}
+def suppressed_ids(tx: Tx, user_ids: Iterable[int], shown: HiddenNames, now: float) -> set[int]:
+    """Which of the accounts have names the reader may not see in logs: suppressed with the
+    account's status (level 2), or hidden by a block."""
+    ids = list(user_ids)
+    found: set[int] = set()
+    if not shown.by_status:
+        found.update(row.id for row in tx.execute(select(user.c.id).where(user.c.id.in_(ids),
+                                                                         user.c.hidden_level >= 2)))
+    if not shown.by_block:
+        found.update(row.user_id for row in tx.execute(select(blocks.c.user_id).where(
+            blocks.c.user_id.in_(ids), blocks.c.hidden == true(),
+            or_(blocks.c.expiry.is_(None), blocks.c.expiry > now))))
+    return found

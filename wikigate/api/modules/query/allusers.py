@@ -57,7 +57,7 @@ async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
         start=_name(params["from"]), end=_name(params["to"]), prefix=_name(params["prefix"]),
         descending=params["dir"] == "descending", groups=groups, exclude_groups=list(params["excludegroup"]),
         with_edits=params["witheditsonly"], now=ctx.now, limit=limit + 1,
-        include_hidden=ctx.has_right("centralauth-suppress"))
+        shown=ctx.services.accounts.hidden_names_for(ctx.user))
     if len(found) > limit:
         query.set_continue("aufrom", found[limit][0].name)
         found = found[:limit]

@@ -79,14 +79,14 @@ async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
         current_ids: dict[tuple[int, str], int] = {}
         suppressed: set[int] = set()
     else:
-        # The suppression log is for those with suppressionlog ($wgLogRestrictions), and names
-        # suppressed with their accounts are shown only to those with centralauth-suppress.
+        # The suppression log is for those with suppressionlog ($wgLogRestrictions); suppressed
+        # names only for those who may see them (centralauth-suppress, hideuser).
         entries, current_ids, suppressed = await ctx.services.queries.log_entries(
             types=[log_type] if log_type is not None else [], action=action, user_text=params["user"], target=target,
             namespace=params["namespace"], newest_first=params["dir"] == "older", limit=limit + 1,
             start=params["start"], end=params["end"], after=after,
             excluded_types=() if ctx.has_right("suppressionlog") else ("suppress",),
-            see_suppressed=ctx.has_right("centralauth-suppress"))
+            shown=ctx.services.accounts.hidden_names_for(ctx.user), now=ctx.now)
     if len(entries) > limit:
         following = entries[limit]
         query.set_continue("lecontinue", f"{to_mw(following.timestamp)}|{following.id}")

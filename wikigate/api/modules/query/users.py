@@ -47,7 +47,7 @@ async def execute(ctx: ApiContext, params: dict[str, Any], query: Any) -> None:
     ids = list(dict.fromkeys(params["userids"]))
     # A hidden name is no account to those who may not see it.
     found = await ctx.services.accounts.lookup(names=list(names), ids=ids, now=ctx.now,
-                                               include_hidden=ctx.has_right("centralauth-suppress"))
+                                               shown=ctx.services.accounts.hidden_names_for(ctx.user))
     props = set(params["prop"])
     items = list(invalid)
     seen_names, seen_ids = set(), set()
