@@ -32,7 +32,8 @@ Scenario files (tests/conformance/scenarios/<module>.json):
           "protections": "edit=sysop", "token": "{csrf}"},
           "capture": {"x": "protect.title"}}]}]}
 
-`{"botlogin": "Admin@oracle"}` logs in with action=login instead.
+`{"botlogin": "Admin@oracle"}` logs in with action=login instead. `{"md5": "{uid}:{name}::0", "as": "sc"}`
+sends nothing: it stores the MD5 of the expanded text as {sc} (CentralAuth's statecheck).
 A step may name its `client` (default "main"), put POST parameters in the
 query string with `query`, and be marked `"setup": true`; `"walk": true`
 repeats it with each answer's `continue` values until an answer has none. `pages` are created
@@ -44,7 +45,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import fnmatch
+import hashlib
 import json
+import os
 import re
 import secrets
 import subprocess
@@ -82,7 +85,10 @@ SEED_PAGES = {"Main Page": "Main page of the conformance wiki."}
 PAGE_TEXT = "A page made for a conformance scenario."
 RETURN_URL = "http://127.0.0.1:8081/"
 
-MEDIAWIKI_DATA = Path("/var/lib/mediawiki-oracle/data")
+# CONFORMANCE_MEDIAWIKI_DATA names another MediaWiki's SQLite directory (the CentralAuth wiki in
+# /tmp/mw-ca/data on :8083, say): its throttles are then cleared before each scenario, whatever --base is.
+MEDIAWIKI_DATA_OVERRIDE = os.environ.get("CONFORMANCE_MEDIAWIKI_DATA", "")
+MEDIAWIKI_DATA = Path(MEDIAWIKI_DATA_OVERRIDE or "/var/lib/mediawiki-oracle/data")
 MEDIAWIKI_CODE = Path("/usr/share/mediawiki")
 MEDIAWIKI_MAIL = Path("/tmp/oracle-mail")  # where the reference wiki's SMTP sink writes
 
@@ -157,6 +163,10 @@ def expand_step(raw: dict[str, Any]) -> list[Step]:
             Step(client, "POST", {"action": "login", "lgname": name, "lgpassword": PASSWORDS[name],
                                   "lgtoken": "{_logintoken}"}, {}, {}, True),
         ]
+    if "md5" in raw:
+        # Not a request: the MD5 (hex) of a text with placeholders, e.g. CentralAuth's statecheck
+        # "{userid}:{name}::0", stored as "as" (default "md5").
+        return [Step(client, "MD5", {"text": str(raw["md5"])}, {}, {raw.get("as", "md5"): ""}, True)]
     if "mail" in raw:
         # Not a request: reads the temporary password from the newest password-reset mail.
         return [Step(client, "MAIL", {}, {}, {raw.get("as", "temppassword"): ""}, True)]
@@ -365,6 +375,10 @@ async def run_scenario(target: Target, scenario: Scenario) -> list[dict[str, Any
         for step in scenario.steps:
             if step.method == "MAIL":
                 values.update(await temporary_password(target, step, started))
+                continue
+            if step.method == "MD5":  # computed here, sends nothing (see expand_step)
+                digest = hashlib.md5(substitute(step.params["text"], values).encode()).hexdigest()
+                values.update({name: digest for name in step.capture})
                 continue
             http = clients.get(step.client) or clients.setdefault(step.client, target.client())
             params = {key: substitute(value, values) for key, value in step.params.items()}
@@ -594,7 +608,7 @@ async def reset_mediawiki() -> None:
 
 
 def mediawiki_target(base: str) -> Target:
-    local = base.startswith(("http://127.0.0.1:8081", "http://127.0.0.1:8082"))
+    local = base.startswith(("http://127.0.0.1:8081", "http://127.0.0.1:8082")) or bool(MEDIAWIKI_DATA_OVERRIDE)
     if not (local and MEDIAWIKI_DATA.exists()):
         return Target(base)
     return Target(base, reset=reset_mediawiki, read_mail=read_mediawiki_mail,
