@@ -27,6 +27,7 @@ from wikigate.api.main import Pipeline
 from wikigate.api.registry import Registry
 from wikigate.api.request import ClientGone, read_request
 from wikigate.auth.hashing import PasswordFactory
+from wikigate.auth.oauthtokens import TokenSigner, new_private_key
 from wikigate.clock import Clock
 from wikigate.config import Settings
 from wikigate.mail import Mailer, mailer_from_settings
@@ -34,6 +35,7 @@ from wikigate.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from wikigate.metrics import Metrics
 from wikigate.netranges import AddressRanges
 from wikigate.randomness import Randomness
+from wikigate.rest import oauth_routes
 from wikigate.services.accounts import Accounts
 from wikigate.services.accountstatus import AccountStatuses
 from wikigate.services.blocks import Blocks
@@ -41,6 +43,7 @@ from wikigate.services.deletion import Deletions
 from wikigate.services.identity import Identity
 from wikigate.services.login import Login
 from wikigate.services.moves import Moves
+from wikigate.services.oauth import OAuth
 from wikigate.services.pages import Pages
 from wikigate.services.passwords import Passwords
 from wikigate.services.patrol import Patrols
@@ -100,6 +103,19 @@ def ensure_secret_key(settings: Settings, random: Randomness) -> Settings:
         path.write_text(random.token_hex(32))
         path.chmod(0o600)
     return replace(settings, secret_key=path.read_text().strip())
+
+
+def oauth_signer(settings: Settings) -> TokenSigner:
+    """The OAuth 2 token signer, with the configured key or one generated once into data_dir."""
+    path = Path(settings.oauth2_private_key) if settings.oauth2_private_key else (
+        Path(settings.data_dir) / "oauth2.key")
+    if not settings.oauth2_private_key and not path.exists():
+        path.write_bytes(new_private_key())
+        path.chmod(0o600)
+    try:
+        return TokenSigner(path.read_bytes(), settings.public_server)
+    except (OSError, ValueError) as error:
+        raise StartupError(f"oauth2_private_key: {path} is not a readable RSA private key ({error})") from None
 
 
 class StartupError(Exception):
@@ -173,6 +189,7 @@ async def build_runtime(settings: Settings, *, clock: Clock | None = None, rando
         moves=Moves(database, settings, namespaces, rate_limiter),
         rollbacks=Rollbacks(database, settings, namespaces, rate_limiter),
         patrols=Patrols(database, settings, namespaces),
+        oauth=OAuth(database, settings, oauth_signer(settings), random),
         blocks=blocks,
         account_statuses=AccountStatuses(database, namespaces, random),
         queries=Queries(database, namespaces),
@@ -244,6 +261,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, runtime: Runti
         Route("/healthz", healthz, methods=["GET", "HEAD"]),
         Route("/readyz", readyz, methods=["GET", "HEAD"]),
         Route("/metrics", metrics, methods=["GET", "HEAD"]),
+        *oauth_routes(script, pipelines),
     ]
     return Starlette(routes=routes, lifespan=lifespan)
 

@@ -7,6 +7,7 @@ source (`secrets`).
 
 from __future__ import annotations
 
+import base64
 import secrets
 from collections.abc import Sequence
 from typing import TypeVar
@@ -21,6 +22,10 @@ class Randomness:
     def token_hex(self, count: int) -> str:
         """`count` random bytes as 2 × `count` hex digits."""
         return self.token_bytes(count).hex()
+
+    def token_urlsafe(self, count: int) -> str:
+        """`count` random bytes in URL-safe base64, without padding."""
+        return base64.urlsafe_b64encode(self.token_bytes(count)).rstrip(b"=").decode("ascii")
 
     def choice(self, items: Sequence[T]) -> T:
         return items[secrets.randbelow(len(items))]

@@ -28,6 +28,7 @@ from wikigate.api.registry import ModuleSpec, Registry
 from wikigate.api.request import ApiRequest, ClientGone, TrustedProxies, read_request
 from wikigate.api.tokens import token_is_valid
 from wikigate.messages import Message, TextList, language_for, render
+from wikigate.services.oauth import InvalidAuthorization
 from wikigate.services.suite import Services
 from wikigate.services.users import User, build_user
 from wikigate.timeutil import to_iso
@@ -129,9 +130,7 @@ class Pipeline:
             if self._is_preflight(api_request):
                 return self._preflight(ctx), module_path
             if not ctx.login_suppressed:
-                user = await services.identity.resolve(session, api_request.cookies, api_request.client_ip, now)
-                if user is not None:
-                    ctx.user = user
+                await self._identify(ctx)
             spec = self.registry.actions[main["action"]]
             module_path = spec.path
             self._asserts(ctx, main)
@@ -288,6 +287,25 @@ class Pipeline:
                 headers["Vary"] = ", ".join([*vary, "Origin"])
         return headers
 
+    async def _identify(self, ctx: ApiContext) -> None:
+        """Who makes the request: an OAuth 2 bearer token's user, or the session's."""
+        services, request = self.services, ctx.request
+        authorization = request.headers.get("authorization", "")
+        if authorization[:7].lower() == "bearer ":
+            try:
+                authorized = await services.oauth.authenticate(authorization[7:].strip(), request.client_ip, ctx.now)
+            except InvalidAuthorization as refused:
+                # MediaWiki answers 200 with the error; the challenge header is for OAuth-aware tools.
+                raise ApiError(ApiMessage.of(refused.key, refused.detail, code=refused.key),
+                               headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}) from None
+            ctx.user = authorized.user
+            ctx.session = await services.sessions.load_bound(authorized.session_key)
+            ctx.headers["Vary"] = "Authorization"
+            return
+        user = await services.identity.resolve(ctx.session, request.cookies, request.client_ip, ctx.now)
+        if user is not None:
+            ctx.user = user
+
     def _asserts(self, ctx: ApiContext, main: dict[str, Any]) -> None:
         wanted = main["assert"]
         user = ctx.user
@@ -443,7 +461,7 @@ class Pipeline:
             ctx.request.scheme == "https" or settings.public_server.startswith("https://")))
         samesite = settings.cookie_samesite.lower() or None
         session = ctx.session
-        if session.set_cookie and session.persisted:
+        if session.set_cookie and session.persisted and not session.cookieless:
             response.set_cookie(session.cookie_name, session.id, httponly=True, secure=secure,
                                 samesite=samesite)  # type: ignore[arg-type]
             session.set_cookie = False

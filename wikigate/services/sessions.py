@@ -39,6 +39,8 @@ class Session:
     dirty: bool = False
     destroyed_ids: list[str] = field(default_factory=list)
     set_cookie: bool = False
+    # Bound to credentials the client sends with every request (OAuth), never to a cookie.
+    cookieless: bool = False
 
     @property
     def user_id(self) -> int:
@@ -115,6 +117,15 @@ class SessionStore:
                 session.dirty = True
             return session
         return Session(id="", random=self._random, cookie_name=self.cookie_name)
+
+    async def load_bound(self, key: str) -> Session:
+        """The session of an OAuth token (`key` derives from it): its token secrets live here,
+        so that a token fetched with meta=tokens works on the next request made with it."""
+        session_id = f"oauth{key}"
+        raw = await self._kv.get(KEY_PREFIX + session_id)
+        data = json.loads(raw) if raw is not None else {}
+        return Session(id=session_id, random=self._random, data=data, cookie_name="", persisted=True,
+                       cookieless=True)
 
 
     async def save(self, session: Session) -> None:

@@ -21,6 +21,7 @@ from wikigate.services.deletion import Deletions
 from wikigate.services.identity import Identity
 from wikigate.services.login import Login
 from wikigate.services.moves import Moves
+from wikigate.services.oauth import OAuth
 from wikigate.services.pages import Pages
 from wikigate.services.passwords import Passwords
 from wikigate.services.patrol import Patrols
@@ -50,6 +51,7 @@ class Services:
     moves: Moves
     rollbacks: Rollbacks
     patrols: Patrols
+    oauth: OAuth
     blocks: Blocks
     account_statuses: AccountStatuses
     queries: Queries

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from wikigate.config import IMPLICIT_GROUPS, Settings
 from wikigate.store.users import GroupMembership, UserRecord
@@ -24,6 +24,8 @@ class User:
     grants: tuple[str, ...] = field(default=())
     # The address the request came from: blocks of addresses and ranges, and autoblocks, need it.
     ip: str = ""
+    # Set for a request made with OAuth credentials: the consumer's id (its grants are in `grants`).
+    oauth_consumer: int | None = None
 
     @property
     def is_anon(self) -> bool:
@@ -31,6 +33,11 @@ class User:
 
     def has_right(self, right: str) -> bool:
         return right in self.rights
+
+    def with_oauth(self, consumer_id: int, grants: tuple[str, ...], rights: tuple[str, ...]) -> User:
+        """The same user acting through an OAuth consumer: only the rights its grants allow."""
+        return replace(self, oauth_consumer=consumer_id, grants=grants, rights=frozenset(rights),
+                       rights_order=rights)
 
 
 def effective_groups(record: UserRecord | None, memberships: list[GroupMembership] | tuple[GroupMembership, ...],

@@ -281,6 +281,67 @@ watchlist = Table(
     Column("notification", Float, nullable=True),
 )
 
+# OAuth consumers (Extension:OAuth's oauth_registered_consumer): applications that act for users
+# with the grants the users accepted. Secrets are kept as hashes only.
+oauth_consumers = Table(
+    "oauth_consumers",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(32), nullable=False, unique=True),  # the public client id
+    Column("name", String(128), nullable=False),
+    Column("app_version", String(32), nullable=False),  # the application's own version, "1.0"
+    Column("oauth_version", Integer, nullable=False),  # the protocol: 1 (OAuth 1.0a) or 2 (OAuth 2.0)
+    Column("owner_id", Integer, ForeignKey("user.id", ondelete="CASCADE"), nullable=False),
+    Column("owner_only", Boolean, nullable=False),
+    Column("description", Text, nullable=False),
+    Column("callback_url", Text, nullable=False),
+    Column("callback_is_prefix", Boolean, nullable=False),
+    Column("grants", JSON, nullable=False),
+    Column("restrictions", JSON, nullable=False),  # IP ranges the consumer may be used from
+    Column("secret_hash", Text, nullable=False),
+    Column("confidential", Boolean, nullable=False),  # an OAuth 2 client that can keep a secret
+    Column("oauth2_grant_types", JSON, nullable=False),
+    Column("stage", Integer, nullable=False),  # 0 proposed, 1 approved, 2 rejected, 3 expired, 4 disabled
+    Column("registered", Float, nullable=False),
+    UniqueConstraint("name", "app_version", "owner_id"),
+)
+
+# A user's acceptance of a consumer (oauth_accepted_consumer): the grants given and, for
+# OAuth 1.0a, the access token and the hash of its secret.
+oauth_acceptances = Table(
+    "oauth_acceptances",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("consumer_id", Integer, ForeignKey("oauth_consumers.id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", Integer, ForeignKey("user.id", ondelete="CASCADE"), nullable=False),
+    Column("grants", JSON, nullable=False),
+    Column("accepted", Float, nullable=False),
+    Column("access_token", String(64), nullable=True, unique=True),
+    Column("access_secret_hash", Text, nullable=True),
+    UniqueConstraint("consumer_id", "user_id"),
+)
+
+# OAuth 2 tokens and authorization codes, by the hash of their identifier: an access token is a
+# signed JWT whose `jti` is looked up here, so revoking one takes effect on its next use.
+oauth2_tokens = Table(
+    "oauth2_tokens",
+    metadata,
+    Column("id_hash", String(64), primary_key=True),
+    Column("kind", String(16), nullable=False),  # "access", "refresh" or "code"
+    Column("acceptance_id", Integer, ForeignKey("oauth_acceptances.id", ondelete="CASCADE"), nullable=True),
+    Column("consumer_id", Integer, ForeignKey("oauth_consumers.id", ondelete="CASCADE"), nullable=False),
+    Column("user_id", Integer, nullable=False),
+    Column("scopes", JSON, nullable=False),
+    Column("expires", Float, nullable=True),  # NULL: never (owner-only consumers)
+    Column("revoked", Boolean, nullable=False),
+    # An authorization code's redirect URI and PKCE challenge; a refresh token's access token.
+    Column("redirect_uri", Text, nullable=True),
+    Column("challenge", String(128), nullable=True),
+    Column("challenge_method", String(8), nullable=True),
+    Column("parent", String(64), nullable=True),
+)
+Index("ix_oauth2_tokens_acceptance", oauth2_tokens.c.acceptance_id)
+
 # Sessions, tokens' secrets, throttles and rate limits when Redis is not configured.
 objectcache = Table(
     "objectcache",

@@ -20,6 +20,7 @@ from wikigate.api.context import ApiContext
 from wikigate.api.params import require_at_least_one_of
 from wikigate.auth.manager import Action, AuthManager
 from wikigate.auth.responses import AuthResponse, AuthStatus
+from wikigate.messages import Message
 
 NAME = "clientlogin"
 PREFIX = "login"
@@ -39,6 +40,9 @@ EXAMPLES = (
 async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
     require_at_least_one_of(params, "continue", "returnurl", prefix=PREFIX)
     check_return_url(params, PREFIX)
+    if ctx.user.oauth_consumer is not None:
+        # MediaWiki's AuthManager cannot authenticate now: the OAuth session keeps its user.
+        return {NAME: format_response(AuthResponse.fail(Message("userlogin-cannot-login")), params, ctx.uselang)}
     manager = ctx.services.login.manager(ctx.session, ip=ctx.ip, now=ctx.now)
     response = await _step(ctx, manager, params)
     ctx.services.metrics.login(NAME, response.status.value)

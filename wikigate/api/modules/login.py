@@ -20,6 +20,7 @@ from wikigate.auth.providers.botpassword import split_login
 from wikigate.auth.responses import AuthStatus
 from wikigate.auth.tokens import token_matches
 from wikigate.messages import Message, render
+from wikigate.services.oauth import SESSION_PROVIDER as OAUTH_PROVIDER
 
 NAME = "login"
 PREFIX = "lg"
@@ -64,9 +65,10 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
 async def _login(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
     if ctx.login_suppressed:
         return {"login": {"result": "Aborted", "reason": _reason(ctx, Message("api-login-fail-sameorigin"))}}
-    if ctx.user.bot_app_id is not None:
-        # A bot-password session cannot switch users.
-        provider = Message("botpasswords-session-provider")
+    if ctx.user.bot_app_id is not None or ctx.user.oauth_consumer is not None:
+        # A bot-password or OAuth session cannot switch users (mwn matches the OAuth wording).
+        provider = (Message("botpasswords-session-provider") if ctx.user.bot_app_id is not None
+                    else Message("sessionprovider-generic", (OAUTH_PROVIDER,)))
         return {"login": {"result": "Aborted",
                           "reason": _reason(ctx, Message("api-login-fail-badsessionprovider", (provider,)))}}
     ctx.session.persist()

@@ -1,0 +1,155 @@
+"""OAuth consumers and tokens from the command line: what a CI needs to mint credentials in one step."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from wikigate.cli.common import fail, main, run, settings_of
+from wikigate.services.oauth import Registration
+from wikigate.services.suite import Services
+from wikigate.store.oauth import APPROVED, DISABLED, REJECTED, STAGES, Consumer
+
+
+@main.group("oauth")
+def oauth() -> None:
+    """OAuth consumers and tokens."""
+
+
+@oauth.group("consumer")
+def consumer() -> None:
+    """OAuth consumers (applications)."""
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _described(found: Consumer) -> dict[str, object]:
+    return {"client_id": found.key, "name": found.name, "oauth_version": found.oauth_version,
+            "owner_only": found.owner_only, "stage": STAGES[found.stage], "grants": list(found.grants),
+            "grant_types": list(found.oauth2_grant_types), "callback_url": found.callback_url,
+            "confidential": found.confidential, "restrictions": list(found.restrictions)}
+
+
+def _show(registration: Registration, as_json: bool) -> None:
+    shown = {**_described(registration.consumer), "client_secret": registration.secret}
+    if registration.access_token is not None:
+        shown["access_token"] = registration.access_token
+    if as_json:
+        click.echo(json.dumps(shown))
+        return
+    for key, value in shown.items():
+        click.echo(f"{key}: {value}")
+
+
+@consumer.command("create")
+@click.argument("name")
+@click.option("--owner", required=True, help="The user who owns the consumer.")
+@click.option("--oauth-version", type=click.Choice(["2"]), default="2", help="The protocol (OAuth 2.0).")
+@click.option("--grants", default="basic", help="Comma-separated grants, e.g. basic,editpage,protect.")
+@click.option("--owner-only", is_flag=True, help="Only the owner uses it: approved at once, with a token.")
+@click.option("--callback", default="", help="The redirect URI (needed unless --owner-only).")
+@click.option("--public", is_flag=True, help="A client that cannot keep a secret (PKCE required).")
+@click.option("--grant-types", default="", help="Comma-separated: authorization_code,refresh_token,client_credentials.")
+@click.option("--restrictions", default="", help="Comma-separated IP ranges the consumer may be used from.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_context
+def consumer_create(ctx: click.Context, name: str, owner: str, oauth_version: str, grants: str, owner_only: bool,
+                    callback: str, public: bool, grant_types: str, restrictions: str, as_json: bool) -> None:
+    """Register a consumer; prints its client id and secret (once) and, owner-only, a token."""
+
+    async def work(services: Services) -> None:
+        try:
+            registration = await services.oauth.register(
+                owner, name=name, grants=_split(grants), now=services.clock.now(), oauth_version=int(oauth_version),
+                owner_only=owner_only, callback_url=callback, confidential=not public,
+                grant_types=_split(grant_types) or None, restrictions=_split(restrictions))
+        except ValueError as error:
+            fail(f"cannot create consumer {name!r}: {error}")
+        _show(registration, as_json)
+
+    run(settings_of(ctx), work)
+
+
+@consumer.command("list")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@click.pass_context
+def consumer_list(ctx: click.Context, as_json: bool) -> None:
+    """List the consumers."""
+
+    async def work(services: Services) -> None:
+        for found in await services.oauth.consumers():
+            shown = _described(found)
+            click.echo(json.dumps(shown) if as_json else
+                       f"{found.key}  {found.name}  OAuth {found.oauth_version}  {STAGES[found.stage]}"
+                       f"{'  owner-only' if found.owner_only else ''}  {','.join(found.grants)}")
+
+    run(settings_of(ctx), work)
+
+
+def _stage_command(command: str, stage: int, description: str) -> None:
+    @consumer.command(command, help=description)
+    @click.argument("client_id")
+    @click.pass_context
+    def change(ctx: click.Context, client_id: str) -> None:
+        async def work(services: Services) -> None:
+            try:
+                found = await services.oauth.set_stage(client_id, stage)
+            except ValueError as error:
+                fail(str(error))
+            click.echo(f"{found.key} ({found.name}): {STAGES[found.stage]}")
+
+        run(settings_of(ctx), work)
+
+
+_stage_command("approve", APPROVED, "Approve a proposed consumer: its users may then accept it.")
+_stage_command("reject", REJECTED, "Reject a proposed consumer.")
+_stage_command("disable", DISABLED, "Disable a consumer: its tokens stop working at once.")
+
+
+@consumer.command("reset-secret")
+@click.argument("client_id")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.pass_context
+def consumer_reset_secret(ctx: click.Context, client_id: str, as_json: bool) -> None:
+    """Give a consumer a new secret (and an owner-only one a new token; its old tokens end)."""
+
+    async def work(services: Services) -> None:
+        try:
+            registration = await services.oauth.reset_secret(client_id, services.clock.now())
+        except ValueError as error:
+            fail(str(error))
+        _show(registration, as_json)
+
+    run(settings_of(ctx), work)
+
+
+@oauth.command("token")
+@click.argument("user")
+@click.option("--consumer", "name", default="wikigate-ci", help="The owner-only consumer's name (made if missing).")
+@click.option("--grants", default="basic,highvolume,editpage,createeditmovepage,protect,editprotected",
+              help="Comma-separated grants of a consumer made now.")
+@click.pass_context
+def token(ctx: click.Context, user: str, name: str, grants: str) -> None:
+    """Print, as JSON, an OAuth 2 access token for USER that never expires (and its consumer's
+    client id and secret), from an owner-only consumer made for it, or renewed if it exists."""
+
+    async def work(services: Services) -> None:
+        now = services.clock.now()
+        existing = [found for found in await services.oauth.consumers()
+                    if found.name == name and found.owner_only and found.oauth_version == 2]
+        try:
+            owner = await services.accounts.find(user)
+            if owner is None:
+                raise ValueError(f"no such user: {user}")
+            mine = [found for found in existing if found.owner_id == owner.id]
+            registration = (await services.oauth.reset_secret(mine[0].key, now) if mine else
+                            await services.oauth.register(user, name=name, grants=_split(grants), now=now,
+                                                          owner_only=True))
+        except ValueError as error:
+            fail(f"cannot make a token for {user!r}: {error}")
+        _show(registration, True)
+
+    run(settings_of(ctx), work)

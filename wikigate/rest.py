@@ -1,0 +1,188 @@
+"""rest.php's OAuth 2 routes, as Extension:OAuth serves them: the token endpoint, the consent step,
+the resources a token reads, and authorization-server metadata (RFC 8414) for tools that discover.
+
+Errors are league/oauth2-server's JSON answers with their HTTP statuses; the
+consent page is a plain form, bound to the browser's api.php session, guarded
+by a token of that session and by headers that keep it out of frames.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from wikigate.api.errors import ApiError
+from wikigate.api.main import Pipeline
+from wikigate.api.request import ApiRequest, ClientGone, read_request
+from wikigate.messages import Message, language_for, render
+from wikigate.services.oauth import GRANT_TYPES, OAuthError, usable_by
+from wikigate.services.sessions import Session
+from wikigate.services.users import User
+
+_TEMPLATES = Environment(loader=PackageLoader("wikigate", "templates"), autoescape=select_autoescape())
+_NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+# The consent page may not be framed (clickjacking) nor load or send anything elsewhere.
+_PAGE_HEADERS = {"X-Frame-Options": "DENY", "Cache-Control": "no-store",
+                 "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
+                                            "frame-ancestors 'none'"}
+_AUTHORIZE_FIELDS = ("response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge",
+                     "code_challenge_method")
+
+
+def _error(error: OAuthError, *, challenge: bool = False) -> JSONResponse:
+    headers = dict(_NO_STORE)
+    if challenge:
+        headers["WWW-Authenticate"] = 'Basic realm="OAuth"'
+    return JSONResponse(error.body(), status_code=error.status, headers=headers)
+
+
+def oauth_routes(script: str, pipelines: list[Pipeline]) -> list[Route]:
+    rest = f"{script}/rest.php/oauth2"
+
+    def pipeline() -> Pipeline:
+        return pipelines[0]
+
+    async def read(request: Request) -> ApiRequest | Response:
+        try:
+            return await read_request(request, max_body=pipeline().services.settings.max_body_bytes,
+                                      proxies=pipeline().proxies)
+        except ApiError as error:
+            return JSONResponse({"error": "invalid_request", "error_description": error.code},
+                                status_code=error.http_status or 400)
+        except ClientGone:
+            return Response(status_code=400)
+
+    async def access_token(request: Request) -> Response:
+        read_or_answer = await read(request)
+        if isinstance(read_or_answer, Response):
+            return read_or_answer
+        form = {**read_or_answer.query, **read_or_answer.body}
+        basic = _basic_credentials(request.headers.get("authorization", ""))
+        services = pipeline().services
+        try:
+            issued = await services.oauth.exchange(form, basic, services.clock.now())
+        except OAuthError as error:
+            return _error(error, challenge=error.error == "invalid_client" and "authorization" in request.headers)
+        return JSONResponse(issued.body(), headers=_NO_STORE)
+
+    async def resource(request: Request) -> Response:
+        services = pipeline().services
+        kind = request.path_params["kind"]
+        header = request.headers.get("authorization", "")
+        if header[:7].lower() != "bearer ":
+            return _error(OAuthError("access_denied", status=401, hint="Missing \"Authorization\" header"))
+        try:
+            found = await services.oauth.resource(header[7:].strip(), kind, services.clock.now())
+        except OAuthError as error:
+            return _error(error)
+        return JSONResponse(found)
+
+    async def authorize(request: Request) -> Response:
+        read_or_answer = await read(request)
+        if isinstance(read_or_answer, Response):
+            return read_or_answer
+        api_request = read_or_answer
+        services = pipeline().services
+        lang = language_for(api_request.peek("uselang") or "en")
+        session = await services.sessions.load(api_request.cookies)
+        user = await services.identity.resolve(session, api_request.cookies, api_request.client_ip,
+                                               services.clock.now())
+        params = {name: value for name in _AUTHORIZE_FIELDS
+                  if (value := (api_request.body if request.method == "POST" else api_request.query).get(name))}
+        try:
+            consumer, scopes = await services.oauth.check_authorization_request(params)
+        except OAuthError as error:
+            return _page(lang, services.settings.sitename, error=error.description + (
+                f" ({error.hint})" if error.hint else ""), status=200)
+        if user is None:
+            return _page(lang, services.settings.sitename, error=render(Message("oauth-consent-login"),
+                                                                         "plaintext", lang), status=200)
+        if not usable_by(consumer, user.id):
+            denied = OAuthError("access_denied", status=401)
+            return _page(lang, services.settings.sitename, error=denied.description, status=200)
+        if request.method == "POST":
+            if not _consent_token_ok(session, api_request.body.get("wpConsentToken", "")):
+                return _page(lang, services.settings.sitename,
+                             error=render(Message("sessionfailure"), "plaintext", lang), status=400)
+            if api_request.body.get("decision") != "accept":
+                denied = OAuthError("unauthorized_client", hint="The user denied the request")
+                target = params.get("redirect_uri") or consumer.callback_url
+                return RedirectResponse(f"{target}{'&' if '?' in target else '?'}{urlencode(denied.body())}",
+                                        status_code=302, headers=_PAGE_HEADERS)
+            target = await services.oauth.approve(user, consumer, scopes, params, services.clock.now())
+            await services.sessions.save(session)
+            return RedirectResponse(target, status_code=302, headers=_PAGE_HEADERS)
+        token = _consent_token(session)
+        await services.sessions.save(session)
+        response = _page(lang, services.settings.sitename, consumer_name=consumer.name, user=user, scopes=scopes,
+                         fields=[*params.items(), ("wpConsentToken", token)], action=request.url.path)
+        if session.set_cookie:
+            response.set_cookie(session.cookie_name, session.id, httponly=True, samesite="lax")
+        return response
+
+    async def metadata(request: Request) -> Response:
+        base = pipeline().services.settings.public_server + rest
+        return JSONResponse({
+            "issuer": pipeline().services.settings.public_server,
+            "authorization_endpoint": f"{base}/authorize", "token_endpoint": f"{base}/access_token",
+            "response_types_supported": ["code"], "grant_types_supported": list(GRANT_TYPES),
+            "code_challenge_methods_supported": ["plain", "S256"],
+            "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic", "none"],
+            "scopes_supported": sorted(pipeline().services.settings.grant_permissions),
+        })
+
+    handlers: list[tuple[str, Callable[[Request], Awaitable[Response]], list[str]]] = [
+        (f"{rest}/access_token", access_token, ["POST"]),
+        (f"{rest}/authorize", authorize, ["GET", "POST"]),
+        (rest + "/resource/{kind:str}", resource, ["GET"]),
+        ("/.well-known/oauth-authorization-server", metadata, ["GET"]),
+    ]
+    return [Route(path, handler, methods=methods) for path, handler, methods in handlers]
+
+
+def _basic_credentials(header: str) -> tuple[str, str] | None:
+    """HTTP Basic client credentials, which the token endpoint takes as well as form fields."""
+    if header[:6].lower() != "basic ":
+        return None
+    try:
+        name, _, secret = base64.b64decode(header[6:].strip()).decode("utf-8").partition(":")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return name, secret
+
+
+def _consent_token(session: Session) -> str:
+    secret, _ = session.token_secret("oauth-consent")
+    session.persist()
+    return hmac.new(secret.encode(), b"oauth-consent", hashlib.sha256).hexdigest()
+
+
+def _consent_token_ok(session: Session, given: str) -> bool:
+    secret = session.get("token_secrets", {}).get("oauth-consent")
+    if not secret:
+        return False
+    expected = hmac.new(secret.encode(), b"oauth-consent", hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, given)
+
+
+def _page(lang: str, sitename: str, *, status: int = 200, error: str | None = None, consumer_name: str = "",
+          user: User | None = None, scopes: list[str] | None = None, fields: list[tuple[str, str]] | None = None,
+          action: str = "") -> HTMLResponse:
+    def text(key: str, *params: Any) -> str:
+        return render(Message(key, params), "plaintext", lang)
+
+    html = _TEMPLATES.get_template("oauth_authorize.html").render(
+        lang=lang, sitename=sitename, error=error, heading=text("oauth-consent-heading", consumer_name or "OAuth"),
+        intro=text("oauth-consent-intro", consumer_name, user.name if user else "", sitename),
+        grants_heading=text("oauth-consent-grants"), grants=scopes or [], fields=fields or [], action=action,
+        accept=text("oauth-consent-accept"), cancel=text("oauth-consent-cancel"))
+    return HTMLResponse(html, status_code=status, headers=_PAGE_HEADERS)
