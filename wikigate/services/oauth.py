@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -96,6 +96,8 @@ class Registration:
     consumer: Consumer
     secret: str
     access_token: str | None = None  # OAuth 2: a token that never expires
+    access_key: str | None = None  # OAuth 1.0a: the owner's access token and its secret
+    access_secret: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,8 +130,13 @@ class OAuth:
         self._random = random
 
     def _hash(self, value: str) -> str:
-        """Secrets, codes and token ids at rest: keyed, so a stolen table yields nothing to present."""
+        """Codes and token ids at rest: keyed, so a stolen table yields nothing to present."""
         return hmac.new(self._settings.secret_key.encode(), value.encode(), hashlib.sha256).hexdigest()
+
+    def secret(self, seed: str) -> str:
+        """A consumer's (or OAuth 1.0a access token's) secret, derived from its stored seed with the
+        wiki's key as the extension derives it: 40 hex digits."""
+        return hmac.new(self._settings.secret_key.encode(), seed.encode(), hashlib.sha1).hexdigest()
 
     # -- consumers ------------------------------------------------------------------------
 
@@ -155,7 +162,7 @@ class OAuth:
             ip_allowed("0.0.0.0", (cidr,))  # raises ValueError for a malformed range
         if not any(grant in AUTH_ONLY for grant in grants):
             grants = ["basic", *(grant for grant in grants if grant != "basic")]
-        secret = self._random.token_hex(20)
+        seed = self._random.token_hex(16)
 
         def work(tx: Tx) -> Registration:
             owner = user_store.by_name(tx, owner_name)
@@ -165,20 +172,27 @@ class OAuth:
                 tx, key=self._random.token_hex(16), name=name, app_version=app_version,
                 oauth_version=oauth_version, owner_id=owner.id, owner_only=owner_only, description=description,
                 callback_url=callback_url, callback_is_prefix=False, grants=list(dict.fromkeys(grants)),
-                restrictions=list(restrictions or ()), secret_hash=self._hash(secret), confidential=confidential,
+                restrictions=list(restrictions or ()), secret_seed=seed, confidential=confidential,
                 oauth2_grant_types=grant_types, stage=APPROVED if owner_only else PROPOSED, registered=now)
             consumer = store.consumer_by_id(tx, consumer_id)
             assert consumer is not None
-            token = self._own_token(tx, consumer, owner, now) if owner_only and oauth_version == 2 else None
-            return Registration(consumer, secret, token)
+            return self._owner_credentials(tx, consumer, owner, now) if owner_only else Registration(
+                consumer, self.secret(seed))
 
         return await self._database.write(work)
 
-    def _own_token(self, tx: Tx, consumer: Consumer, owner: UserRecord, now: float) -> str:
-        """An owner-only consumer's acceptance by its owner, and a token for it that never expires."""
-        acceptance_id = store.accept(tx, consumer.id, owner.id, list(consumer.grants), now)
-        return self._issue_access(tx, consumer, owner.id, acceptance_id, list(consumer.grants), now,
-                                  ttl=None)
+    def _owner_credentials(self, tx: Tx, consumer: Consumer, owner: UserRecord, now: float) -> Registration:
+        """An owner-only consumer's acceptance by its owner, with what the owner uses at once: an
+        OAuth 2 token that never expires, or an OAuth 1.0a access token and secret."""
+        if consumer.oauth_version == 2:
+            acceptance_id = store.accept(tx, consumer.id, owner.id, list(consumer.grants), now)
+            token = self._issue_access(tx, consumer, owner.id, acceptance_id, list(consumer.grants), now, ttl=None)
+            return Registration(consumer, self.secret(consumer.secret_seed), token)
+        access, access_seed = self._random.token_hex(16), self._random.token_hex(16)
+        store.accept(tx, consumer.id, owner.id, list(consumer.grants), now, access_token=access,
+                     access_secret_seed=access_seed)
+        return Registration(consumer, self.secret(consumer.secret_seed), access_key=access,
+                            access_secret=self.secret(access_seed))
 
     async def consumers(self) -> list[Consumer]:
         return await self._database.read(lambda tx: store.consumers(tx))
@@ -196,21 +210,21 @@ class OAuth:
         return await self._database.write(work)
 
     async def reset_secret(self, key: str, now: float) -> Registration:
-        """A new secret; an owner-only OAuth 2 consumer also gets a new token, and its old ones end."""
-        secret = self._random.token_hex(20)
+        """A new secret; an owner-only consumer also gets new credentials, and its old ones end."""
+        seed = self._random.token_hex(16)
 
         def work(tx: Tx) -> Registration:
             consumer = store.consumer_by_key(tx, key)
             if consumer is None:
                 raise ValueError(f"no such consumer: {key}")
-            store.update_consumer(tx, consumer.id, secret_hash=self._hash(secret))
-            token = None
-            if consumer.owner_only and consumer.oauth_version == 2:
-                store.revoke_consumer_tokens(tx, consumer.id)
-                owner = user_store.by_id(tx, consumer.owner_id)
-                assert owner is not None
-                token = self._own_token(tx, consumer, owner, now)
-            return Registration(consumer, secret, token)
+            store.update_consumer(tx, consumer.id, secret_seed=seed)
+            renewed = replace(consumer, secret_seed=seed)
+            if not consumer.owner_only:
+                return Registration(renewed, self.secret(seed))
+            store.revoke_consumer_tokens(tx, consumer.id)
+            owner = user_store.by_id(tx, consumer.owner_id)
+            assert owner is not None
+            return self._owner_credentials(tx, renewed, owner, now)
         return await self._database.write(work)
 
     # -- tokens -----------------------------------------------------------------------------
@@ -255,7 +269,7 @@ class OAuth:
         if consumer is None or consumer.oauth_version != 2:
             raise OAuthError("invalid_client", status=401)
         if need_secret or consumer.confidential:
-            if not secret or not hmac.compare_digest(self._hash(secret), consumer.secret_hash):
+            if not secret or not hmac.compare_digest(self.secret(consumer.secret_seed), secret):
                 raise OAuthError("invalid_client", status=401)
             if grant_type not in consumer.oauth2_grant_types:
                 raise OAuthError("invalid_client", status=401)

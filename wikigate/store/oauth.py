@@ -32,7 +32,7 @@ class Consumer:
     callback_is_prefix: bool
     grants: tuple[str, ...]
     restrictions: tuple[str, ...]
-    secret_hash: str
+    secret_seed: str
     confidential: bool
     oauth2_grant_types: tuple[str, ...]
     stage: int
@@ -47,7 +47,7 @@ class Acceptance:
     grants: tuple[str, ...]
     accepted: float
     access_token: str | None
-    access_secret_hash: str | None
+    access_secret_seed: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,11 +130,11 @@ def acceptance_by_access_token(tx: Tx, token: str) -> Acceptance | None:
 
 
 def accept(tx: Tx, consumer_id: int, user_id: int, grants: list[str], now: float, *,
-           access_token: str | None = None, access_secret_hash: str | None = None) -> int:
+           access_token: str | None = None, access_secret_seed: str | None = None) -> int:
     """Record (or renew) a user's acceptance of a consumer; its id."""
     found = acceptance(tx, consumer_id, user_id)
     values = {"grants": grants, "accepted": now, "access_token": access_token,
-              "access_secret_hash": access_secret_hash}
+              "access_secret_seed": access_secret_seed}
     if found is not None:
         tx.execute(update(oauth_acceptances).where(oauth_acceptances.c.id == found.id).values(**values))
         return found.id

@@ -282,7 +282,9 @@ watchlist = Table(
 )
 
 # OAuth consumers (Extension:OAuth's oauth_registered_consumer): applications that act for users
-# with the grants the users accepted. Secrets are kept as hashes only.
+# with the grants the users accepted. A secret is kept as a random seed: the secret itself is a
+# keyed hash of it (with the wiki's secret key), as the extension derives it, so the table alone
+# gives nothing a client could present.
 oauth_consumers = Table(
     "oauth_consumers",
     metadata,
@@ -298,7 +300,7 @@ oauth_consumers = Table(
     Column("callback_is_prefix", Boolean, nullable=False),
     Column("grants", JSON, nullable=False),
     Column("restrictions", JSON, nullable=False),  # IP ranges the consumer may be used from
-    Column("secret_hash", Text, nullable=False),
+    Column("secret_seed", String(64), nullable=False),
     Column("confidential", Boolean, nullable=False),  # an OAuth 2 client that can keep a secret
     Column("oauth2_grant_types", JSON, nullable=False),
     Column("stage", Integer, nullable=False),  # 0 proposed, 1 approved, 2 rejected, 3 expired, 4 disabled
@@ -307,7 +309,7 @@ oauth_consumers = Table(
 )
 
 # A user's acceptance of a consumer (oauth_accepted_consumer): the grants given and, for
-# OAuth 1.0a, the access token and the hash of its secret.
+# OAuth 1.0a, the access token and the seed of its secret.
 oauth_acceptances = Table(
     "oauth_acceptances",
     metadata,
@@ -317,7 +319,7 @@ oauth_acceptances = Table(
     Column("grants", JSON, nullable=False),
     Column("accepted", Float, nullable=False),
     Column("access_token", String(64), nullable=True, unique=True),
-    Column("access_secret_hash", Text, nullable=True),
+    Column("access_secret_seed", String(64), nullable=True),
     UniqueConstraint("consumer_id", "user_id"),
 )
 
