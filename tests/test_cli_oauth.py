@@ -38,3 +38,11 @@ def test_consumers_are_created_approved_and_disabled(cli: Any) -> None:
     assert refused.exit_code == 1 and "needs a callback URL" in refused.output
     unknown = CliRunner().invoke(main, ["oauth", "token", "Nobody"])
     assert unknown.exit_code == 1 and unknown.output.strip() == "wikigate: cannot make a token for 'Nobody': no such user: Nobody"
+
+
+def test_one_command_gives_oauth1_clients_their_four_keys(cli: Any) -> None:
+    cli("user", "create", "Bot")
+    keys = json.loads(cli("oauth", "token", "Bot", "--oauth1").output)
+    assert keys["oauth_version"] == 1 and keys["consumer_token"] == keys["client_id"]
+    assert {len(keys[name]) for name in ("consumer_token", "access_token")} == {32}
+    assert {len(keys[name]) for name in ("consumer_secret", "access_secret")} == {40}

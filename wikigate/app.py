@@ -35,7 +35,7 @@ from wikigate.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from wikigate.metrics import Metrics
 from wikigate.netranges import AddressRanges
 from wikigate.randomness import Randomness
-from wikigate.rest import oauth_routes
+from wikigate.rest import oauth_routes, special_oauth
 from wikigate.services.accounts import Accounts
 from wikigate.services.accountstatus import AccountStatuses
 from wikigate.services.blocks import Blocks
@@ -44,6 +44,7 @@ from wikigate.services.identity import Identity
 from wikigate.services.login import Login
 from wikigate.services.moves import Moves
 from wikigate.services.oauth import OAuth
+from wikigate.services.oauth1 import OAuth1
 from wikigate.services.pages import Pages
 from wikigate.services.passwords import Passwords
 from wikigate.services.patrol import Patrols
@@ -172,6 +173,7 @@ async def build_runtime(settings: Settings, *, clock: Clock | None = None, rando
     rate_limiter = RateLimiter(kv, settings, metrics)
     accounts = Accounts(database, hasher, clock, random, namespaces)
     blocks = Blocks(database, settings, namespaces, random)
+    oauth = OAuth(database, settings, oauth_signer(settings), random)
     services = Services(
         settings=settings,
         clock=clock,
@@ -189,7 +191,8 @@ async def build_runtime(settings: Settings, *, clock: Clock | None = None, rando
         moves=Moves(database, settings, namespaces, rate_limiter),
         rollbacks=Rollbacks(database, settings, namespaces, rate_limiter),
         patrols=Patrols(database, settings, namespaces),
-        oauth=OAuth(database, settings, oauth_signer(settings), random),
+        oauth=oauth,
+        oauth1=OAuth1(database, settings, kv, random, oauth),
         blocks=blocks,
         account_statuses=AccountStatuses(database, namespaces, random),
         queries=Queries(database, namespaces),
@@ -281,6 +284,8 @@ async def _index(request: Request, pipeline: Pipeline) -> Response:
     except ClientGone:  # read_request logged it
         return Response(status_code=400)
     title = read.body.get("title", read.query.get("title", ""))
+    if title.startswith("Special:OAuth/"):
+        return await special_oauth(read, pipeline, title.split("/", 1)[1])
     if title.replace("_", " ") == "Special:RunJobs":
         return JSONResponse({"jobs": {}, "reached": "none-ready"})
     return RedirectResponse(pipeline.services.settings.api_url, status_code=302)

@@ -29,6 +29,7 @@ from wikigate.api.request import ApiRequest, ClientGone, TrustedProxies, read_re
 from wikigate.api.tokens import token_is_valid
 from wikigate.messages import Message, TextList, language_for, render
 from wikigate.services.oauth import InvalidAuthorization
+from wikigate.services.oauth1 import SignedRequest, is_oauth1
 from wikigate.services.suite import Services
 from wikigate.services.users import User, build_user
 from wikigate.timeutil import to_iso
@@ -302,6 +303,16 @@ class Pipeline:
             ctx.session = await services.sessions.load_bound(authorized.session_key)
             ctx.headers["Vary"] = "Authorization"
             return
+        if is_oauth1(authorization):
+            signed = signed_request(request)
+            try:
+                signer, key = await services.oauth1.authenticate(signed, request.client_ip, ctx.now)
+            except InvalidAuthorization as refused:
+                raise ApiError(ApiMessage.of(refused.key, refused.detail, code=refused.key)) from None
+            ctx.user = signer
+            ctx.session = await services.sessions.load_bound(key)
+            ctx.headers["Vary"] = "Authorization"
+            return
         user = await services.identity.resolve(ctx.session, request.cookies, request.client_ip, ctx.now)
         if user is not None:
             ctx.user = user
@@ -483,3 +494,10 @@ class Pipeline:
                         headers={"MediaWiki-API-Error": error.code, "X-Request-Id": request_id,
                                  "X-Content-Type-Options": "nosniff",
                                  "Cache-Control": "private, must-revalidate, max-age=0"})
+
+
+def signed_request(request: ApiRequest) -> SignedRequest:
+    """What an OAuth 1.0a signature of this request covers: the URL as the client addressed it."""
+    host = request.headers.get("host", "")
+    return SignedRequest.of(request.method, f"{request.scheme}://{host}{request.path}", request.query,
+                            request.body if request.form_encoded else {}, request.headers.get("authorization", ""))

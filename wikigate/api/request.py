@@ -77,6 +77,9 @@ class ApiRequest:
     headers: Headers
     client_ip: str
     scheme: str
+    path: str = ""
+    # Whether `body` came form-encoded: only then do its parameters count in an OAuth 1.0a signature.
+    form_encoded: bool = False
     cleaned: set[str] = field(default_factory=set)
     used: set[str] = field(default_factory=set)
     _cookies: dict[str, str] | None = None
@@ -180,6 +183,7 @@ async def read_request(request: Request, *, max_body: int, proxies: TrustedProxi
     query, cleaned = parse_urlencoded(request.scope.get("query_string", b""))
     body: dict[str, str] = {}
     method = request.method
+    form_encoded = False
     if method == "POST":
         content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
         length = request.headers.get("content-length")
@@ -202,6 +206,7 @@ async def read_request(request: Request, *, max_body: int, proxies: TrustedProxi
             if content_type in (FORM_URLENCODED, "") or not data.strip():
                 body, body_cleaned = parse_urlencoded(bytes(data))
                 cleaned |= body_cleaned
+                form_encoded = content_type == FORM_URLENCODED
             else:
                 raise ApiError("unsupportedmediatype", http_status=415)
     peer = request.client.host if request.client else "127.0.0.1"
@@ -214,6 +219,8 @@ async def read_request(request: Request, *, max_body: int, proxies: TrustedProxi
         client_ip=client,
         scheme=forwarded_scheme or request.url.scheme,
         cleaned=cleaned,
+        path=request.url.path,
+        form_encoded=form_encoded,
     )
 
 

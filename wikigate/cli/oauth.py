@@ -37,6 +37,10 @@ def _show(registration: Registration, as_json: bool) -> None:
     shown = {**_described(registration.consumer), "client_secret": registration.secret}
     if registration.access_token is not None:
         shown["access_token"] = registration.access_token
+    if registration.access_key is not None:
+        # OAuth 1.0a's four values, named as pywikibot's and mwclient's settings name them.
+        shown.update(consumer_token=registration.consumer.key, consumer_secret=registration.secret,
+                     access_token=registration.access_key, access_secret=registration.access_secret)
     if as_json:
         click.echo(json.dumps(shown))
         return
@@ -47,7 +51,7 @@ def _show(registration: Registration, as_json: bool) -> None:
 @consumer.command("create")
 @click.argument("name")
 @click.option("--owner", required=True, help="The user who owns the consumer.")
-@click.option("--oauth-version", type=click.Choice(["2"]), default="2", help="The protocol (OAuth 2.0).")
+@click.option("--oauth-version", type=click.Choice(["1", "2"]), default="2", help="The protocol: 1 (1.0a) or 2.")
 @click.option("--grants", default="basic", help="Comma-separated grants, e.g. basic,editpage,protect.")
 @click.option("--owner-only", is_flag=True, help="Only the owner uses it: approved at once, with a token.")
 @click.option("--callback", default="", help="The redirect URI (needed unless --owner-only).")
@@ -131,15 +135,18 @@ def consumer_reset_secret(ctx: click.Context, client_id: str, as_json: bool) -> 
 @click.option("--consumer", "name", default="wikigate-ci", help="The owner-only consumer's name (made if missing).")
 @click.option("--grants", default="basic,highvolume,editpage,createeditmovepage,protect,editprotected",
               help="Comma-separated grants of a consumer made now.")
+@click.option("--oauth1", is_flag=True, help="OAuth 1.0a: consumer and access key/secret pairs instead.")
 @click.pass_context
-def token(ctx: click.Context, user: str, name: str, grants: str) -> None:
-    """Print, as JSON, an OAuth 2 access token for USER that never expires (and its consumer's
-    client id and secret), from an owner-only consumer made for it, or renewed if it exists."""
+def token(ctx: click.Context, user: str, name: str, grants: str, oauth1: bool) -> None:
+    """Print, as JSON, credentials for USER that never expire: an OAuth 2 access token (and its
+    consumer's client id and secret) or, with --oauth1, OAuth 1.0a's four keys; from an owner-only
+    consumer made for it, or renewed if it exists."""
 
     async def work(services: Services) -> None:
         now = services.clock.now()
+        version = 1 if oauth1 else 2
         existing = [found for found in await services.oauth.consumers()
-                    if found.name == name and found.owner_only and found.oauth_version == 2]
+                    if found.name == name and found.owner_only and found.oauth_version == version]
         try:
             owner = await services.accounts.find(user)
             if owner is None:
@@ -147,7 +154,8 @@ def token(ctx: click.Context, user: str, name: str, grants: str) -> None:
             mine = [found for found in existing if found.owner_id == owner.id]
             registration = (await services.oauth.reset_secret(mine[0].key, now) if mine else
                             await services.oauth.register(user, name=name, grants=_split(grants), now=now,
-                                                          owner_only=True))
+                                                          owner_only=True, oauth_version=version,
+                                                          app_version=f"{version}.0"))
         except ValueError as error:
             fail(f"cannot make a token for {user!r}: {error}")
         _show(registration, True)

@@ -68,4 +68,5 @@ MESSAGES: dict[str, str] = {
     "oauth-consent-accept": "Allow",
     "oauth-consent-cancel": "Cancel",
     "oauth-consent-login": "Log in to this wiki first (in this browser), then come back to this address.",
+    "oauth-consent-cancelled": "You did not allow the application to use your account.",
 }

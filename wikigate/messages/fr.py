@@ -348,4 +348,5 @@ MESSAGES: dict[str, str] = {
     "oauth-consent-accept": "Autoriser",
     "oauth-consent-cancel": "Annuler",
     "oauth-consent-login": "Connectez-vous d’abord à ce wiki (dans ce navigateur), puis revenez à cette adresse.",
+    "oauth-consent-cancelled": "Vous n’avez pas autorisé l’application à utiliser votre compte.",
 }

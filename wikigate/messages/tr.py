@@ -348,4 +348,5 @@ MESSAGES: dict[str, str] = {
     "oauth-consent-accept": "İzin ver",
     "oauth-consent-cancel": "İptal",
     "oauth-consent-login": "Önce bu tarayıcıda bu vikide oturum açın, sonra bu adrese dönün.",
+    "oauth-consent-cancelled": "Uygulamanın hesabınızı kullanmasına izin vermediniz.",
 }

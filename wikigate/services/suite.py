@@ -22,6 +22,7 @@ from wikigate.services.identity import Identity
 from wikigate.services.login import Login
 from wikigate.services.moves import Moves
 from wikigate.services.oauth import OAuth
+from wikigate.services.oauth1 import OAuth1
 from wikigate.services.pages import Pages
 from wikigate.services.passwords import Passwords
 from wikigate.services.patrol import Patrols
@@ -52,6 +53,7 @@ class Services:
     rollbacks: Rollbacks
     patrols: Patrols
     oauth: OAuth
+    oauth1: OAuth1
     blocks: Blocks
     account_statuses: AccountStatuses
     queries: Queries
