@@ -216,3 +216,13 @@ async def test_authorization_server_metadata_names_the_endpoints(api: Any) -> No
     meta = (await api.client.get("/.well-known/oauth-authorization-server")).json()
     assert meta["token_endpoint"].endswith("/w/rest.php/oauth2/access_token")
     assert meta["code_challenge_methods_supported"] == ["plain", "S256"]
+
+
+async def test_withdrawing_an_acceptance_ends_its_tokens_on_the_next_request(new_api: Any, services: Any) -> None:
+    await services.accounts.create("Mindy", None)
+    registration = await owner_only_token(services, "Mindy", ["basic"])
+    api = bearer(new_api(), registration.access_token)
+    assert (await whoami(api))["name"] == "Mindy"
+    assert await services.oauth.revoke(registration.consumer.key, "Mindy") is True
+    assert (await api.get(action="query", meta="userinfo")).json()["error"]["code"] == \
+        "mwoauth-invalid-authorization"

@@ -130,6 +130,23 @@ def consumer_reset_secret(ctx: click.Context, client_id: str, as_json: bool) -> 
     run(settings_of(ctx), work)
 
 
+@oauth.command("revoke")
+@click.argument("client_id")
+@click.argument("user")
+@click.pass_context
+def revoke(ctx: click.Context, client_id: str, user: str) -> None:
+    """Withdraw USER's acceptance of a consumer: its tokens for USER stop working at once."""
+
+    async def work(services: Services) -> None:
+        try:
+            done = await services.oauth.revoke(client_id, user)
+        except ValueError as error:
+            fail(str(error))
+        click.echo(f"revoked {client_id} for {user}" if done else f"{user} had not accepted {client_id}")
+
+    run(settings_of(ctx), work)
+
+
 @oauth.command("token")
 @click.argument("user")
 @click.option("--consumer", "name", default="wikigate-ci", help="The owner-only consumer's name (made if missing).")

@@ -227,6 +227,20 @@ class OAuth:
             return self._owner_credentials(tx, renewed, owner, now)
         return await self._database.write(work)
 
+    async def revoke(self, key: str, user_name: str) -> bool:
+        """A user's acceptance of a consumer withdrawn: every token it gave stops working."""
+        def work(tx: Tx) -> bool:
+            consumer = store.consumer_by_key(tx, key)
+            user = user_store.by_name(tx, user_name)
+            if consumer is None or user is None:
+                raise ValueError(f"no such consumer or user: {key}, {user_name}")
+            found = store.acceptance(tx, consumer.id, user.id)
+            if found is None:
+                return False
+            store.revoke_acceptance(tx, found.id)
+            return True
+        return await self._database.write(work)
+
     # -- tokens -----------------------------------------------------------------------------
 
     def _issue_access(self, tx: Tx, consumer: Consumer, user_id: int, acceptance_id: int | None,
