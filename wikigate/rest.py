@@ -23,11 +23,13 @@ from starlette.routing import Route
 from wikigate.api.errors import ApiError
 from wikigate.api.main import Pipeline, signed_request
 from wikigate.api.request import ApiRequest, ClientGone, read_request
+from wikigate.auth.tokens import token_matches
 from wikigate.messages import Message, language_for, render
-from wikigate.services.oauth import GRANT_TYPES, OAuthError, usable_by
+from wikigate.services.oauth import GRANT_TYPES, OAuthError, Registration, usable_by
 from wikigate.services.oauth1 import OAuth1Error
 from wikigate.services.sessions import Session
 from wikigate.services.users import User
+from wikigate.store.oauth import Consumer
 
 _TEMPLATES = Environment(loader=PackageLoader("wikigate", "templates"), autoescape=select_autoescape())
 _NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
@@ -130,6 +132,53 @@ def oauth_routes(script: str, pipelines: list[Pipeline]) -> list[Route]:
             response.set_cookie(session.cookie_name, session.id, httponly=True, samesite="lax")
         return response
 
+    async def clients(request: Request) -> Response:
+        """rest.php/oauth2/client: register a client (POST) or list one's own (GET), as its owner,
+        logged in through api.php, with the session's CSRF token on a POST."""
+        read_or_answer = await read(request)
+        if isinstance(read_or_answer, Response):
+            return read_or_answer
+        api_request, services = read_or_answer, pipeline().services
+        lang = language_for(api_request.peek("uselang") or "en")
+        session = await services.sessions.load(api_request.cookies)
+        user = await services.identity.resolve(session, api_request.cookies, api_request.client_ip,
+                                               services.clock.now())
+        if user is None or user.record is None:
+            return _rest_error(401, "rest-permission-denied-anon", lang)
+        key = request.path_params.get("key")
+        if request.method == "GET":
+            mine = [_client_view(found) for found in await services.oauth.consumers()
+                    if found.owner_id == user.id]
+            return JSONResponse({"clients": mine, "total": len(mine)})
+        form = {**api_request.query, **api_request.body}
+        if not _csrf_ok(session, form.get("token", "")):
+            return _rest_error(403, "rest-badtoken", lang)
+        if key is not None:
+            if not user.has_right("mwoauthupdateownconsumer"):
+                return _rest_error(403, "mwoauth-consumer-user-mismatch", lang)
+            found = [c for c in await services.oauth.consumers() if c.key == key and c.owner_id == user.id]
+            if not found:
+                return _rest_error(400, "mwoauth-invalid-consumer-key", lang)
+            renewed = await services.oauth.reset_secret(key, services.clock.now())
+            return JSONResponse(_registered(renewed))
+        if not user.has_right("mwoauthproposeconsumer"):
+            return _rest_error(403, "mwoauth-rest-permission-denied", lang)
+        if not (user.record.email and user.record.email_authenticated):
+            return _rest_error(400, "mwoauth-consumer-email-unconfirmed", lang)
+        if form.get("email") != user.record.email:
+            return _rest_error(400, "mwoauth-consumer-email-mismatched", lang)
+        owner_only = form.get("owner_only") in ("1", "true")
+        try:
+            registration = await services.oauth.register(
+                user.name, name=form.get("name", ""), grants=_pipes(form.get("scopes", "")),
+                now=services.clock.now(), owner_only=owner_only, callback_url=form.get("callback_url", ""),
+                confidential=form.get("is_confidential") in ("1", "true"),
+                grant_types=_pipes(form.get("grant_types", "")) or None,
+                description=form.get("description", ""), app_version=form.get("version") or "1.0")
+        except ValueError as error:
+            return _rest_error(400, "mwoauth-invalid-field-generic", lang, str(error))
+        return JSONResponse(_registered(registration))
+
     async def metadata(request: Request) -> Response:
         base = pipeline().services.settings.public_server + rest
         return JSONResponse({
@@ -145,6 +194,8 @@ def oauth_routes(script: str, pipelines: list[Pipeline]) -> list[Route]:
         (f"{rest}/access_token", access_token, ["POST"]),
         (f"{rest}/authorize", authorize, ["GET", "POST"]),
         (rest + "/resource/{kind:str}", resource, ["GET"]),
+        (f"{rest}/client", clients, ["GET", "POST"]),
+        (rest + "/client/{key:str}/reset_secret", clients, ["POST"]),
         ("/.well-known/oauth-authorization-server", metadata, ["GET"]),
     ]
     return [Route(path, handler, methods=methods) for path, handler, methods in handlers]
@@ -252,3 +303,38 @@ async def _oauth1_consent(api_request: ApiRequest, pipeline: Pipeline) -> Respon
     if session.set_cookie:
         response.set_cookie(session.cookie_name, session.id, httponly=True, samesite="lax")
     return response
+
+
+def _pipes(text: str) -> list[str]:
+    return [part for part in text.split("|") if part]
+
+
+def _csrf_ok(session: Session, given: str) -> bool:
+    """The session's edit token (meta=tokens' csrftoken), as the REST API asks of cookie sessions."""
+    secret = session.get("token_secrets", {}).get("default")
+    return bool(secret) and token_matches(given, secret, "")
+
+
+def _client_view(found: Consumer) -> dict[str, Any]:
+    return {"name": found.name, "version": found.app_version, "callback_url": found.callback_url,
+            "description": found.description, "client_key": found.key, "owner_only": found.owner_only,
+            "stage": found.stage, "oauth_version": found.oauth_version,
+            "allowed_grants": list(found.oauth2_grant_types), "scopes": list(found.grants)}
+
+
+def _registered(registration: Registration) -> dict[str, Any]:
+    shown = {"name": registration.consumer.name, "client_key": registration.consumer.key,
+             "secret": registration.secret}
+    if registration.access_token is not None:
+        shown["access_token"] = registration.access_token
+    return shown
+
+
+_REASONS = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden"}
+
+
+def _rest_error(status: int, key: str, lang: str, *params: Any) -> JSONResponse:
+    """An error as MediaWiki's REST API words it: the message in the user's language and the status."""
+    return JSONResponse({"messageTranslations": {lang: render(Message(key, params), "plaintext", lang)},
+                         "errorKey": key, "httpCode": status, "httpReason": _REASONS[status]},
+                        status_code=status)

@@ -6,10 +6,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from dataclasses import replace
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-from tests.helpers import logged_in
+import pytest
+
+from tests.helpers import logged_in, update_account
 
 MWN_LOGIN_REFUSAL = "Cannot log in when using MediaWiki\\Extension\\OAuth\\SessionProvider sessions."
 CALLBACK = "https://tool.example/callback"
@@ -226,3 +229,36 @@ async def test_withdrawing_an_acceptance_ends_its_tokens_on_the_next_request(new
     assert await services.oauth.revoke(registration.consumer.key, "Mindy") is True
     assert (await api.get(action="query", meta="userinfo")).json()["error"]["code"] == \
         "mwoauth-invalid-authorization"
+
+
+def _with_proposers(settings: Any) -> Any:
+    # As in the extension, nobody may register consumers until the wiki says who may.
+    permissions = {**settings.group_permissions,
+                   "user": [*settings.group_permissions["user"], "mwoauthproposeconsumer", "mwoauthupdateownconsumer"]}
+    return replace(settings, group_permissions=permissions)
+
+
+@pytest.mark.configure(lambda settings: _with_proposers(settings))
+async def test_owners_register_list_and_reset_their_clients_through_rest(new_api: Any, services: Any,
+                                                                        runtime: Any) -> None:
+    dev = await logged_in(new_api, services, "Dev")
+    record = await services.accounts.find("Dev")
+    csrf = await dev.token()
+    form = {"name": "Tool", "description": "a tool", "owner_only": "1", "is_confidential": "1",
+            "grant_types": "client_credentials", "scopes": "editpage", "email": "dev@example.org", "token": csrf}
+    unconfirmed = await dev.client.post("/w/rest.php/oauth2/client", data=form)
+    assert (unconfirmed.status_code, unconfirmed.json()["errorKey"]) == (400, "mwoauth-consumer-email-unconfirmed")
+    await update_account(runtime, record.id, email="dev@example.org", email_authenticated=services.clock.now())
+    assert (await dev.client.post("/w/rest.php/oauth2/client", data={**form, "token": "+\\\\"})).status_code == 403
+    made = (await dev.client.post("/w/rest.php/oauth2/client", data=form)).json()
+    assert made["name"] == "Tool" and len(made["secret"]) == 40 and made["access_token"].count(".") == 2
+    assert (await whoami(bearer(new_api(), made["access_token"])))["name"] == "Dev"
+    listed = (await dev.client.get("/w/rest.php/oauth2/client")).json()
+    assert listed["total"] == 1 and listed["clients"][0]["client_key"] == made["client_key"]
+    reset = (await dev.client.post(f"/w/rest.php/oauth2/client/{made['client_key']}/reset_secret",
+                                   data={"token": csrf})).json()
+    assert reset["secret"] != made["secret"]
+    stranger = await logged_in(new_api, services, "Eve")
+    other = await stranger.client.post(f"/w/rest.php/oauth2/client/{made['client_key']}/reset_secret",
+                                       data={"token": await stranger.token()})
+    assert other.json()["errorKey"] == "mwoauth-invalid-consumer-key"

@@ -69,4 +69,12 @@ MESSAGES: dict[str, str] = {
     "oauth-consent-cancel": "Cancel",
     "oauth-consent-login": "Log in to this wiki first (in this browser), then come back to this address.",
     "oauth-consent-cancelled": "You did not allow the application to use your account.",
+    "rest-permission-denied-anon": "Log in first: this needs an account.",
+    "rest-badtoken": "The CSRF token (token) is missing or not valid for this session.",
+    "mwoauth-consumer-user-mismatch": "Only the owner of this application may change it.",
+    "mwoauth-invalid-consumer-key": "No application has that key.",
+    "mwoauth-rest-permission-denied": "You may not register OAuth applications.",
+    "mwoauth-consumer-email-unconfirmed": "Confirm your email address before registering an application.",
+    "mwoauth-consumer-email-mismatched": "The email address given must be your account's confirmed one.",
+    "mwoauth-invalid-field-generic": "The application cannot be registered: $1",
 }

@@ -349,4 +349,12 @@ MESSAGES: dict[str, str] = {
     "oauth-consent-cancel": "Annuler",
     "oauth-consent-login": "Connectez-vous d’abord à ce wiki (dans ce navigateur), puis revenez à cette adresse.",
     "oauth-consent-cancelled": "Vous n’avez pas autorisé l’application à utiliser votre compte.",
+    "rest-permission-denied-anon": "Connectez-vous d’abord : il faut un compte.",
+    "rest-badtoken": "Le jeton CSRF (token) manque ou n’est pas valide pour cette session.",
+    "mwoauth-consumer-user-mismatch": "Seul le propriétaire de cette application peut la modifier.",
+    "mwoauth-invalid-consumer-key": "Aucune application n’a cette clé.",
+    "mwoauth-rest-permission-denied": "Vous ne pouvez pas enregistrer d’applications OAuth.",
+    "mwoauth-consumer-email-unconfirmed": "Confirmez votre adresse de courriel avant d’enregistrer une application.",
+    "mwoauth-consumer-email-mismatched": "L’adresse de courriel donnée doit être celle, confirmée, de votre compte.",
+    "mwoauth-invalid-field-generic": "L’application ne peut pas être enregistrée : $1",
 }

@@ -349,4 +349,12 @@ MESSAGES: dict[str, str] = {
     "oauth-consent-cancel": "İptal",
     "oauth-consent-login": "Önce bu tarayıcıda bu vikide oturum açın, sonra bu adrese dönün.",
     "oauth-consent-cancelled": "Uygulamanın hesabınızı kullanmasına izin vermediniz.",
+    "rest-permission-denied-anon": "Önce oturum açın: bunun için bir hesap gerekir.",
+    "rest-badtoken": "CSRF jetonu (token) eksik ya da bu oturum için geçerli değil.",
+    "mwoauth-consumer-user-mismatch": "Bu uygulamayı yalnızca sahibi değiştirebilir.",
+    "mwoauth-invalid-consumer-key": "Bu anahtara sahip bir uygulama yok.",
+    "mwoauth-rest-permission-denied": "OAuth uygulaması kaydedemezsiniz.",
+    "mwoauth-consumer-email-unconfirmed": "Uygulama kaydetmeden önce e-posta adresinizi doğrulayın.",
+    "mwoauth-consumer-email-mismatched": "Verilen e-posta adresi hesabınızın doğrulanmış adresi olmalıdır.",
+    "mwoauth-invalid-field-generic": "Uygulama kaydedilemiyor: $1",
 }

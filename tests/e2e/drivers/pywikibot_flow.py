@@ -34,6 +34,7 @@ config.maxlag = 5
 config.family = FAMILY
 
 sent: list[str] = []
+signed: list[bool] = []  # per request: did it carry an OAuth 1.0a Authorization header?
 
 
 def _record(response: Any, *args: Any, **kwargs: Any) -> None:
@@ -44,6 +45,7 @@ def _record(response: Any, *args: Any, **kwargs: Any) -> None:
     shown = " ".join(f"{k}={'***' if 'password' in k.lower() or 'token' in k.lower() else v[:60]}"
                      for k, v in params if k != "format")
     sent.append(f"{request.method} {shown} -> HTTP {response.status_code}")
+    signed.append(str(request.headers.get("Authorization", "")).startswith("OAuth "))
 
 
 http.session.hooks["response"].append(_record)
@@ -186,6 +188,35 @@ def flow_lifecycle() -> None:
     check(restored.exists() and restored.text.startswith("New lead"), "page.undelete() brings it back")
 
 
+def flow_oauth1() -> None:
+    """The four OAuth 1.0a keys in user-config.py's authenticate[...] (written by the test): pywikibot
+    signs every request with them and never sends a login request; it saves as their user."""
+    site = site_for(USER)
+    check(step("site.is_oauth_token_available()", site.is_oauth_token_available),
+          "user-config's authenticate[...] gives pywikibot the four OAuth 1.0a keys")
+    step("site.login()", site.login)
+    check(site.logged_in() and site.user() == USER, f"the site user is {USER} (userinfo of the signed request)",
+          site.userinfo)
+    check(bool(signed) and all(signed), "every request carried an OAuth 1.0a signature", signed)
+    check(not any(" action=login " in f" {line} " or "action=clientlogin" in line for line in sent),
+          "no login request was sent", sent)
+    # The token's grants (the CLI's default set) limit the sysop's rights: protect is granted,
+    # delete is not.
+    rights = step("site.userinfo['rights']", lambda: site.userinfo["rights"])
+    check("protect" in rights and "edit" in rights and "delete" not in rights,
+          "the rights are the sysop's within the grants", sorted(rights))
+    csrf = step("site.tokens['csrf']", lambda: site.tokens["csrf"])
+    check(csrf.endswith("+\\") and len(csrf) > 2, "a real csrf token for the OAuth session")
+
+    page = pywikibot.Page(site, os.environ["E2E_PAGE"])
+    page.text = f"Saved by pywikibot with OAuth 1.0a as {USER}."
+    step(f"Page({page.title()!r}).save()", lambda: page.save(summary="e2e pywikibot OAuth 1.0a"))
+    fresh = pywikibot.Page(site, page.title())
+    check(step("page.text", lambda: fresh.text) == page.text, "the save is stored")
+    author = step("page.latest_revision.user", lambda: fresh.latest_revision.user)
+    check(author == USER, f"the revision's author is {USER}", author)
+
+
 def sysop_request(action: str, **params: str) -> dict[str, Any]:
     """One write by the sysop E2E_SYSOP, in its own requests session: pywikibot keeps a single
     cookie jar per process, so a second pywikibot login here would log the bot out."""
@@ -265,7 +296,7 @@ def flow_blocked() -> None:
 
 
 FLOWS = {"lifecycle": flow_lifecycle, "init": flow_init, "login-main": flow_login_main, "login-bot": flow_login_bot,
-         "login-2fa": flow_login_2fa, "protect": flow_protect, "blocked": flow_blocked}
+         "login-2fa": flow_login_2fa, "protect": flow_protect, "blocked": flow_blocked, "oauth1": flow_oauth1}
 
 if __name__ == "__main__":
     FLOWS[sys.argv[1]]()
