@@ -1,9 +1,10 @@
 """mwclient against the real server: initialisation, login (action=login), clientlogin (also with
 two-factor), page edits and protection through site.api('protect', ...), section edits, moves and
-deletions, and a user blocked and unblocked while logged in."""
+deletions, a user blocked and unblocked while logged in, and OAuth 1.0a owner-only keys from the CLI."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import mwclient
@@ -141,3 +142,40 @@ def test_a_blocked_user_is_told_by_site_blocked_and_cannot_edit_until_unblocked(
     assert result["result"] == "Success", result
     with trace.step("page.text()"):
         assert site.pages[title].text(cache=False) == "Written after the unblock."
+
+
+def _oauth1_site(wiki: WikiServer, trace: RequestTrace, keys: dict[str, str]) -> Any:
+    """mwclient signing with OAuth 1.0a: it sets the keys' OAuth1 on a session of its own (a `pool`
+    would go without it), so the trace is attached to that session before the first request."""
+    site = mwclient.Site(f"127.0.0.1:{wiki.port}", path="/w/", scheme="http", max_retries=1, retry_timeout=1,
+                         do_init=False, **keys)
+    trace.attach(site.connection)
+    with trace.step("site.site_init() (OAuth 1.0a)"):
+        site.site_init()
+    return site
+
+
+def test_oauth1_owner_only_keys_edit_as_their_user(wiki: WikiServer) -> None:
+    # A consumer of its own, so that no other test's `wikigate oauth token Alice --oauth1` renews
+    # these keys away.
+    minted = json.loads(wiki.cli("oauth", "token", "Alice", "--oauth1", "--consumer", "e2e-mwclient"))
+    keys = {name: minted[name] for name in ("consumer_token", "consumer_secret", "access_token", "access_secret")}
+    trace = RequestTrace("mwclient")
+    site = _oauth1_site(wiki, trace, keys)
+    # mwclient never logs in here: userinfo of the signed requests names the user.
+    assert site.logged_in and site.username == "Alice"
+    assert "edit" in site.rights and "autoconfirmed" in site.rights, site.rights
+    title = "E2E mwclient OAuth 1.0a"
+    with trace.step("page.edit() (OAuth 1.0a)"):
+        result = site.pages[title].edit("Written by mwclient with OAuth 1.0a.", summary="e2e mwclient OAuth 1.0a")
+    assert result["result"] == "Success", result
+    history = wiki.call(requests.Session(), "GET", action="query", prop="revisions", titles=title,
+                        rvprop="user|comment", formatversion="2")
+    revision = history["query"]["pages"][0]["revisions"][0]
+    assert revision == {"user": "Alice", "comment": "e2e mwclient OAuth 1.0a"}, history
+
+    # A request signed with a wrong access secret is refused, as the extension refuses it.
+    forged = RequestTrace("mwclient")
+    with pytest.raises(mwclient.errors.APIError) as refused:
+        _oauth1_site(wiki, forged, {**keys, "access_secret": "0" * len(keys["access_secret"])})
+    assert refused.value.code == "mwoauth-invalid-authorization", refused.value.args

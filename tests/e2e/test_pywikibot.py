@@ -1,15 +1,18 @@
 """pywikibot against the real server: site initialisation, the three ways to log in, tokens,
 editing and protecting (page.protect, site.protect and action=protect), and a page's lifecycle
-(a section save, move, delete, undelete), and a bot blocked by a sysop and unblocked again.
+(a section save, move, delete, undelete), a bot blocked by a sysop and unblocked again, and a bot
+signing its requests with OAuth 1.0a keys from user-config.py's `authenticate`.
 
 Each flow runs drivers/pywikibot_flow.py in its own process and directory, as a bot would.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+import requests
 from e2e_support import PYTHON, WikiServer, run_program
 
 pytestmark = pytest.mark.e2e
@@ -70,3 +73,23 @@ def test_a_blocked_bot_sees_its_block_and_cannot_save_until_unblocked(wiki: Wiki
                   E2E_PAGE="E2E pywikibot blocked bot")
     assert "ok: page.save() fails with OtherPageSaveError for the API error code 'blocked'" in output
     assert "ok: page.save() works again after the unblock" in output
+
+
+def test_oauth1_keys_in_user_config_sign_every_request_and_save_as_mindy(wiki: WikiServer, workdir: Path) -> None:
+    # The README's CI recipe: mint the four keys with the CLI while the server runs, and put them
+    # in user-config.py as pywikibot's OAuth documentation says. A consumer of its own, so that no
+    # other test's `wikigate oauth token Mindy --oauth1` renews these keys away.
+    minted = json.loads(wiki.cli("oauth", "token", "Mindy", "--oauth1", "--consumer", "e2e-pywikibot"))
+    assert minted["oauth_version"] == 1 and minted["owner_only"] is True, minted
+    keys = tuple(minted[name] for name in ("consumer_token", "consumer_secret", "access_token", "access_secret"))
+    # pywikibot reads user-config.py from PYWIKIBOT_DIR even with PYWIKIBOT_NO_USER_CONFIG=2.
+    (workdir / "user-config.py").write_text(f"authenticate[{f'127.0.0.1:{wiki.port}'!r}] = {keys!r}\n")
+    title = "E2E pywikibot OAuth 1.0a"
+    output = _run(wiki, workdir, "oauth1", E2E_USER="Mindy", E2E_PAGE=title)
+    assert "ok: every request carried an OAuth 1.0a signature" in output
+    assert "ok: the revision's author is Mindy" in output
+    # And as anybody reads it, without the keys.
+    history = wiki.call(requests.Session(), "GET", action="query", prop="revisions", titles=title,
+                        rvprop="user|comment", formatversion="2")
+    revision = history["query"]["pages"][0]["revisions"][0]
+    assert revision == {"user": "Mindy", "comment": "e2e pywikibot OAuth 1.0a"}, history

@@ -133,22 +133,17 @@ def _set_status(ctx: click.Context, name: str, reason: str, *, locked: bool | No
     run(settings_of(ctx), work)
 
 
-@user.command("lock")
-@click.argument("name")
-@click.option("--reason", default="", help="Reason for the log.")
-@click.pass_context
-def user_lock(ctx: click.Context, name: str, reason: str) -> None:
-    """Lock an account: it is logged out everywhere and cannot log in (CentralAuth's lock)."""
-    _set_status(ctx, name, reason, locked=True)
+def _lock_command(command: str, locked: bool, description: str) -> None:
+    @user.command(command, help=description)
+    @click.argument("name")
+    @click.option("--reason", default="", help="Reason for the log.")
+    @click.pass_context
+    def change(ctx: click.Context, name: str, reason: str) -> None:
+        _set_status(ctx, name, reason, locked=locked)
 
 
-@user.command("unlock")
-@click.argument("name")
-@click.option("--reason", default="", help="Reason for the log.")
-@click.pass_context
-def user_unlock(ctx: click.Context, name: str, reason: str) -> None:
-    """Unlock an account."""
-    _set_status(ctx, name, reason, locked=False)
+_lock_command("lock", True, "Lock an account: it is logged out everywhere and cannot log in (CentralAuth's lock).")
+_lock_command("unlock", False, "Unlock an account.")
 
 
 @user.command("hide")

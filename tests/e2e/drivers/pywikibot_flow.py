@@ -45,7 +45,8 @@ def _record(response: Any, *args: Any, **kwargs: Any) -> None:
     shown = " ".join(f"{k}={'***' if 'password' in k.lower() or 'token' in k.lower() else v[:60]}"
                      for k, v in params if k != "format")
     sent.append(f"{request.method} {shown} -> HTTP {response.status_code}")
-    signed.append(str(request.headers.get("Authorization", "")).startswith("OAuth "))
+    authorization = request.headers.get("Authorization", "")  # requests_oauthlib sets it as bytes
+    signed.append((authorization.decode() if isinstance(authorization, bytes) else authorization).startswith("OAuth "))
 
 
 http.session.hooks["response"].append(_record)

@@ -4,23 +4,11 @@
 // a protected page. Prints "ok: ..." per check; a failure names the step and its request.
 
 const { Mwn } = require('mwn');
+const { step, check, run } = require('./flow_support');
 
 const apiUrl = process.env.WIKI_API_URL;
 const [aliceName, alicePassword, botName, botPassword] = process.argv.slice(2);
 
-let current = '(start)';
-
-async function step(description, action) {
-	current = description;
-	return action();
-}
-
-function check(condition, what, detail) {
-	if (!condition) {
-		throw new Error(`check failed: ${what} ${detail === undefined ? '' : JSON.stringify(detail)}`);
-	}
-	console.log(`ok: ${what}`);
-}
 
 async function login(username, password) {
 	return step(`Mwn.init + action=login lgname=${username}`, () => Mwn.init({
@@ -80,10 +68,4 @@ async function main() {
 	console.log('done');
 }
 
-main().catch((error) => {
-	console.error(`[mwn] ${current} failed: ${error.code ? error.code + ': ' : ''}${error.info || error.message}`);
-	if (error.response && error.response.data) {
-		console.error(JSON.stringify(error.response.data).slice(0, 2000));
-	}
-	process.exit(1);
-});
+run(main);

@@ -5,24 +5,12 @@
 // The token comes in WIKI_OAUTH2_TOKEN, not on the command line, so failures never show it.
 
 const { Mwn } = require('mwn');
+const { step, check, run } = require('./flow_support');
 
 const apiUrl = process.env.WIKI_API_URL;
 const accessToken = process.env.WIKI_OAUTH2_TOKEN;
 const [userName, userPassword] = process.argv.slice(2);
 
-let current = '(start)';
-
-async function step(description, action) {
-	current = description;
-	return action();
-}
-
-function check(condition, what, detail) {
-	if (!condition) {
-		throw new Error(`check failed: ${what} ${detail === undefined ? '' : JSON.stringify(detail)}`);
-	}
-	console.log(`ok: ${what}`);
-}
 
 async function main() {
 	// With OAuth2AccessToken, Mwn.init never logs in: every request carries
@@ -78,10 +66,4 @@ async function main() {
 	console.log('done');
 }
 
-main().catch((error) => {
-	console.error(`[mwn] ${current} failed: ${error.code ? error.code + ': ' : ''}${error.info || error.message}`);
-	if (error.response && error.response.data) {
-		console.error(JSON.stringify(error.response.data).slice(0, 2000));
-	}
-	process.exit(1);
-});
+run(main);
