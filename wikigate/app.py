@@ -130,9 +130,10 @@ async def build_runtime(settings: Settings, *, clock: Clock | None = None, rando
     data_dir = Path(settings.data_dir)
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
-        probe = data_dir / ".writable"
+        # A name of this process's own: several commands may start at once on one data directory.
+        probe = data_dir / f".writable-{os.getpid()}-{random.token_hex(4)}"
         probe.touch()
-        probe.unlink()
+        probe.unlink(missing_ok=True)
     except OSError as error:
         raise StartupError(f"data_dir: {data_dir} cannot be written ({error.strerror or error})") from None
     settings = ensure_secret_key(settings, random)

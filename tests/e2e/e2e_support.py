@@ -25,6 +25,7 @@ import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -381,7 +382,10 @@ class RequestTrace:
         body = request.body
         if isinstance(body, bytes):
             body = body.decode(errors="replace")
-        if body and "form-urlencoded" in request.headers.get("Content-Type", ""):
+        content_type = request.headers.get("Content-Type", "")
+        if isinstance(content_type, bytes):  # requests_oauthlib's OAuth1 sets its headers as bytes
+            content_type = content_type.decode(errors="replace")
+        if body and "form-urlencoded" in content_type:
             params += parse_qsl(body, keep_blank_values=True)
         self.sent.append(f"{request.method} {parts.path} {describe_params(params)} -> HTTP {response.status_code}")
 
@@ -399,6 +403,41 @@ class RequestTrace:
             last = self.sent[-1] if len(self.sent) > before else "(no request was sent)"
             raise ClientFailure(f"[{self.client}] {what} failed: {type(error).__name__}: {error}\n"
                                 f"  last request: {last}") from error
+
+
+# --- a browser on OAuth consent pages --------------------------------------------------------------
+
+class ConsentForm(HTMLParser):
+    """An OAuth consent page's form: where it posts and its hidden fields (consent token included)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.action: str | None = None
+        self.hidden: dict[str, str] = {}
+        self.decisions: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {key: value or "" for key, value in attrs}
+        if tag == "form":
+            self.action = values.get("action")
+        elif tag == "input" and values.get("type") == "hidden":
+            self.hidden[values["name"]] = values.get("value", "")
+        elif tag == "button" and values.get("name") == "decision":
+            self.decisions.append(values.get("value", ""))
+
+
+def browser_session(wiki: WikiServer, trace: RequestTrace, name: str) -> Any:
+    """A requests.Session holding the api.php session cookies of `name` (clientlogin), as a
+    logged-in browser would."""
+    import requests
+
+    browser = trace.attach(requests.Session())
+    with trace.step(f"clientlogin username={name}"):
+        token = wiki.call(browser, "GET", action="query", meta="tokens", type="login")["query"]["tokens"]["logintoken"]
+        body = wiki.call(browser, "POST", action="clientlogin", username=name, password=wiki.users[name],
+                         logintoken=token, loginreturnurl=f"{wiki.base}/")
+        assert body["clientlogin"]["status"] == "PASS", body
+    return browser
 
 
 @pytest.fixture(scope="session")

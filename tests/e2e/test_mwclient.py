@@ -146,12 +146,11 @@ def test_a_blocked_user_is_told_by_site_blocked_and_cannot_edit_until_unblocked(
 
 def _oauth1_site(wiki: WikiServer, trace: RequestTrace, keys: dict[str, str]) -> Any:
     """mwclient signing with OAuth 1.0a: it sets the keys' OAuth1 on a session of its own (a `pool`
-    would go without it), so the trace is attached to that session before the first request."""
+    would go without it), so the trace is attached to that session before the first request;
+    site_init() is left to the caller."""
     site = mwclient.Site(f"127.0.0.1:{wiki.port}", path="/w/", scheme="http", max_retries=1, retry_timeout=1,
                          do_init=False, **keys)
     trace.attach(site.connection)
-    with trace.step("site.site_init() (OAuth 1.0a)"):
-        site.site_init()
     return site
 
 
@@ -162,6 +161,8 @@ def test_oauth1_owner_only_keys_edit_as_their_user(wiki: WikiServer) -> None:
     keys = {name: minted[name] for name in ("consumer_token", "consumer_secret", "access_token", "access_secret")}
     trace = RequestTrace("mwclient")
     site = _oauth1_site(wiki, trace, keys)
+    with trace.step("site.site_init() (OAuth 1.0a)"):
+        site.site_init()
     # mwclient never logs in here: userinfo of the signed requests names the user.
     assert site.logged_in and site.username == "Alice"
     assert "edit" in site.rights and "autoconfirmed" in site.rights, site.rights
@@ -175,7 +176,8 @@ def test_oauth1_owner_only_keys_edit_as_their_user(wiki: WikiServer) -> None:
     assert revision == {"user": "Alice", "comment": "e2e mwclient OAuth 1.0a"}, history
 
     # A request signed with a wrong access secret is refused, as the extension refuses it.
-    forged = RequestTrace("mwclient")
+    forged = _oauth1_site(wiki, RequestTrace("mwclient"), {**keys, "access_secret": "0" * len(keys["access_secret"])})
     with pytest.raises(mwclient.errors.APIError) as refused:
-        _oauth1_site(wiki, forged, {**keys, "access_secret": "0" * len(keys["access_secret"])})
+        forged.site_init()
     assert refused.value.code == "mwoauth-invalid-authorization", refused.value.args
+    assert "Invalid signature" in refused.value.info, refused.value.args

@@ -10,7 +10,6 @@ administrator of a wiki would with Special:OAuthConsumerRegistration and Special
 from __future__ import annotations
 
 import json
-from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
 
@@ -18,7 +17,7 @@ import pytest
 import requests
 from authlib.common.security import generate_token
 from authlib.integrations.requests_client import OAuth2Session, OAuthError
-from e2e_support import ClientFailure, RequestTrace, WikiServer
+from e2e_support import ClientFailure, ConsentForm, RequestTrace, WikiServer, browser_session
 
 pytestmark = pytest.mark.e2e
 
@@ -41,43 +40,13 @@ def _register(wiki: WikiServer, name: str, *, public: bool) -> dict[str, Any]:
     return consumer
 
 
-class _ConsentForm(HTMLParser):
-    """The consent page's form: where it posts and its hidden fields (consent token included)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.action: str | None = None
-        self.hidden: dict[str, str] = {}
-        self.decisions: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {key: value or "" for key, value in attrs}
-        if tag == "form":
-            self.action = values.get("action")
-        elif tag == "input" and values.get("type") == "hidden":
-            self.hidden[values["name"]] = values.get("value", "")
-        elif tag == "button" and values.get("name") == "decision":
-            self.decisions.append(values.get("value", ""))
-
-
-def _browser(wiki: WikiServer, trace: RequestTrace, name: str) -> requests.Session:
-    """A requests.Session holding the api.php session cookies of `name`, as a logged-in browser would."""
-    browser: requests.Session = trace.attach(requests.Session())
-    with trace.step(f"clientlogin username={name}"):
-        token = wiki.call(browser, "GET", action="query", meta="tokens", type="login")["query"]["tokens"]["logintoken"]
-        body = wiki.call(browser, "POST", action="clientlogin", username=name, password=wiki.users[name],
-                         logintoken=token, loginreturnurl=f"{wiki.base}/")
-        assert body["clientlogin"]["status"] == "PASS", body
-    return browser
-
-
 def _consent(browser: requests.Session, trace: RequestTrace, authorization_url: str, user: str) -> str:
     """Show the consent page to the browser, accept, and return the 302's Location (not followed:
     it points at the client's callback)."""
     with trace.step("GET rest.php/oauth2/authorize (the consent page)"):
         page = browser.get(authorization_url, allow_redirects=False, timeout=30)
         assert page.status_code == 200 and "text/html" in page.headers["content-type"], page.text[:2000]
-    form = _ConsentForm()
+    form = ConsentForm()
     form.feed(page.text)
     if form.action is None or "wpConsentToken" not in form.hidden:
         raise ClientFailure(f"[requests] the consent page has no form with a consent token:\n{page.text[:2000]}")
@@ -115,7 +84,7 @@ def test_authlib_public_client_gets_a_token_with_pkce_through_the_consent_page_a
         wiki: WikiServer) -> None:
     consumer = _register(wiki, "e2e authlib public", public=True)
     trace = RequestTrace("authlib")
-    browser = _browser(wiki, trace, "Alice")
+    browser = browser_session(wiki, trace, "Alice")
     # A public client has no secret: it identifies itself by client_id in the token request
     # ("none"), and PKCE (S256) binds the code to this verifier instead.
     client = trace.attach(OAuth2Session(consumer["client_id"], redirect_uri=CALLBACK, code_challenge_method="S256",
@@ -159,7 +128,7 @@ def test_authlib_confidential_client_refreshes_its_token_and_the_old_access_toke
         wiki: WikiServer) -> None:
     consumer = _register(wiki, "e2e authlib confidential", public=False)
     trace = RequestTrace("authlib")
-    browser = _browser(wiki, trace, "Alice")
+    browser = browser_session(wiki, trace, "Alice")
     # A confidential client authenticates with its secret (HTTP Basic, Authlib's default), so PKCE
     # is not needed; the refresh-token grant requires the secret too.
     client = trace.attach(OAuth2Session(consumer["client_id"], consumer["client_secret"], redirect_uri=CALLBACK))
