@@ -262,3 +262,26 @@ async def test_owners_register_list_and_reset_their_clients_through_rest(new_api
     other = await stranger.client.post(f"/w/rest.php/oauth2/client/{made['client_key']}/reset_secret",
                                        data={"token": await stranger.token()})
     assert other.json()["errorKey"] == "mwoauth-invalid-consumer-key"
+
+
+async def test_a_blocked_users_token_gets_in_and_its_edits_are_blocked(new_api: Any, services: Any) -> None:
+    await services.accounts.create("Eve", None)
+    mindy = await logged_in(new_api, services, "Mindy", ("sysop",))
+    registration = await owner_only_token(services, "Eve", ["editpage", "createeditmovepage"])
+    api = bearer(new_api(), registration.access_token)
+    token = await mindy.token()
+    await mindy.post(action="block", user="Eve", token=token)
+    # An ordinary block lets the token in and stops the edit, as the extension leaves it to the block.
+    assert (await edit(api, "Eve's try", "x"))["error"]["code"] == "blocked"
+
+
+@pytest.mark.configure(lambda settings: replace(settings, block_disables_login=True))
+async def test_where_blocks_disable_logins_a_blocked_users_token_stops_working(new_api: Any,
+                                                                               services: Any) -> None:
+    await services.accounts.create("Eve", None)
+    mindy = await logged_in(new_api, services, "Mindy", ("sysop",))
+    api = bearer(new_api(), (await owner_only_token(services, "Eve", ["basic"])).access_token)
+    assert (await whoami(api))["name"] == "Eve"
+    await mindy.post(action="block", user="Eve", token=await mindy.token())
+    assert (await api.get(action="query", meta="userinfo")).json()["error"]["code"] == \
+        "mwoauth-invalid-authorization-blocked-user"

@@ -118,3 +118,31 @@ async def test_the_three_legged_handshake_and_identify(new_api: Any, services: A
     me = (await signed(new_api(), user_client, "GET", API, {"action": "query", "meta": "userinfo",
                                                              "format": "json"})).json()
     assert me["query"]["userinfo"]["name"] == "Alice"
+
+
+async def test_rsa_sha1_signatures_are_checked_with_the_registered_public_key(new_api: Any, services: Any) -> None:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from oauthlib.oauth1 import SIGNATURE_RSA
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                serialization.NoEncryption()).decode()
+    public = key.public_key().public_bytes(serialization.Encoding.PEM,
+                                           serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    await services.accounts.create("Mindy", None)
+    registration = await services.oauth.register("Mindy", name="rsa", grants=["basic"], now=services.clock.now(),
+                                                  owner_only=True, oauth_version=1, rsa_key=public)
+    params = {"action": "query", "meta": "userinfo", "format": "json"}
+    rsa_client = Client(registration.consumer.key, signature_method=SIGNATURE_RSA, rsa_key=private,
+                        resource_owner_key=registration.access_key, resource_owner_secret=registration.access_secret,
+                        timestamp=NOW)
+    me = (await signed(new_api(), rsa_client, "GET", API, params)).json()
+    assert me["query"]["userinfo"]["name"] == "Mindy"
+    other = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
+    impostor = Client(registration.consumer.key, signature_method=SIGNATURE_RSA, rsa_key=other,
+                      resource_owner_key=registration.access_key, resource_owner_secret=registration.access_secret,
+                      timestamp=NOW)
+    refused = (await signed(new_api(), impostor, "GET", API, params)).json()["error"]
+    assert "Invalid signature" in refused["info"]

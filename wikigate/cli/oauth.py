@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import click
 
@@ -58,10 +59,13 @@ def _show(registration: Registration, as_json: bool) -> None:
 @click.option("--public", is_flag=True, help="A client that cannot keep a secret (PKCE required).")
 @click.option("--grant-types", default="", help="Comma-separated: authorization_code,refresh_token,client_credentials.")
 @click.option("--restrictions", default="", help="Comma-separated IP ranges the consumer may be used from.")
+@click.option("--rsa-key", "rsa_key_file", type=click.File(), default=None,
+              help="OAuth 1.0a: a PEM public key, to sign with RSA-SHA1 instead of the secret.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.pass_context
 def consumer_create(ctx: click.Context, name: str, owner: str, oauth_version: str, grants: str, owner_only: bool,
-                    callback: str, public: bool, grant_types: str, restrictions: str, as_json: bool) -> None:
+                    callback: str, public: bool, grant_types: str, restrictions: str, rsa_key_file: Any,
+                    as_json: bool) -> None:
     """Register a consumer; prints its client id and secret (once) and, owner-only, a token."""
 
     async def work(services: Services) -> None:
@@ -69,7 +73,8 @@ def consumer_create(ctx: click.Context, name: str, owner: str, oauth_version: st
             registration = await services.oauth.register(
                 owner, name=name, grants=_split(grants), now=services.clock.now(), oauth_version=int(oauth_version),
                 owner_only=owner_only, callback_url=callback, confidential=not public,
-                grant_types=_split(grant_types) or None, restrictions=_split(restrictions))
+                grant_types=_split(grant_types) or None, restrictions=_split(restrictions),
+                rsa_key=rsa_key_file.read() if rsa_key_file else "")
         except ValueError as error:
             fail(f"cannot create consumer {name!r}: {error}")
         _show(registration, as_json)

@@ -144,7 +144,7 @@ class OAuth:
                        oauth_version: int = 2, owner_only: bool = False, callback_url: str = "",
                        confidential: bool = True, grant_types: list[str] | None = None,
                        restrictions: list[str] | None = None, description: str = "",
-                       app_version: str = "1.0") -> Registration:
+                       app_version: str = "1.0", rsa_key: str = "") -> Registration:
         """Register a consumer; an owner-only one is approved and accepted at once."""
         unknown = [grant for grant in grants if grant not in self._settings.grant_permissions
                    and grant not in AUTH_ONLY]
@@ -160,6 +160,8 @@ class OAuth:
             raise ValueError("a consumer used by others needs a callback URL")
         for cidr in restrictions or []:
             ip_allowed("0.0.0.0", (cidr,))  # raises ValueError for a malformed range
+        if rsa_key and (oauth_version != 1 or not rsa_key.lstrip().startswith("-----BEGIN PUBLIC KEY-----")):
+            raise ValueError("an RSA key is an OAuth 1.0a consumer's public key, in PEM")
         if not any(grant in AUTH_ONLY for grant in grants):
             grants = ["basic", *(grant for grant in grants if grant != "basic")]
         seed = self._random.token_hex(16)
@@ -172,7 +174,7 @@ class OAuth:
                 tx, key=self._random.token_hex(16), name=name, app_version=app_version,
                 oauth_version=oauth_version, owner_id=owner.id, owner_only=owner_only, description=description,
                 callback_url=callback_url, callback_is_prefix=False, grants=list(dict.fromkeys(grants)),
-                restrictions=list(restrictions or ()), secret_seed=seed, confidential=confidential,
+                restrictions=list(restrictions or ()), secret_seed=seed, rsa_key=rsa_key, confidential=confidential,
                 oauth2_grant_types=grant_types, stage=APPROVED if owner_only else PROPOSED, registered=now)
             consumer = store.consumer_by_id(tx, consumer_id)
             assert consumer is not None

@@ -10,6 +10,7 @@ signature, address. Request tokens live ten minutes in the key-value store.
 
 from __future__ import annotations
 
+import binascii
 import hmac
 import json
 import re
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlencode
 
+from authlib.oauth1.rfc5849.rsa import verify_sha1
 from authlib.oauth1.rfc5849.signature import construct_base_string, hmac_sha1_signature
 from joserfc import jwt
 from joserfc.jwk import OctKey
@@ -101,12 +103,18 @@ class OAuth1:
         method = oauth.get("oauth_signature_method")
         if not method:
             raise OAuth1Error("mwoauth-oauth-exception", "No signature method parameter. This parameter is required")
-        if method != "HMAC-SHA1":
+        if method not in ("HMAC-SHA1", "RSA-SHA1"):
             raise OAuth1Error("mwoauth-oauth-exception",
-                              f"Signature method '{method}' not supported try one of the following: HMAC-SHA1")
+                              f"Signature method '{method}' not supported try one of the following: HMAC-SHA1, "
+                              "RSA-SHA1")
         base = construct_base_string(request.method, request.url, request.params)
-        expected = hmac_sha1_signature(base, self._oauth.secret(consumer.secret_seed), token_secret)
-        if not hmac.compare_digest(expected, oauth.get("oauth_signature", "")):
+        given = oauth.get("oauth_signature", "")
+        if method == "RSA-SHA1":
+            valid = bool(consumer.rsa_key) and _rsa_valid(given, base, consumer.rsa_key)
+        else:
+            valid = hmac.compare_digest(hmac_sha1_signature(base, self._oauth.secret(consumer.secret_seed),
+                                                            token_secret), given)
+        if not valid:
             raise OAuth1Error("mwoauth-oauth-exception", "Invalid signature")
         if consumer.restrictions and not ip_allowed(ip, consumer.restrictions):
             raise OAuth1Error("mwoauth-oauth-exception", "The request came from an invalid IP address.")
@@ -244,3 +252,10 @@ class OAuth1:
         rights = restrict_to_grants(user.rights_order, acceptance.grants, self._settings)
         return user.with_oauth(consumer.id, acceptance.grants, rights), f"1{acceptance.access_token}"
 
+
+def _rsa_valid(signature: str, base: str, public_pem: str) -> bool:
+    """An RSA-SHA1 signature (base64) of the base string, by the consumer's registered key."""
+    try:
+        return bool(verify_sha1(binascii.a2b_base64(signature.encode()), base.encode(), public_pem))
+    except (ValueError, binascii.Error):
+        return False

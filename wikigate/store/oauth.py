@@ -33,6 +33,7 @@ class Consumer:
     grants: tuple[str, ...]
     restrictions: tuple[str, ...]
     secret_seed: str
+    rsa_key: str
     confidential: bool
     oauth2_grant_types: tuple[str, ...]
     stage: int

@@ -301,6 +301,7 @@ oauth_consumers = Table(
     Column("grants", JSON, nullable=False),
     Column("restrictions", JSON, nullable=False),  # IP ranges the consumer may be used from
     Column("secret_seed", String(64), nullable=False),
+    Column("rsa_key", Text, nullable=False, server_default=""),  # OAuth 1.0a RSA-SHA1: the public key (PEM)
     Column("confidential", Boolean, nullable=False),  # an OAuth 2 client that can keep a secret
     Column("oauth2_grant_types", JSON, nullable=False),
     Column("stage", Integer, nullable=False),  # 0 proposed, 1 approved, 2 rejected, 3 expired, 4 disabled

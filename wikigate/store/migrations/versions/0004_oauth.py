@@ -29,6 +29,7 @@ def upgrade() -> None:
     sa.Column('grants', sa.JSON(), nullable=False),
     sa.Column('restrictions', sa.JSON(), nullable=False),
     sa.Column('secret_seed', sa.String(length=64), nullable=False),
+    sa.Column('rsa_key', sa.Text(), nullable=False, server_default=''),
     sa.Column('confidential', sa.Boolean(), nullable=False),
     sa.Column('oauth2_grant_types', sa.JSON(), nullable=False),
     sa.Column('stage', sa.Integer(), nullable=False),
