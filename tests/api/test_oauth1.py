@@ -146,3 +146,27 @@ async def test_rsa_sha1_signatures_are_checked_with_the_registered_public_key(ne
                       timestamp=NOW)
     refused = (await signed(new_api(), impostor, "GET", API, params)).json()["error"]
     assert "Invalid signature" in refused["info"]
+
+
+async def test_a_callback_prefix_consumer_sends_the_user_to_the_callback_it_asked_for(new_api: Any,
+                                                                                  services: Any) -> None:
+    await services.accounts.create("Dev", None)
+    registration = await services.oauth.register("Dev", name="web", grants=["basic"], now=services.clock.now(),
+                                                  oauth_version=1, callback_url=CALLBACK, callback_is_prefix=True)
+    await services.oauth.set_stage(registration.consumer.key, 1)
+    key, secret = registration.consumer.key, registration.secret
+    tool = new_api()
+
+    async def initiate(callback: str) -> str:
+        client = Client(key, client_secret=secret, callback_uri=callback, timestamp=NOW)
+        uri, headers, _ = client.sign(f"{INDEX}?title=Special:OAuth/initiate", http_method="POST")
+        return str((await tool.client.post(uri, headers=headers)).text)
+
+    assert (await initiate("https://evil.example/oauth-callback")).startswith("Error: ")
+    token = parse_qs(await initiate(f"{CALLBACK}/session-42"))["oauth_token"][0]
+    alice = await logged_in(new_api, services, "Alice")
+    page = await alice.client.get(INDEX, params={"title": "Special:OAuth/authorize", "oauth_token": token,
+                                                 "oauth_consumer_key": key})
+    fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', page.text))
+    approved = await alice.client.post(INDEX, data={**fields, "decision": "accept"})
+    assert approved.headers["location"].startswith(f"{CALLBACK}/session-42?oauth_verifier=")

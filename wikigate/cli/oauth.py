@@ -56,6 +56,8 @@ def _show(registration: Registration, as_json: bool) -> None:
 @click.option("--grants", default="basic", help="Comma-separated grants, e.g. basic,editpage,protect.")
 @click.option("--owner-only", is_flag=True, help="Only the owner uses it: approved at once, with a token.")
 @click.option("--callback", default="", help="The redirect URI (needed unless --owner-only).")
+@click.option("--callback-is-prefix", is_flag=True,
+              help="OAuth 1.0a: clients may ask for callbacks under the registered one.")
 @click.option("--public", is_flag=True, help="A client that cannot keep a secret (PKCE required).")
 @click.option("--grant-types", default="", help="Comma-separated: authorization_code,refresh_token,client_credentials.")
 @click.option("--restrictions", default="", help="Comma-separated IP ranges the consumer may be used from.")
@@ -64,8 +66,8 @@ def _show(registration: Registration, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.pass_context
 def consumer_create(ctx: click.Context, name: str, owner: str, oauth_version: str, grants: str, owner_only: bool,
-                    callback: str, public: bool, grant_types: str, restrictions: str, rsa_key_file: Any,
-                    as_json: bool) -> None:
+                    callback: str, callback_is_prefix: bool, public: bool, grant_types: str, restrictions: str,
+                    rsa_key_file: Any, as_json: bool) -> None:
     """Register a consumer; prints its client id and secret (once) and, owner-only, a token."""
 
     async def work(services: Services) -> None:
@@ -74,7 +76,7 @@ def consumer_create(ctx: click.Context, name: str, owner: str, oauth_version: st
                 owner, name=name, grants=_split(grants), now=services.clock.now(), oauth_version=int(oauth_version),
                 owner_only=owner_only, callback_url=callback, confidential=not public,
                 grant_types=_split(grant_types) or None, restrictions=_split(restrictions),
-                rsa_key=rsa_key_file.read() if rsa_key_file else "")
+                rsa_key=rsa_key_file.read() if rsa_key_file else "", callback_is_prefix=callback_is_prefix)
         except ValueError as error:
             fail(f"cannot create consumer {name!r}: {error}")
         _show(registration, as_json)

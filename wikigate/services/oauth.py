@@ -144,7 +144,8 @@ class OAuth:
                        oauth_version: int = 2, owner_only: bool = False, callback_url: str = "",
                        confidential: bool = True, grant_types: list[str] | None = None,
                        restrictions: list[str] | None = None, description: str = "",
-                       app_version: str = "1.0", rsa_key: str = "") -> Registration:
+                       app_version: str = "1.0", rsa_key: str = "",
+                       callback_is_prefix: bool = False) -> Registration:
         """Register a consumer; an owner-only one is approved and accepted at once."""
         unknown = [grant for grant in grants if grant not in self._settings.grant_permissions
                    and grant not in AUTH_ONLY]
@@ -173,7 +174,8 @@ class OAuth:
             consumer_id = store.insert_consumer(
                 tx, key=self._random.token_hex(16), name=name, app_version=app_version,
                 oauth_version=oauth_version, owner_id=owner.id, owner_only=owner_only, description=description,
-                callback_url=callback_url, callback_is_prefix=False, grants=list(dict.fromkeys(grants)),
+                callback_url=callback_url, callback_is_prefix=callback_is_prefix and oauth_version == 1,
+                grants=list(dict.fromkeys(grants)),
                 restrictions=list(restrictions or ()), secret_seed=seed, rsa_key=rsa_key, confidential=confidential,
                 oauth2_grant_types=grant_types, stage=APPROVED if owner_only else PROPOSED, registered=now)
             consumer = store.consumer_by_id(tx, consumer_id)

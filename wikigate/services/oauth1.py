@@ -16,7 +16,7 @@ import json
 import re
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote, urlencode
+from urllib.parse import unquote, urlencode, urlsplit
 
 from authlib.oauth1.rfc5849.rsa import verify_sha1
 from authlib.oauth1.rfc5849.signature import construct_base_string, hmac_sha1_signature
@@ -136,8 +136,12 @@ class OAuth1:
             raise OAuth1Error("mwoauthserver-consumer-owner-only",
                               "This consumer is for its owner only: use its access token.")
         callback = request.oauth.get("oauth_callback", "")
-        if callback != "oob":
+        if callback != "oob" and not consumer.callback_is_prefix:
             raise OAuth1Error("mwoauth-callback-not-oob", "oauth_callback must be set, and must be set to \"oob\"")
+        if callback != "oob" and not callback_allowed(consumer.callback_url, callback):
+            raise OAuth1Error("mwoauth-callback-not-oob-or-prefix",
+                              "oauth_callback must be set, and must be set to \"oob\" (case-sensitive), or the "
+                              "configured callback must be a prefix of the supplied callback")
         await self._check(request, consumer, "", ip, now)
         token, secret = self._random.token_hex(16), self._random.token_hex(16)
         state = {"consumer": consumer.key, "secret": secret, "callback": callback}
@@ -168,7 +172,7 @@ class OAuth1:
             access_secret_seed=access_seed))
         state.update(verifier=verifier, access=access)
         await self._kv.set(f"oauth1-request:{token}", json.dumps(state), REQUEST_TOKEN_TTL)
-        target = consumer.callback_url
+        target = consumer.callback_url if state["callback"] == "oob" else state["callback"]
         return target + ("&" if "?" in target else "?") + urlencode({"oauth_verifier": verifier,
                                                                      "oauth_token": token})
 
@@ -259,3 +263,21 @@ def _rsa_valid(signature: str, base: str, public_pem: str) -> bool:
         return bool(verify_sha1(binascii.a2b_base64(signature.encode()), base.encode(), public_pem))
     except (ValueError, binascii.Error):
         return False
+
+
+def callback_allowed(registered: str, given: str) -> bool:
+    """Whether a consumer registered with a callback prefix may ask for `given` (the extension's
+    rules): the same host, http only ever upgraded to https, the same port (a registered port 1 takes
+    any), and a path and query that begin with the registered ones (the path exactly when the
+    registered URL has a query)."""
+    want, got = urlsplit(registered), urlsplit(given)
+    if not got.scheme or not got.hostname or want.hostname != got.hostname:
+        return False
+    if (want.scheme, got.scheme) not in (("http", "http"), ("https", "https"), ("http", "https")):
+        return False
+    if want.port != 1 and want.port != got.port:  # the ports as written: an upgrade keeps "none"
+        return False
+    if want.query:
+        return got.path == want.path and got.query.startswith(want.query)
+    return got.path.startswith(want.path)
+
