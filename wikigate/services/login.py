@@ -120,8 +120,10 @@ class Login:
     # -- administration (CLI) --------------------------------------------------------------
 
     async def create_bot_password(self, user_name: str, app_id: str, *, grants: Sequence[str],
-                                  restrictions: Sequence[str] = ()) -> tuple[BotPasswordRecord, str]:
-        """A new bot password; the plain password is returned once and stored only as a hash."""
+                                  restrictions: Sequence[str] = (),
+                                  password: str | None = None) -> tuple[BotPasswordRecord, str]:
+        """A new bot password (generated unless given); the plain password is returned once and
+        stored only as a hash."""
         record = await self._accounts.require(user_name)
         if not valid_app_id(app_id) or "@" in app_id:
             raise AccountError("botpasswords-bad-appid", app_id)
@@ -130,7 +132,7 @@ class Login:
             raise AccountError("botpasswords-bad-grants", ", ".join(unknown))
         for cidr in restrictions:
             ip_allowed("0.0.0.0", (cidr,))  # raises ValueError for a malformed range
-        plain = new_password(self._random)
+        plain = password or new_password(self._random)
         bot = BotPasswordRecord(user_id=record.id, app_id=app_id, password=await self._accounts.hash(plain),
                                 grants=tuple(dict.fromkeys(grants)), restrictions=tuple(restrictions),
                                 created=self._clock.seconds())
@@ -151,11 +153,13 @@ class Login:
         record = await self._accounts.require(user_name)
         return await self._database.write(lambda tx: botpasswords.remove(tx, record.id, app_id))
 
-    async def enable_two_factor(self, user_name: str) -> Enrolment:
-        """Enrol (or re-enrol) a user in TOTP; the secret and codes are shown once."""
+    async def enable_two_factor(self, user_name: str, *, secret: str | None = None,
+                                recovery_codes: Sequence[str] | None = None) -> Enrolment:
+        """Enrol (or re-enrol) a user in TOTP; the secret and codes (generated unless given, as a
+        test fixture gives them) are shown once."""
         record = await self._accounts.require(user_name)
-        secret = totp.new_secret(self._random)
-        codes = totp.new_recovery_codes(self._random)
+        secret = secret or totp.new_secret(self._random)
+        codes = list(recovery_codes) if recovery_codes else totp.new_recovery_codes(self._random)
         hashes = [totp.hash_recovery_code(code) for code in codes]
         await self._database.write(lambda tx: oath.enable(tx, record.id, secret, hashes))
         uri = totp.provisioning_uri(secret, account=record.name, issuer=self._settings.sitename)

@@ -37,6 +37,11 @@ def valid_app_id(app_id: str) -> bool:
     return 0 < len(app_id) <= MAX_APP_ID_LENGTH and all(c in string.printable and c not in " \t\r\n" for c in app_id)
 
 
+def valid_bot_password(password: str) -> bool:
+    """Whether a chosen bot password has the shape logins recognise a bot password by."""
+    return _PASSWORD_SHAPE.fullmatch(password) is not None
+
+
 def split_login(name: str, password: str) -> tuple[str, str] | None:
     """(`User@appid`, password) when the pair looks like a bot-password login, else None.
 
