@@ -117,3 +117,45 @@ def test_a_bad_fixtures_file_names_the_entry_and_makes_nothing(cli: Any, tmp_pat
         assert result.exit_code == 1 and expected in result.output and result.output.count("\n") == 1, result.output
     listed = CliRunner().invoke(main, ["user", "list"]).output
     assert "Alice" not in listed  # nothing was made by the refused files
+
+
+def test_an_ephemeral_server_reports_where_it_is_and_what_it_made_then_leaves_nothing(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    fixtures = tmp_path / "fixtures.toml"
+    fixtures.write_text(FIXTURES)
+    env = {key: value for key, value in os.environ.items() if not key.startswith("WIKIGATE_")}
+    env.update(WIKIGATE_PBKDF2_COST="1000", WIKIGATE_CONFIG=str(tmp_path / "none.toml"))
+    (tmp_path / "none.toml").touch()
+    server = subprocess.Popen([str(Path(sys.executable).parent / "wikigate"), "serve", "--ephemeral", "--port", "0",
+                               "--fixtures", str(fixtures)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              env=env, cwd=tmp_path, text=True)
+    try:
+        assert server.stdout is not None
+        announced = json.loads(server.stdout.readline())
+        assert announced["fixtures"]["users"]["Alice"]["password"] == "AlicePassword-1234"
+        data_dir = Path(announced["data_dir"])
+        assert data_dir.is_dir() and announced["api_url"].startswith("http://127.0.0.1:")
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                answer = httpx.get(announced["api_url"], params={"action": "query", "meta": "siteinfo",
+                                                                 "format": "json"}, timeout=5)
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
+        assert answer.json()["query"]["general"]["sitename"], answer.text
+        bearer = httpx.get(announced["api_url"], params={"action": "query", "meta": "userinfo", "format": "json"},
+                           headers={"Authorization": f"Bearer {announced['fixtures']['oauth']['Alice']['access_token']}"})
+        assert bearer.json()["query"]["userinfo"]["name"] == "Alice"
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    assert server.returncode == 0, (server.returncode, server.stderr.read()[-3000:] if server.stderr else "")
+    assert not data_dir.exists()

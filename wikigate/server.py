@@ -136,7 +136,7 @@ async def _take_queued_connections(servers: list[asyncio.base_events.Server], *,
 
 
 def run_workers(config: uvicorn.Config, workers: int, *, log_format: str, log_level: str,
-                metrics_dir: Path | None) -> int:
+                metrics_dir: Path | None, listener: socket.socket | None = None) -> int:
     """Serve with `workers` processes sharing one listening socket; the exit status.
 
     A small supervisor rather than uvicorn's: this one lets go of the listening socket
@@ -145,7 +145,7 @@ def run_workers(config: uvicorn.Config, workers: int, *, log_format: str, log_le
     every worker has stopped, and the connections that arrive meanwhile are reset.
     A worker that dies is replaced; one that cannot start stops the server.
     """
-    listener = config.bind_socket()
+    listener = listener or config.bind_socket()
     spawn = multiprocessing.get_context("spawn")
     stopping = threading.Event()
     processes: list[multiprocessing.process.BaseProcess] = []
@@ -190,10 +190,10 @@ def run_workers(config: uvicorn.Config, workers: int, *, log_format: str, log_le
     return status
 
 
-def run_one(config: uvicorn.Config) -> int:
-    """Serve in this process alone; the exit status."""
+def run_one(config: uvicorn.Config, listener: socket.socket | None = None) -> int:
+    """Serve in this process alone (on `listener` if one is bound already); the exit status."""
     server = DrainingServer(config)
-    server.run()
+    server.run(sockets=[listener] if listener is not None else None)
     return 0 if server.started else STARTUP_FAILURE
 
 

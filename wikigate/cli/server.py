@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import shutil
+import signal
 import sys
 import tempfile
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import click
 
 from wikigate.cli.common import fail, main, run, settings_of
+from wikigate.config import Settings
 from wikigate.logsetup import configure_logging
 from wikigate.services.accounts import AccountError
 from wikigate.services.suite import Services
@@ -26,36 +31,85 @@ async def _nothing(services: Services) -> None:
 
 @main.command()
 @click.option("--host", default=None, help="Address to listen on.")
-@click.option("--port", type=int, default=None, help="Port to listen on.")
+@click.option("--port", type=int, default=None, help="Port to listen on (0: any free one, reported).")
 @click.option("--workers", type=int, default=None, help="Worker processes.")
+@click.option("--ephemeral", is_flag=True,
+              help="A throwaway wiki: a fresh data directory, removed when the server stops.")
+@click.option("--fixtures", type=click.Path(path_type=Path), default=None,
+              help="Create what this fixtures file lists before serving (see `wikigate seed`).")
 @click.pass_context
-def serve(ctx: click.Context, host: str | None, port: int | None, workers: int | None) -> None:
-    """Serve the API (runs pending migrations first)."""
+def serve(ctx: click.Context, host: str | None, port: int | None, workers: int | None, ephemeral: bool,
+          fixtures: Path | None) -> None:
+    """Serve the API (runs pending migrations first).
+
+    With --ephemeral or --fixtures, one JSON line on standard output says where the API is and what
+    the fixtures made, for a CI script in any language to read.
+    """
+    settings = settings_of(ctx)
+    if not ephemeral:
+        sys.exit(_serve(settings, host, port, workers, fixtures))
+    directory = tempfile.mkdtemp(prefix="wikigate-ephemeral-")
+    # The workers read their settings again: they learn of the throwaway directory from the environment.
+    os.environ["WIKIGATE_DATA_DIR"] = directory
+    os.environ["WIKIGATE_DATABASE_URL"] = ""
+
+    def stop(signum: int, frame: object) -> None:
+        # uvicorn hands the stopping signal back once it has shut down: end normally, so that
+        # the directory is removed (the default action would kill the process first).
+        raise SystemExit(0)
+
+    for stopping in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(stopping, stop)
+    try:
+        status = _serve(replace(settings, data_dir=Path(directory), database_url=""), host, port, workers, fixtures,
+                        announce=True)
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+    sys.exit(status)
+
+
+def _serve(settings: Settings, host: str | None, port: int | None, workers: int | None, fixtures: Path | None,
+           *, announce: bool = False) -> int:
     # Imported here: the other commands have no use for the server's libraries.
     import uvicorn
 
+    from wikigate.cli.fixtures import FixtureError, seed
     from wikigate.server import run_one, run_workers
 
-    settings = settings_of(ctx)
     host = host or settings.host
-    port = port or settings.port
+    port = settings.port if port is None else port
     workers = workers or settings.workers
     configure_logging(settings.log_format, settings.log_level)
-    run(settings, _nothing)  # migrate once, before the workers start
-    click.echo(f"wikigate serving {settings.api_url.replace(f':{settings.port}', f':{port}')} "
-               f"with {workers} worker(s)")
+    made: dict[str, Any] = {}
+
+    async def prepare(services: Services) -> None:
+        if fixtures is not None:
+            try:
+                made.update(await seed(services, fixtures))
+            except FixtureError as error:
+                fail(f"fixtures: {error}")
+
+    run(settings, prepare)  # migrate (and seed) once, before the workers start
     config = uvicorn.Config(
         "wikigate.asgi:app", host=host, port=port, workers=workers, log_config=None, log_level=settings.log_level,
         access_log=False, proxy_headers=False, server_header=False, lifespan="on",
         http="wikigate.server:BoundedHttpProtocol", timeout_keep_alive=int(settings.keep_alive_timeout),
         limit_concurrency=settings.max_connections, timeout_graceful_shutdown=int(settings.shutdown_timeout))
+    # Bound here, so that port 0's choice is known before the line that reports it.
+    listener = config.bind_socket()
+    bound = listener.getsockname()[1]
+    api_url = settings.api_url.replace(f":{settings.port}", f":{bound}", 1)
+    if announce or fixtures is not None:
+        click.echo(json.dumps({"api_url": api_url, "rest_url": api_url.replace("/api.php", "/rest.php"),
+                               "data_dir": str(settings.data_dir), "fixtures": made}))
+    else:
+        click.echo(f"wikigate serving {api_url} with {workers} worker(s)")
+    sys.stdout.flush()
     with _metrics_directory(workers) as metrics_dir:
         if workers == 1:
-            status = run_one(config)
-        else:
-            status = run_workers(config, workers, log_format=settings.log_format, log_level=settings.log_level,
-                                 metrics_dir=metrics_dir)
-    sys.exit(status)
+            return run_one(config, listener)
+        return run_workers(config, workers, log_format=settings.log_format, log_level=settings.log_level,
+                           metrics_dir=metrics_dir, listener=listener)
 
 
 @contextlib.contextmanager
