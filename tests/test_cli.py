@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -161,3 +162,14 @@ def test_bad_configuration_is_one_line(tmp_path: Path, monkeypatch: pytest.Monke
     config.write_text("no_such_key = 1\n")
     result = CliRunner().invoke(main, ["--config", str(config), "db", "upgrade"])
     assert result.exit_code == 1 and "unknown setting" in result.output
+
+
+def test_commands_that_print_credentials_print_json_when_asked(run) -> None:  # type: ignore[no-untyped-def]
+    made = json.loads(run("user", "create", "Jay", "--groups", "sysop", "--json").output)
+    assert (made["name"], made["groups"], len(made["password"])) == ("Jay", ["sysop"], 32)
+    chosen = json.loads(run("user", "create", "Kim", "--json", "--password-stdin", stdin="KimPassword-12345\n").output)
+    assert "password" not in chosen  # a password the caller chose is never echoed
+    bot = json.loads(run("botpassword", "create", "Jay", "ci", "--grants", "editpage", "--json").output)
+    assert (bot["lgname"], bot["grants"], len(bot["password"])) == ("Jay@ci", ["editpage"], 32)
+    enrolled = json.loads(run("user", "2fa", "enable", "Jay", "--json").output)
+    assert enrolled["uri"].startswith("otpauth://totp/") and len(enrolled["recovery_codes"]) == 10

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 
 import click
@@ -35,9 +36,10 @@ def _show_generated(password: str, given: str | None) -> None:
 @click.option("--email", default="", help="E-mail address.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @click.option("--if-missing", is_flag=True, help="Succeed quietly when the user exists already.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (with a generated password).")
 @click.pass_context
 def user_create(ctx: click.Context, name: str, groups: str, email: str, password_stdin: bool,
-                if_missing: bool) -> None:
+                if_missing: bool, as_json: bool) -> None:
     """Create an account; prints a generated password unless one is given."""
     given = _password_from(password_stdin)
     group_list = _groups(groups)
@@ -50,6 +52,12 @@ def user_create(ctx: click.Context, name: str, groups: str, email: str, password
             if error.code == "userexists" and if_missing:
                 return
             fail(f"cannot create {name!r}: {error.code}")
+        if as_json:
+            shown: dict[str, object] = {"name": record.name, "id": record.id, "groups": group_list}
+            if given is None:
+                shown["password"] = password
+            click.echo(json.dumps(shown))
+            return
         click.echo(f"created user {record.name} (id {record.id})")
         _show_generated(password, given)
 

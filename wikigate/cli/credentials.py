@@ -14,6 +14,8 @@ stored only as hashes, except the TOTP secret the server must keep to check code
 
 from __future__ import annotations
 
+import json
+
 import click
 
 from wikigate.cli.common import fail, main, run, settings_of, user
@@ -35,8 +37,10 @@ def botpassword() -> None:
 @click.argument("app_id", metavar="APPID")
 @click.option("--grants", default="", help="Comma-separated grants, e.g. editpage,protect (basic is implied).")
 @click.option("--restrictions", default="", help="Comma-separated IP ranges (CIDR) allowed to log in.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.pass_context
-def botpassword_create(ctx: click.Context, user_name: str, app_id: str, grants: str, restrictions: str) -> None:
+def botpassword_create(ctx: click.Context, user_name: str, app_id: str, grants: str, restrictions: str,
+                       as_json: bool) -> None:
     """Create a bot password and print it once."""
     async def work(services: Services) -> None:
         try:
@@ -50,6 +54,11 @@ def botpassword_create(ctx: click.Context, user_name: str, app_id: str, grants: 
             return
         record = await services.accounts.by_id(bot.user_id)
         assert record is not None
+        if as_json:
+            click.echo(json.dumps({"user": record.name, "app": bot.app_id, "lgname": f"{record.name}@{bot.app_id}",
+                                   "password": plain, "grants": list(bot.grants),
+                                   "restrictions": list(bot.restrictions)}))
+            return
         click.echo(f"created bot password {record.name}@{bot.app_id} (grants: {', '.join(bot.grants) or 'basic'})")
         click.echo(f"log in with lgname={record.name}@{bot.app_id} and this password (shown once): {plain}")
 
@@ -103,14 +112,19 @@ def two_factor() -> None:
 
 @two_factor.command("enable")
 @click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.pass_context
-def two_factor_enable(ctx: click.Context, name: str) -> None:
+def two_factor_enable(ctx: click.Context, name: str, as_json: bool) -> None:
     """Enrol a user; prints the secret, an otpauth:// URI and recovery codes once."""
     async def work(services: Services) -> None:
         try:
             enrolment = await services.login.enable_two_factor(name)
         except AccountError as error:
             fail(f"{error.code}: {name}")
+            return
+        if as_json:
+            click.echo(json.dumps({"user": name, "secret": enrolment.secret, "uri": enrolment.uri,
+                                   "recovery_codes": enrolment.recovery_codes}))
             return
         click.echo(f"secret: {enrolment.secret}")
         click.echo(f"uri: {enrolment.uri}")
