@@ -170,3 +170,12 @@ async def test_a_callback_prefix_consumer_sends_the_user_to_the_callback_it_aske
     fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', page.text))
     approved = await alice.client.post(INDEX, data={**fields, "decision": "accept"})
     assert approved.headers["location"].startswith(f"{CALLBACK}/session-42?oauth_verifier=")
+
+
+async def test_an_identity_only_grant_carries_no_right_in_oauth1_as_in_oauth2(new_api: Any, services: Any) -> None:
+    await services.accounts.create("Mindy", None, groups=("sysop",))
+    registration = await services.oauth.register("Mindy", name="who", grants=["mwoauth-authonly"],
+                                                  now=services.clock.now(), owner_only=True, oauth_version=1)
+    answer = (await signed(new_api(), signer(registration), "GET", API,
+                           {"action": "query", "meta": "userinfo", "uiprop": "rights", "format": "json"})).json()
+    assert answer["error"]["code"] == "readapidenied"

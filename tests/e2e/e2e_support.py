@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import pytest
 
@@ -415,6 +415,7 @@ class ConsentForm(HTMLParser):
         self.action: str | None = None
         self.hidden: dict[str, str] = {}
         self.decisions: list[str] = []
+        self.location = ""  # where accepting sent the browser
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {key: value or "" for key, value in attrs}
@@ -424,6 +425,28 @@ class ConsentForm(HTMLParser):
             self.hidden[values["name"]] = values.get("value", "")
         elif tag == "button" and values.get("name") == "decision":
             self.decisions.append(values.get("value", ""))
+
+
+def accept_consent(browser: Any, trace: RequestTrace, url: str, user: str, callback: str) -> ConsentForm:
+    """Show an OAuth consent page to a logged-in browser and accept; the form it showed, with the
+    302's Location (not followed: it points at the consumer's callback) as `form.location`."""
+    with trace.step(f"GET {url} (the consent page)"):
+        page = browser.get(url, allow_redirects=False, timeout=30)
+        assert page.status_code == 200 and "text/html" in page.headers["content-type"], \
+            (page.status_code, page.text[:2000])
+    form = ConsentForm()
+    form.feed(page.text)
+    if form.action is None or "wpConsentToken" not in form.hidden:
+        raise ClientFailure(f"[requests] the consent page has no form with a consent token:\n{page.text[:2000]}")
+    assert user in page.text and sorted(form.decisions) == ["accept", "cancel"], page.text[:2000]
+    form.action = urljoin(page.url, form.action)
+    with trace.step(f"POST {form.action} decision=accept"):
+        answer = browser.post(form.action, data={**form.hidden, "decision": "accept"}, allow_redirects=False,
+                              timeout=30)
+        assert answer.status_code == 302, (answer.status_code, answer.text[:2000])
+    form.location = answer.headers["location"]
+    assert form.location.startswith(callback + "?"), form.location
+    return form
 
 
 def browser_session(wiki: WikiServer, trace: RequestTrace, name: str) -> Any:

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import mwoauth
 import pytest
 import requests
-from e2e_support import ClientFailure, ConsentForm, RequestTrace, WikiServer, browser_session
+from e2e_support import RequestTrace, WikiServer, accept_consent, browser_session
 from requests_oauthlib import OAuth1
 
 pytestmark = pytest.mark.e2e
@@ -40,26 +40,11 @@ def _register(wiki: WikiServer, name: str) -> dict[str, Any]:
 
 
 def _consent(browser: requests.Session, trace: RequestTrace, authorize_url: str, user: str) -> str:
-    """Show the consent page to the browser, accept, and return the 302's Location (not followed:
-    it points at the consumer's registered callback)."""
-    with trace.step("GET index.php?title=Special:OAuth/authenticate (the consent page)"):
-        page = browser.get(authorize_url, allow_redirects=False, timeout=30)
-        assert page.status_code == 200 and "text/html" in page.headers["content-type"], \
-            (page.status_code, page.text[:2000])
-    form = ConsentForm()
-    form.feed(page.text)
-    if form.action is None or "wpConsentToken" not in form.hidden:
-        raise ClientFailure(f"[requests] the consent page has no form with a consent token:\n{page.text[:2000]}")
-    assert "title" in form.hidden and urlsplit(urljoin(page.url, form.action)).path == "/w/index.php", \
-        (form.action, form.hidden)
-    assert user in page.text and sorted(form.decisions) == ["accept", "cancel"], page.text[:2000]
-    with trace.step("POST index.php title=Special:OAuth/authorize decision=accept"):
-        answer = browser.post(urljoin(page.url, form.action), data={**form.hidden, "decision": "accept"},
-                              allow_redirects=False, timeout=30)
-        assert answer.status_code == 302, (answer.status_code, answer.text[:2000])
-    location: str = answer.headers["location"]
-    assert location.startswith(CALLBACK + "?"), location
-    return location
+    """Accept on the consent page; the consumer's callback it sends the browser to."""
+    form = accept_consent(browser, trace, authorize_url, user, CALLBACK)
+    # OAuth 1.0a's consent page posts back to index.php, naming its special page.
+    assert "title" in form.hidden and urlsplit(form.action or "").path == "/w/index.php", (form.action, form.hidden)
+    return form.location
 
 
 def test_mwoauth_three_legged_handshake_identifies_alice_and_the_access_token_acts_as_alice(

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
 from authlib.common.security import generate_token
 from authlib.integrations.requests_client import OAuth2Session, OAuthError
-from e2e_support import ClientFailure, ConsentForm, RequestTrace, WikiServer, browser_session
+from e2e_support import RequestTrace, WikiServer, accept_consent, browser_session
 
 pytestmark = pytest.mark.e2e
 
@@ -41,23 +41,8 @@ def _register(wiki: WikiServer, name: str, *, public: bool) -> dict[str, Any]:
 
 
 def _consent(browser: requests.Session, trace: RequestTrace, authorization_url: str, user: str) -> str:
-    """Show the consent page to the browser, accept, and return the 302's Location (not followed:
-    it points at the client's callback)."""
-    with trace.step("GET rest.php/oauth2/authorize (the consent page)"):
-        page = browser.get(authorization_url, allow_redirects=False, timeout=30)
-        assert page.status_code == 200 and "text/html" in page.headers["content-type"], page.text[:2000]
-    form = ConsentForm()
-    form.feed(page.text)
-    if form.action is None or "wpConsentToken" not in form.hidden:
-        raise ClientFailure(f"[requests] the consent page has no form with a consent token:\n{page.text[:2000]}")
-    assert user in page.text and sorted(form.decisions) == ["accept", "cancel"], page.text[:2000]
-    with trace.step("POST rest.php/oauth2/authorize decision=accept"):
-        answer = browser.post(urljoin(page.url, form.action), data={**form.hidden, "decision": "accept"},
-                              allow_redirects=False, timeout=30)
-        assert answer.status_code == 302, (answer.status_code, answer.text[:2000])
-    location: str = answer.headers["location"]
-    assert location.startswith(CALLBACK + "?"), location
-    return location
+    """Accept on the consent page; the client's callback it sends the browser to, with the code."""
+    return accept_consent(browser, trace, authorization_url, user, CALLBACK).location
 
 
 def _edit(wiki: WikiServer, client: requests.Session, trace: RequestTrace, title: str, text: str) -> dict[str, Any]:

@@ -160,9 +160,8 @@ class Blocks:
         """Each account's own block (not its address's), for list=users."""
         def read(tx: Tx) -> dict[int, BlockRecord]:
             found: dict[int, BlockRecord] = {}
-            for user_id in user_ids:
-                for record in store.applicable(tx, user_id, [], now):
-                    found.setdefault(user_id, record)
+            for record in store.account_blocks(tx, user_ids, now):
+                found.setdefault(record.user_id, record)
             return found
         return await self._database.read(read)
 

@@ -190,7 +190,7 @@ class OAuth:
         OAuth 2 token that never expires, or an OAuth 1.0a access token and secret."""
         if consumer.oauth_version == 2:
             acceptance_id = store.accept(tx, consumer.id, owner.id, list(consumer.grants), now)
-            token = self._issue_access(tx, consumer, owner.id, acceptance_id, list(consumer.grants), now, ttl=None)
+            token, _ = self._issue_access(tx, consumer, owner.id, acceptance_id, list(consumer.grants), now, ttl=None)
             return Registration(consumer, self.secret(consumer.secret_seed), token)
         access, access_seed = self._random.token_hex(16), self._random.token_hex(16)
         store.accept(tx, consumer.id, owner.id, list(consumer.grants), now, access_token=access,
@@ -248,23 +248,24 @@ class OAuth:
     # -- tokens -----------------------------------------------------------------------------
 
     def _issue_access(self, tx: Tx, consumer: Consumer, user_id: int, acceptance_id: int | None,
-                      scopes: list[str], now: float, *, ttl: int | None = ACCESS_TTL) -> str:
+                      scopes: list[str], now: float, *, ttl: int | None = ACCESS_TTL) -> tuple[str, str]:
+        """A signed access token, and the hash its row is kept under (a refresh token names it)."""
         jti = self._random.token_hex(40)
         expiry = now + (ttl if ttl is not None else NEVER)
-        store.insert_token(tx, id_hash=self._hash(jti), kind="access", acceptance_id=acceptance_id,
+        id_hash = self._hash(jti)
+        store.insert_token(tx, id_hash=id_hash, kind="access", acceptance_id=acceptance_id,
                            consumer_id=consumer.id, user_id=user_id, scopes=scopes,
                            expires=None if ttl is None else expiry)
         return self._signer.sign({"aud": consumer.key, "jti": jti, "iat": int(now), "nbf": int(now),
-                                  "exp": int(expiry), "sub": str(user_id) if user_id else "", "scopes": scopes})
+                                  "exp": int(expiry), "sub": str(user_id) if user_id else "", "scopes": scopes}), id_hash
 
     def _issue_pair(self, tx: Tx, consumer: Consumer, user_id: int, acceptance_id: int | None,
                     scopes: list[str], now: float) -> Issued:
-        access = self._issue_access(tx, consumer, user_id, acceptance_id, scopes, now)
+        access, access_hash = self._issue_access(tx, consumer, user_id, acceptance_id, scopes, now)
         refresh = self._random.token_urlsafe(48)
-        claims_jti = self._signer.verify(access, now)["jti"]
         store.insert_token(tx, id_hash=self._hash(refresh), kind="refresh", acceptance_id=acceptance_id,
                            consumer_id=consumer.id, user_id=user_id, scopes=scopes, expires=now + REFRESH_TTL,
-                           parent=self._hash(str(claims_jti)))
+                           parent=access_hash)
         return Issued(access, ACCESS_TTL, refresh)
 
     async def exchange(self, form: dict[str, str], basic: tuple[str, str] | None, now: float) -> Issued:
@@ -302,7 +303,7 @@ class OAuth:
             scopes = self._scopes(consumer, form.get("scope"))
             owner = consumer.owner_id if consumer.owner_only else 0
             acceptance = store.acceptance(tx, consumer.id, owner) if owner else None
-            access = self._issue_access(tx, consumer, owner, acceptance.id if acceptance else None, scopes, now)
+            access, _ = self._issue_access(tx, consumer, owner, acceptance.id if acceptance else None, scopes, now)
             return Issued(access, ACCESS_TTL)
         if grant_type == "authorization_code":
             consumer = self._client(tx, client_id, secret, grant_type, need_secret=False)
@@ -452,19 +453,9 @@ class OAuth:
         record = user_store.by_id(tx, found.user_id) if found.user_id else None
         if record is None:
             return {"sub": str(found.user_id) if found.user_id else ""}
-        user = build_user(record, user_store.memberships(tx, record.id), self._settings, now, ip="")
-        rights = restrict_to_grants(user.rights_order, found.scopes, self._settings)
         if record.hidden_level >= 2:
             return {"sub": str(record.id), "blocked": True}
-        profile: dict[str, Any] = {
-            "sub": str(record.id), "username": record.name, "editcount": record.editcount,
-            "confirmed_email": bool(record.email and record.email_authenticated),
-            "blocked": active_block(tx, user, now) is not None,
-            "registered": to_mw(record.registration) if record.registration else None,
-            "groups": list(user.groups), "rights": list(rights), "grants": list(found.scopes)}
-        if "mwoauth-authonlyprivate" in found.scopes or "viewmyprivateinfo" in rights:
-            profile.update(realname=record.real_name, email=record.email)
-        return profile
+        return profile(tx, self._settings, record, found.scopes, now)
 
     # -- api.php ---------------------------------------------------------------------------
 
@@ -492,18 +483,47 @@ class OAuth:
             # A client acting for itself (client_credentials): anonymous, with its grants' rights.
             user = build_user(None, [], self._settings, now, ip=ip)
         else:
-            found_user = user_store.by_id(tx, found.user_id)
-            if found_user is None or (found.acceptance_id and store.acceptance_by_id(tx, found.acceptance_id) is None):
+            if found.acceptance_id and store.acceptance_by_id(tx, found.acceptance_id) is None:
                 raise InvalidAuthorization("mwoauth-invalid-authorization-invalid-user")
-            user = build_user(found_user, user_store.memberships(tx, found_user.id), self._settings, now, ip=ip)
-            blocked = self._settings.block_disables_login and active_block(tx, user, now) is not None
-            if found_user.locked or blocked:
-                raise InvalidAuthorization("mwoauth-invalid-authorization-blocked-user")
+            user = acting_user(tx, self._settings, found.user_id, ip, now)
         if not usable_by(consumer, found.user_id):
             raise InvalidAuthorization("mwoauth-invalid-authorization-not-approved", consumer.name)
-        rights = () if all(grant in AUTH_ONLY for grant in grants) else restrict_to_grants(
-            user.rights_order, grants, self._settings)
-        return Authorized(user.with_oauth(consumer.id, grants, rights), id_hash[:32])
+        return Authorized(user.with_oauth(consumer.id, grants, granted_rights(user, grants, self._settings)),
+                          id_hash[:32])
+
+
+def acting_user(tx: Tx, settings: Settings, user_id: int, ip: str, now: float) -> User:
+    """The account an OAuth credential acts for, refused when it is gone, locked or, where blocks
+    disable logins, blocked (both protocols, as the extension's session provider refuses them)."""
+    record = user_store.by_id(tx, user_id)
+    if record is None:
+        raise InvalidAuthorization("mwoauth-invalid-authorization-invalid-user")
+    user = build_user(record, user_store.memberships(tx, record.id), settings, now, ip=ip)
+    if record.locked or (settings.block_disables_login and active_block(tx, user, now) is not None):
+        raise InvalidAuthorization("mwoauth-invalid-authorization-blocked-user")
+    return user
+
+
+def granted_rights(user: User, grants: tuple[str, ...], settings: Settings) -> tuple[str, ...]:
+    """The user's rights its grants allow; identity-only grants allow none, not even reading."""
+    if all(grant in AUTH_ONLY for grant in grants):
+        return ()
+    return restrict_to_grants(user.rights_order, grants, settings)
+
+
+def profile(tx: Tx, settings: Settings, record: UserRecord, grants: tuple[str, ...], now: float) -> dict[str, Any]:
+    """Who the user is, as OAuth 2's resource/profile and OAuth 1.0a's identify tell a consumer."""
+    user = build_user(record, user_store.memberships(tx, record.id), settings, now, ip="")
+    rights = granted_rights(user, grants, settings)
+    found: dict[str, Any] = {
+        "sub": str(record.id), "username": record.name, "editcount": record.editcount,
+        "confirmed_email": bool(record.email and record.email_authenticated),
+        "blocked": active_block(tx, user, now) is not None,
+        "registered": to_mw(record.registration) if record.registration else None,
+        "groups": list(user.groups), "rights": list(rights), "grants": list(grants)}
+    if "mwoauth-authonlyprivate" in grants or "viewmyprivateinfo" in rights:
+        found.update(realname=record.real_name, email=record.email)
+    return found
 
 
 def usable_by(consumer: Consumer, user_id: int) -> bool:

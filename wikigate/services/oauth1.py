@@ -26,15 +26,12 @@ from joserfc.jwk import OctKey
 from wikigate.auth.providers.botpassword import ip_allowed
 from wikigate.config import Settings
 from wikigate.randomness import Randomness
-from wikigate.services.blocking import active_block
-from wikigate.services.oauth import InvalidAuthorization, OAuth, usable_by
-from wikigate.services.users import User, build_user, restrict_to_grants
+from wikigate.services.oauth import InvalidAuthorization, OAuth, acting_user, granted_rights, profile, usable_by
+from wikigate.services.users import User
 from wikigate.store import oauth as store
-from wikigate.store import users as user_store
 from wikigate.store.database import Database, Tx
 from wikigate.store.kv import KeyValueStore
 from wikigate.store.oauth import Acceptance, Consumer
-from wikigate.timeutil import to_mw
 
 WINDOW = 300  # seconds a timestamp may be off, and a nonce is remembered past it
 REQUEST_TOKEN_TTL = 600
@@ -220,19 +217,12 @@ class OAuth1:
                           OctKey.import_key(self._oauth.secret(consumer.secret_seed)))
 
     def _identity(self, tx: Tx, consumer: Consumer, acceptance: Acceptance, now: float) -> dict[str, Any]:
-        record = user_store.by_id(tx, acceptance.user_id)
-        if record is None:
-            raise OAuth1Error("mwoauth-invalid-authorization-invalid-user", "No such user.")
-        user = build_user(record, user_store.memberships(tx, record.id), self._settings, now, ip="")
-        if record.locked or (self._settings.block_disables_login and active_block(tx, user, now)):
-            raise OAuth1Error("mwoauth-invalid-authorization-blocked-user", "The user is blocked.")
-        return {"sub": str(record.id), "username": record.name, "editcount": record.editcount,
-                "confirmed_email": bool(record.email and record.email_authenticated),
-                "blocked": active_block(tx, user, now) is not None,
-                "registered": to_mw(record.registration) if record.registration else None,
-                "groups": list(user.groups),
-                "rights": list(restrict_to_grants(user.rights_order, acceptance.grants, self._settings)),
-                "grants": list(acceptance.grants)}
+        try:
+            user = acting_user(tx, self._settings, acceptance.user_id, "", now)
+        except InvalidAuthorization as refused:
+            raise OAuth1Error(refused.key, "The user is missing, locked or blocked.") from None
+        assert user.record is not None
+        return profile(tx, self._settings, user.record, acceptance.grants, now)
 
     async def authenticate(self, request: SignedRequest, ip: str, now: float) -> tuple[User, str]:
         """The user an api.php request signed with an access token acts for, and its session key."""
@@ -241,19 +231,10 @@ class OAuth1:
         except OAuth1Error as error:
             raise InvalidAuthorization("mwoauth-invalid-authorization", error.text) from None
 
-        def read(tx: Tx) -> User:
-            record = user_store.by_id(tx, acceptance.user_id)
-            if record is None:
-                raise InvalidAuthorization("mwoauth-invalid-authorization-invalid-user")
-            user = build_user(record, user_store.memberships(tx, record.id), self._settings, now, ip=ip)
-            if record.locked or (self._settings.block_disables_login and active_block(tx, user, now)):
-                raise InvalidAuthorization("mwoauth-invalid-authorization-blocked-user")
-            return user
-
-        user = await self._database.read(read)
+        user = await self._database.read(lambda tx: acting_user(tx, self._settings, acceptance.user_id, ip, now))
         if not usable_by(consumer, user.id):
             raise InvalidAuthorization("mwoauth-invalid-authorization-not-approved", consumer.name)
-        rights = restrict_to_grants(user.rights_order, acceptance.grants, self._settings)
+        rights = granted_rights(user, acceptance.grants, self._settings)
         return user.with_oauth(consumer.id, acceptance.grants, rights), f"1{acceptance.access_token}"
 
 
