@@ -108,15 +108,28 @@ def ensure_secret_key(settings: Settings, random: Randomness) -> Settings:
 
 def oauth_signer(settings: Settings) -> TokenSigner:
     """The OAuth 2 token signer, with the configured key or one generated once into data_dir."""
-    path = Path(settings.oauth2_private_key) if settings.oauth2_private_key else (
-        Path(settings.data_dir) / "oauth2.key")
-    if not settings.oauth2_private_key and not path.exists():
-        path.write_bytes(new_private_key())
-        path.chmod(0o600)
-    try:
-        return TokenSigner(path.read_bytes(), settings.public_server)
-    except (OSError, ValueError) as error:
-        raise StartupError(f"oauth2_private_key: {path} is not a readable RSA private key ({error})") from None
+    if settings.oauth2_private_key:
+        path = Path(settings.oauth2_private_key)
+        try:
+            pem = path.read_bytes()
+            signer = TokenSigner(lambda: pem, settings.public_server)
+            signer.sign({})  # an operator's key is checked at start, where a mistake is named
+        except (OSError, ValueError) as error:
+            raise StartupError(f"oauth2_private_key: {path} is not a readable RSA private key ({error})") from None
+        return signer
+    return TokenSigner(lambda: _generated_key(Path(settings.data_dir) / "oauth2.key"), settings.public_server)
+
+
+def _generated_key(path: Path) -> bytes:
+    """data_dir's key, made by whichever process needs one first: every other process finds it."""
+    if not path.exists():
+        candidate = path.with_name(f"{path.name}.{os.getpid()}")
+        candidate.write_bytes(new_private_key())
+        candidate.chmod(0o600)
+        with contextlib.suppress(FileExistsError):
+            os.link(candidate, path)  # never replaces a key another process made meanwhile
+        candidate.unlink()
+    return path.read_bytes()
 
 
 class StartupError(Exception):

@@ -9,6 +9,7 @@ token stops working on its next use.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from joserfc import jwt
@@ -29,9 +30,22 @@ def new_private_key() -> bytes:
 
 
 class TokenSigner:
-    def __init__(self, private_pem: bytes, issuer: str) -> None:
-        self._key = RSAKey.import_key(private_pem)
+    """Signs and checks tokens with the key `private_pem` returns when first needed.
+
+    Loading an RSA key checks it, which costs a twentieth of a second: a server that
+    never sees OAuth 2 does not pay it, and a throwaway one starts sooner.
+    """
+
+    def __init__(self, private_pem: Callable[[], bytes], issuer: str) -> None:
+        self._private_pem = private_pem
+        self._loaded: RSAKey | None = None
         self._issuer = issuer
+
+    @property
+    def _key(self) -> RSAKey:
+        if self._loaded is None:
+            self._loaded = RSAKey.import_key(self._private_pem())
+        return self._loaded
 
     def sign(self, claims: dict[str, Any]) -> str:
         return jwt.encode(_HEADER, {"iss": self._issuer, **claims}, self._key)

@@ -16,8 +16,6 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Protocol
 
-import aiosmtplib
-
 from wikigate.clock import Clock
 
 
@@ -56,6 +54,8 @@ class SmtpTransport:
         self.timeout = timeout
 
     async def send(self, message: EmailMessage) -> None:
+        import aiosmtplib  # imported when mail is first sent: a server starts sooner without it
+
         await aiosmtplib.send(
             message,
             hostname=self.host,

@@ -18,8 +18,6 @@ import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from email_validator import EmailNotValidError, validate_email
-
 from wikigate.auth.policy import (
     DEFAULT_PASSWORD_POLICY,
     PolicyConfig,
@@ -79,6 +77,9 @@ def is_valid_email(address: str) -> bool:
     Addresses in private domains (``a@b``, ``x@wiki.test``) pass, as they do in MediaWiki;
     the reserved names ``localhost`` and ``.local`` do not.
     """
+    # Imported when first needed: most requests never check an address, and a server starts sooner.
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         validate_email(address, check_deliverability=False, globally_deliverable=False,
                        test_environment=True)
