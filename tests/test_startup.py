@@ -83,3 +83,10 @@ def test_sqlite_urls_as_people_write_them(tmp_path: Path) -> None:
     assert isinstance(open_database(f"sqlite:///{tmp_path}/w.sqlite"), SqliteDatabase)
     with pytest.raises(ValueError):
         open_database("sqlite://")
+
+
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:", "sqlite+aiosqlite:///:memory:",
+                                 "sqlite:///file:wiki?mode=memory&cache=shared"])
+def test_an_in_memory_database_is_refused_with_the_throwaway_alternative_named(url: str) -> None:
+    with pytest.raises(ValueError, match="in-memory .* serve --ephemeral"):
+        open_database(url)

@@ -144,6 +144,10 @@ _POSTGRES_SCHEMES = ("postgres", "postgresql", "postgresql+asyncpg")
 def open_database(url: str, *, write_timeout: float = 10.0) -> Database:
     """A database for a URL as people write them: `sqlite:///path`, `postgresql://…` or `postgres://…`."""
     scheme, separator, rest = url.partition("://")
+    if scheme in _SQLITE_SCHEMES and (rest in ("", "/") or rest.startswith("/:memory:") or "mode=memory" in rest):
+        # Each connection would get a database of its own, and another process none at all.
+        raise ValueError("database_url: an in-memory SQLite database cannot be shared by the server's connections "
+                         "and processes; for a throwaway wiki use `wikigate serve --ephemeral`")
     if scheme in _SQLITE_SCHEMES and separator and rest.startswith("/") and len(rest) > 1:
         return SqliteDatabase(Path(rest[1:]), write_timeout=write_timeout)
     if scheme in _POSTGRES_SCHEMES and separator and rest:
