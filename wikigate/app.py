@@ -28,7 +28,7 @@ from wikigate.api.registry import Registry
 from wikigate.api.request import ClientGone, read_request
 from wikigate.auth.hashing import PasswordFactory
 from wikigate.auth.oauthtokens import TokenSigner, new_private_key
-from wikigate.clock import Clock
+from wikigate.clock import Clock, ShiftedClock
 from wikigate.config import Settings
 from wikigate.mail import Mailer, mailer_from_settings
 from wikigate.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
@@ -54,8 +54,10 @@ from wikigate.services.ratelimit import RateLimiter
 from wikigate.services.rollback import Rollbacks
 from wikigate.services.sessions import SessionStore
 from wikigate.services.suite import Services
+from wikigate.services.testcontrols import TestControls
 from wikigate.store.database import Database, open_database
 from wikigate.store.kv import DatabaseStore, KeyValueStore, RedisStore
+from wikigate.testapi import testing_routes
 
 log = logging.getLogger("wikigate")
 API_METHODS = ["GET", "POST", "HEAD", "PUT", "PATCH", "DELETE", "OPTIONS"]
@@ -139,6 +141,8 @@ class StartupError(Exception):
 async def build_runtime(settings: Settings, *, clock: Clock | None = None, random: Randomness | None = None,
                         migrate: bool = True) -> Runtime:
     clock = clock or Clock()
+    shifted = ShiftedClock(clock) if settings.testing else None
+    clock = shifted or clock
     random = random or Randomness()
     data_dir = Path(settings.data_dir)
     try:
@@ -211,6 +215,7 @@ async def build_runtime(settings: Settings, *, clock: Clock | None = None, rando
         account_statuses=AccountStatuses(database, namespaces, random),
         queries=Queries(database, namespaces),
         rate_limiter=rate_limiter,
+        testing=TestControls(kv, shifted, accounts, random) if shifted else None,
     )
     return Runtime(services=services, database=database, kv=kv, mailer=mailer)
 
@@ -279,6 +284,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None, runtime: Runti
         Route("/readyz", readyz, methods=["GET", "HEAD"]),
         Route("/metrics", metrics, methods=["GET", "HEAD"]),
         *oauth_routes(script, pipelines),
+        *testing_routes(lambda: pipelines[0].services),
     ]
     return Starlette(routes=routes, lifespan=lifespan)
 

@@ -31,3 +31,15 @@ class FixedClock(Clock):
 
     def set(self, when: float) -> None:
         self._now = when
+
+
+class ShiftedClock(Clock):
+    """Another clock moved by `offset` seconds: a test server's clock, which tests move forward
+    (token, protection and block expiries, TOTP steps) instead of sleeping."""
+
+    def __init__(self, base: Clock) -> None:
+        self.base = base
+        self.offset = 0.0
+
+    def now(self) -> float:
+        return self.base.now() + self.offset

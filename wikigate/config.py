@@ -261,6 +261,10 @@ class Settings:
     enable_bot_passwords: bool = True
     # $wgBlockDisablesLogin: a blocked account cannot log in, and placing the block ends its sessions.
     block_disables_login: bool = False
+    # A server for client libraries' tests: /testing/ moves its clock and makes requests fail on
+    # demand (maxlag, readonly, lost sessions, …). Never for a wiki people use: anyone who reaches
+    # the server could use it.
+    testing: bool = False
     # $wgOAuth2PrivateKey: the PEM file of the RSA key OAuth 2 access tokens are signed with; empty:
     # one generated once and kept in data_dir. Every process and machine of the wiki needs the same.
     oauth2_private_key: str = ""

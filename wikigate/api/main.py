@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import time
@@ -31,6 +32,7 @@ from wikigate.messages import Message, TextList, language_for, render
 from wikigate.services.oauth import InvalidAuthorization
 from wikigate.services.oauth1 import SignedRequest, is_oauth1
 from wikigate.services.suite import Services
+from wikigate.services.testcontrols import Armed, FaultInjected
 from wikigate.services.users import User, build_user
 from wikigate.timeutil import to_iso
 
@@ -114,7 +116,15 @@ class Pipeline:
         except ClientGone:  # read_request logged it; nobody is left to read an answer
             return Response(status_code=400), module_path
         fmt, formatversion, errorformat, ascii_only = self._output_options(api_request)
+        # On a test server, the armed faults (and the clock's offset) are read before anything else.
+        armed = await services.testing.begin_request() if services.testing else None
+        if armed is not None:
+            now = services.clock.seconds()
         session = await services.sessions.load(api_request.cookies)
+        if armed is not None and session.persisted and await armed.take(
+                "lost-session", session.user_id, session.id):
+            await services.sessions.delete(session.id)  # gone from the store, as when it expires
+            session = await services.sessions.load(api_request.cookies)
         ctx = ApiContext(services=services, registry=self.registry, request=api_request, session=session,
                          user=User(0, api_request.client_ip, groups=self._anonymous[0],
                                    rights=self._anonymous[1], rights_order=self._anonymous[2],
@@ -132,6 +142,8 @@ class Pipeline:
                 return self._preflight(ctx), module_path
             if not ctx.login_suppressed:
                 await self._identify(ctx)
+            if armed is not None:
+                await self._early_faults(ctx, armed)
             spec = self.registry.actions[main["action"]]
             module_path = spec.path
             self._asserts(ctx, main)
@@ -140,8 +152,12 @@ class Pipeline:
             params = extract_params(ctx, spec.params, spec.prefix)
             self._check_token(ctx, spec)
             self._check_rights(ctx, spec)
+            if armed is not None and spec.write:
+                await self._write_faults(ctx, armed)
             ctx.module_path = "main"
-            self._check_maxlag(main)
+            lagged = armed is not None and main["maxlag"] is not None and await armed.take(
+                "maxlag", ctx.user.id, ctx.session.id)
+            self._check_maxlag(main, lagged.lag if lagged else -1)
             if spec.must_post and not api_request.was_posted:
                 raise ApiError("mustbeposted", spec.name)
             ctx.module_path = spec.path
@@ -354,14 +370,36 @@ class Pipeline:
             if reason:
                 raise ApiError("readonly", data={"readonlyreason": reason})
 
-    def _check_maxlag(self, main: dict[str, Any]) -> None:
+    def _check_maxlag(self, main: dict[str, Any], lag: int) -> None:
+        """One database, no replicas: MediaWiki reports a lag of -1 then, so only maxlag < -1 fails,
+        unless a test server has armed a lag (reported as at least maxlag + 1, so that it refuses)."""
         maxlag = main["maxlag"]
-        # One database, no replicas: MediaWiki reports a lag of -1 then, so only maxlag < -1 fails.
-        lag = -1
+        if maxlag is not None and lag >= 0:
+            lag = max(lag, maxlag + 1)
         if maxlag is not None and lag > maxlag:
             raise ApiError("maxlag-generic", lag, code="maxlag",
                            data={"host": "", "lag": lag, "type": "db"},
                            headers={"Retry-After": str(max(maxlag, 5)), "X-Database-Lag": str(lag)})
+
+    @staticmethod
+    async def _early_faults(ctx: ApiContext, armed: Armed) -> None:
+        """A test server's faults that any request can meet, once its user is known."""
+        who = (ctx.user.id, ctx.session.id)
+        delayed = await armed.take("delay", *who)
+        if delayed is not None:
+            await asyncio.sleep(delayed.seconds)
+        if await armed.take("internal-error", *who) is not None:
+            raise FaultInjected("an internal error armed on this test server")
+
+    @staticmethod
+    async def _write_faults(ctx: ApiContext, armed: Armed) -> None:
+        """A test server's faults that only writes meet, where MediaWiki would refuse them."""
+        who = (ctx.user.id, ctx.session.id)
+        read_only = await armed.take("readonly", *who)
+        if read_only is not None:
+            raise ApiError("readonly", data={"readonlyreason": read_only.reason})
+        if await armed.take("ratelimited", *who) is not None:
+            raise ApiError("apierror-ratelimited")
 
     @staticmethod
     def _language_codes(ctx: ApiContext) -> tuple[str, str]:

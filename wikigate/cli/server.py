@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import click
 
@@ -37,15 +38,20 @@ async def _nothing(services: Services) -> None:
               help="A throwaway wiki: a fresh data directory, removed when the server stops.")
 @click.option("--fixtures", type=click.Path(path_type=Path), default=None,
               help="Create what this fixtures file lists before serving (see `wikigate seed`).")
+@click.option("--testing", is_flag=True,
+              help="A test server: /testing/ moves its clock and arms faults. Never for a wiki people use.")
 @click.pass_context
 def serve(ctx: click.Context, host: str | None, port: int | None, workers: int | None, ephemeral: bool,
-          fixtures: Path | None) -> None:
+          fixtures: Path | None, testing: bool) -> None:
     """Serve the API (runs pending migrations first).
 
     With --ephemeral or --fixtures, one JSON line on standard output says where the API is and what
     the fixtures made, for a CI script in any language to read.
     """
     settings = settings_of(ctx)
+    if testing:
+        os.environ["WIKIGATE_TESTING"] = "true"  # the workers read their settings again
+        settings = replace(settings, testing=True)
     if not ephemeral:
         sys.exit(_serve(settings, host, port, workers, fixtures))
     directory = tempfile.mkdtemp(prefix="wikigate-ephemeral-")
@@ -100,8 +106,12 @@ def _serve(settings: Settings, host: str | None, port: int | None, workers: int 
     bound = listener.getsockname()[1]
     api_url = settings.api_url.replace(f":{settings.port}", f":{bound}", 1)
     if announce or fixtures is not None:
-        click.echo(json.dumps({"api_url": api_url, "rest_url": api_url.replace("/api.php", "/rest.php"),
-                               "data_dir": str(settings.data_dir), "fixtures": made}))
+        where = urlsplit(api_url)
+        line = {"api_url": api_url, "rest_url": api_url.replace("/api.php", "/rest.php"),
+                "data_dir": str(settings.data_dir), "fixtures": made}
+        if settings.testing:
+            line["testing_url"] = f"{where.scheme}://{where.netloc}/testing"
+        click.echo(json.dumps(line))
     else:
         click.echo(f"wikigate serving {api_url} with {workers} worker(s)")
     sys.stdout.flush()

@@ -31,6 +31,7 @@ from wikigate.services.queries import Queries
 from wikigate.services.ratelimit import RateLimiter
 from wikigate.services.rollback import Rollbacks
 from wikigate.services.sessions import SessionStore
+from wikigate.services.testcontrols import TestControls
 from wikigate.titles import Namespaces
 
 
@@ -58,3 +59,5 @@ class Services:
     account_statuses: AccountStatuses
     queries: Queries
     rate_limiter: RateLimiter
+    # Only on a test server (`testing = true`): see wikigate.services.testcontrols.
+    testing: TestControls | None = None
