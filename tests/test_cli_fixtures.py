@@ -106,7 +106,13 @@ def test_a_bad_fixtures_file_names_the_entry_and_makes_nothing(cli: Any, tmp_pat
             "pages[0]: cannot protect 'edit' at level 'god'",
         '[[users]]\nname = "Alice"\n[[bot_passwords]]\nuser = "Alice"\napp = "x"\npassword = "short"\n':
             "bot_passwords[0]: 'password' must be 32 or more of the characters 0-9 and a-w",
-        '[[widgets]]\n': "widgets: unknown section (the sections are users, bot_passwords, two_factor, pages, oauth)",
+        '[[widgets]]\n': "widgets: unknown section (the sections are users, bot_passwords, two_factor, pages, protected_titles, blocks, oauth)",
+        '[[users]]\nname = "Alice"\ngroups = ["sysop"]\ngroup_expiry = { sysop = "yesterday" }\n':
+            "users[0]: sysop 'yesterday' is in the past",
+        '[[users]]\nname = "Alice"\n[[protected_titles]]\ntitle = "X"\nby = "Alice"\nexpiry = "whenever"\n':
+            "protected_titles[0]: expiry 'whenever' is not an expiry",
+        '[[users]]\nname = "Alice"\n[[blocks]]\ntarget = "Nobody"\nby = "Alice"\n':
+            "blocks[0]: target 'Nobody' is neither in the file nor on the wiki",
         'users = 3\n': "users: must be a list of tables",
         '[[users]\n': "not valid TOML",
     }

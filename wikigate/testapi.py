@@ -1,4 +1,5 @@
-"""The HTTP face of a test server's controls (`testing = true`): /testing/faults and /testing/clock.
+"""The HTTP face of a test server's controls (`testing = true`): /testing/faults, /testing/clock
+and /testing/fixtures.
 
 JSON in, JSON out, for test suites in any language. On a server that is not a
 test server every call is refused (403), and nothing is armed or moved.
@@ -14,10 +15,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from wikigate.fixtures import FixtureError, seed
 from wikigate.services.suite import Services
 from wikigate.services.testcontrols import KINDS, ControlError, Fault, TestControls
 
-_MAX_BODY = 16 * 1024
+_MAX_BODY = 1024 * 1024  # a fixtures document can list many pages
 
 
 def _answer(body: Any, status: int = 200) -> JSONResponse:
@@ -77,7 +79,17 @@ def testing_routes(services_of: Callable[[], Services]) -> list[Route]:
             now = testing.now()
         return _answer({"now": now})
 
+    async def fixtures(request: Request) -> Response:
+        if controls() is None:
+            return _refused()
+        try:
+            made = await seed(services_of(), await _body(request))
+        except (ControlError, FixtureError) as error:
+            return _problem("badfixtures", str(error), 400)
+        return _answer(made, 201)
+
     return [
+        Route("/testing/fixtures", fixtures, methods=["POST"]),
         Route("/testing/faults", faults, methods=["GET", "POST", "DELETE"]),
         Route("/testing/clock", clock, methods=["GET", "POST"]),
     ]

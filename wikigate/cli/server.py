@@ -79,7 +79,7 @@ def _serve(settings: Settings, host: str | None, port: int | None, workers: int 
     # Imported here: the other commands have no use for the server's libraries.
     import uvicorn
 
-    from wikigate.cli.fixtures import FixtureError, seed
+    from wikigate.fixtures import FixtureError, read_fixtures, seed
     from wikigate.server import run_one, run_workers
 
     host = host or settings.host
@@ -91,7 +91,7 @@ def _serve(settings: Settings, host: str | None, port: int | None, workers: int 
     async def prepare(services: Services) -> None:
         if fixtures is not None:
             try:
-                made.update(await seed(services, fixtures))
+                made.update(await seed(services, read_fixtures(fixtures)))
             except FixtureError as error:
                 fail(f"fixtures: {error}")
 
