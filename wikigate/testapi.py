@@ -96,7 +96,8 @@ def testing_routes(services_of: Callable[[], Services]) -> list[Route]:
 
 
 def _public(fault: Fault) -> dict[str, Any]:
-    return {key: getattr(fault, key) for key in ("id", "kind", "count", "user", "session", "lag", "seconds", "reason")}
+    return {key: getattr(fault, key) for key in ("id", "kind", "count", "user", "session", "lag", "seconds", "reason",
+                                                "exception")}
 
 
 def _refused() -> JSONResponse:

@@ -104,8 +104,17 @@ async def test_a_fault_for_one_session_spares_other_sessions(
     await arm(client, kind="internal-error", session=session)
     assert "error" not in (await other.get(action="query", meta="userinfo")).json()
     response = await api.get(action="query", meta="userinfo")
-    assert response.json()["error"]["code"] == "internal_api_error_FaultInjected"
-    assert response.headers["MediaWiki-API-Error"] == "internal_api_error_FaultInjected"
+    error = response.json()["error"]
+    assert (error["code"], error["errorclass"]) == ("internal_api_error_DBQueryError", "DBQueryError")
+    assert response.headers["MediaWiki-API-Error"] == "internal_api_error_DBQueryError"
+
+
+@as_test_server
+async def test_an_internal_error_names_the_class_it_was_armed_with(client: httpx.AsyncClient, api: Any) -> None:
+    await arm(client, kind="internal-error", exception="DBConnectionError")
+    error = (await api.get(action="query", meta="siteinfo")).json()["error"]
+    assert error["code"] == "internal_api_error_DBConnectionError"
+    assert error["info"].endswith("Caught exception of type DBConnectionError.")
 
 
 @as_test_server
@@ -131,6 +140,7 @@ async def test_disarming_ends_every_fault(client: httpx.AsyncClient, api: Any) -
     ({"kind": "maxlag", "user": "Nobody here"}, "user must name an existing account"),
     ({"kind": "delay", "seconds": 600}, "seconds must be from 0 to 60"),
     ({"kind": "maxlag", "lag": -1}, "lag must be"),
+    ({"kind": "internal-error", "exception": "No such; class"}, "exception must be a class name"),
     ([1, 2], "must be a JSON object"),
 ])
 async def test_a_fault_that_cannot_be_armed_is_refused_in_words(client: httpx.AsyncClient, fault: Any,

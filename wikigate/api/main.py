@@ -32,7 +32,7 @@ from wikigate.messages import Message, TextList, language_for, render
 from wikigate.services.oauth import InvalidAuthorization
 from wikigate.services.oauth1 import SignedRequest, is_oauth1
 from wikigate.services.suite import Services
-from wikigate.services.testcontrols import Armed, FaultInjected
+from wikigate.services.testcontrols import Armed, injected
 from wikigate.services.users import User, build_user
 from wikigate.timeutil import to_iso
 
@@ -388,8 +388,9 @@ class Pipeline:
         delayed = await armed.take("delay", *who)
         if delayed is not None:
             await asyncio.sleep(delayed.seconds)
-        if await armed.take("internal-error", *who) is not None:
-            raise FaultInjected("an internal error armed on this test server")
+        failing = await armed.take("internal-error", *who)
+        if failing is not None:
+            raise injected(failing.exception)
 
     @staticmethod
     async def _write_faults(ctx: ApiContext, armed: Armed) -> None:

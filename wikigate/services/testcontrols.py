@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
@@ -28,12 +29,19 @@ MAX_COUNT = 1000
 MAX_DELAY = 60.0
 _STATE_KEY = "testing:state"
 _USED_PREFIX = "testing:used:"
+_CLASS_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 # The state outlives any test run, and a clock moved years ahead.
 _KEEP = 100 * 365 * 86400.0
 
 
 class FaultInjected(Exception):
     """Raised where an armed internal error strikes; the API answers it as any unexpected error."""
+
+
+def injected(exception: str) -> FaultInjected:
+    """An error of the class an armed fault names: the API's answer names the class
+    (`internal_api_error_DBQueryError`), and clients retry some classes and not others."""
+    return type(exception, (FaultInjected,), {})("an internal error armed on this test server")
 
 
 class ControlError(ValueError):
@@ -51,6 +59,7 @@ class Fault:
     lag: int = 10  # maxlag: the lag reported (at least the request's maxlag + 1)
     seconds: float = 1.0  # delay
     reason: str = "This wiki is being tested and is read-only for a moment."  # readonly
+    exception: str = "DBQueryError"  # internal-error: the class the answer names, as MediaWiki's do
 
     def applies(self, user_id: int, session_id: str) -> bool:
         return (self.user_id is None or self.user_id == user_id) and (
@@ -125,7 +134,10 @@ class TestControls:
         reason = request.get("reason", fault.reason)
         if not isinstance(reason, str) or not reason:
             raise ControlError("reason must be a non-empty string")
-        fault = replace(fault, lag=lag, seconds=float(seconds), reason=reason)
+        exception = request.get("exception", fault.exception)
+        if not isinstance(exception, str) or not _CLASS_NAME.fullmatch(exception):
+            raise ControlError("exception must be a class name such as DBQueryError")
+        fault = replace(fault, lag=lag, seconds=float(seconds), reason=reason, exception=exception)
         state = await self._state()
         state["faults"].append(asdict(fault))
         await self._save(state)
