@@ -41,7 +41,8 @@ class FaultInjected(Exception):
 def injected(exception: str) -> FaultInjected:
     """An error of the class an armed fault names: the API's answer names the class
     (`internal_api_error_DBQueryError`), and clients retry some classes and not others."""
-    return type(exception, (FaultInjected,), {})("an internal error armed on this test server")
+    named: type[FaultInjected] = type(exception, (FaultInjected,), {})
+    return named("an internal error armed on this test server")
 
 
 class ControlError(ValueError):
