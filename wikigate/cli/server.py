@@ -101,9 +101,14 @@ def _serve(settings: Settings, host: str | None, port: int | None, workers: int 
         access_log=False, proxy_headers=False, server_header=False, lifespan="on",
         http="wikigate.server:BoundedHttpProtocol", timeout_keep_alive=int(settings.keep_alive_timeout),
         limit_concurrency=settings.max_connections, timeout_graceful_shutdown=int(settings.shutdown_timeout))
-    # Bound here, so that port 0's choice is known before the line that reports it.
+    # Bound and listening here, so that port 0's choice is known before the line that reports it,
+    # and a client that connects as soon as it reads the line waits in the queue, not refused.
     listener = config.bind_socket()
+    listener.listen(config.backlog)
     bound = listener.getsockname()[1]
+    if not settings.server:
+        # The app (loaded by uvicorn from the environment) names itself by the port it really has.
+        os.environ["WIKIGATE_PORT"] = str(bound)
     api_url = settings.api_url.replace(f":{settings.port}", f":{bound}", 1)
     if announce or fixtures is not None:
         where = urlsplit(api_url)
