@@ -1,5 +1,5 @@
 """The HTTP face of a test server's controls (`testing = true`): /testing/faults, /testing/clock
-and /testing/fixtures.
+/testing/fixtures and /testing/throttles.
 
 JSON in, JSON out, for test suites in any language. On a server that is not a
 test server every call is refused (403), and nothing is armed or moved.
@@ -88,8 +88,19 @@ def testing_routes(services_of: Callable[[], Services]) -> list[Route]:
             return _problem("badfixtures", str(error), 400)
         return _answer(made, 201)
 
+    async def throttles(request: Request) -> Response:
+        if controls() is None:
+            return _refused()
+        services = services_of()
+        name, ip = request.query_params.get("user"), request.query_params.get("ip")
+        record = await services.accounts.find(name) if name else None
+        cleared = await services.rate_limiter.forget(name=record.name if record else name,
+                                                     user_id=record.id if record else None, ip=ip)
+        return _answer({"cleared": cleared})
+
     return [
         Route("/testing/fixtures", fixtures, methods=["POST"]),
+        Route("/testing/throttles", throttles, methods=["DELETE"]),
         Route("/testing/faults", faults, methods=["GET", "POST", "DELETE"]),
         Route("/testing/clock", clock, methods=["GET", "POST"]),
     ]

@@ -29,6 +29,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -125,6 +126,12 @@ class WikigateServer:
 
     def disarm(self) -> None:
         self._call("DELETE", "faults")
+
+    def reset_throttles(self, user: str | None = None, ip: str | None = None) -> int:
+        """Forget counted failed logins, account creations and rate-limited actions of an account, an
+        address, or (with neither) everyone; how many counters went."""
+        query = urllib.parse.urlencode({key: value for key, value in (("user", user), ("ip", ip)) if value})
+        return int(self._call("DELETE", f"throttles?{query}")["cleared"])
 
     def now(self) -> float:
         """The server's time, in seconds since the epoch."""

@@ -12,7 +12,7 @@ import pytest
 
 from wikigate.clock import FixedClock
 from wikigate.store.database import Database
-from wikigate.store.kv import DatabaseStore, GroupCommit, KeyValueStore, RedisStore
+from wikigate.store.kv import DatabaseStore, GroupCommit, KeyValueStore, RedisStore, glob_literal
 
 
 async def _expire(kv: KeyValueStore, clock: FixedClock, seconds: float) -> None:
@@ -93,3 +93,19 @@ async def test_the_last_write_of_a_key_wins(database: Database, clock: FixedCloc
     kv = DatabaseStore(database, clock)
     await asyncio.gather(*(kv.set("session:order", str(n), 60) for n in range(50)))
     assert await kv.get("session:order") == "49"
+
+
+async def test_keys_matching_a_pattern_are_deleted_and_no_others(kv: KeyValueStore) -> None:
+    keys = ["throttle:password:0:Alice:127.0.0.1", "throttle:password:1:Alice:", "throttle:password:0:Bob:127.0.0.1",
+            "throttle:acctcreate:0::127.0.0.1", "ratelimit:edit:user:7", "session:abc",
+            # Characters that are wildcards to LIKE or Redis stand for themselves in a pattern.
+            "throttle:password:0:A_b%c[1]?:10.0.0.1", "throttle:password:0:Aabbc:10.0.0.1"]
+    for key in keys:
+        await kv.set(key, "1", 60)
+    assert await kv.delete_matching(f"throttle:*:*:{glob_literal('A_b%c[1]?')}:*") == 1
+    assert await kv.get("throttle:password:0:Aabbc:10.0.0.1") == "1"
+    assert await kv.delete_matching("throttle:*:*:Alice:*") == 2
+    assert await kv.delete_matching("throttle:*:*:*:127.0.0.1") == 2
+    assert await kv.delete_matching("throttle:*") == 1
+    assert [await kv.get(key) for key in ("ratelimit:edit:user:7", "session:abc")] == ["1", "1"]
+    assert await kv.delete_matching("nothing:*") == 0

@@ -17,6 +17,7 @@ from typing import Protocol
 
 from wikigate.messages import Message
 from wikigate.metrics import Metrics
+from wikigate.store.kv import glob_literal
 
 
 class Counter(Protocol):
@@ -72,6 +73,20 @@ class Throttle:
         keys = [key for _, key in self._keys(username, ip)]
         if keys:
             await self._kv.delete(*keys)
+
+
+def counter_patterns(username: str | None, ip: str | None) -> list[str]:
+    """Patterns (for `delete_matching`) of every throttle counter of an account name, an address, or
+    both; of every throttle counter when neither is given. `*` stands for any part."""
+    if username is None and ip is None:
+        return ["throttle:*"]
+    # Keys are throttle:KIND:CONDITION:NAME:IP (see Throttle._key); names cannot hold ':'.
+    patterns = []
+    if username is not None:
+        patterns.append(f"throttle:*:*:{glob_literal(username)}:*")
+    if ip is not None:
+        patterns.append(f"throttle:*:*:*:{glob_literal(ip)}")
+    return patterns
 
 
 def password_attempt_throttle(kv: Counter, conditions: Sequence[Mapping[str, int]], metrics: Metrics, *,

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import sys
+from collections.abc import Mapping
+from typing import Any
 
 import click
 
-from wikigate.cli.common import fail, run, settings_of, user
+from wikigate.cli.common import fail, json_option, run, say, say_rows, settings_of, user
 from wikigate.config import IMPLICIT_GROUPS
 from wikigate.services.accounts import AccountError
 from wikigate.services.suite import Services
 from wikigate.services.users import UserRecord
+from wikigate.timeutil import format_expiry
 
 
 def _password_from(stdin: bool) -> str | None:
@@ -24,10 +26,11 @@ def _password_from(stdin: bool) -> str | None:
     return None
 
 
-def _show_generated(password: str, given: str | None) -> None:
+def _with_generated(shown: dict[str, object], password: str, given: str | None) -> tuple[dict[str, object], list[str]]:
     """A generated password is shown once; one read from standard input never is."""
-    if given is None:
-        click.echo(f"password: {password}")
+    if given is not None:
+        return shown, []
+    return {**shown, "password": password}, [f"password: {password}"]
 
 
 @user.command("create")
@@ -36,10 +39,10 @@ def _show_generated(password: str, given: str | None) -> None:
 @click.option("--email", default="", help="E-mail address.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @click.option("--if-missing", is_flag=True, help="Succeed quietly when the user exists already.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (with a generated password).")
+@json_option
 @click.pass_context
 def user_create(ctx: click.Context, name: str, groups: str, email: str, password_stdin: bool,
-                if_missing: bool, as_json: bool) -> None:
+                if_missing: bool) -> None:
     """Create an account; prints a generated password unless one is given."""
     given = _password_from(password_stdin)
     group_list = _groups(groups)
@@ -52,14 +55,8 @@ def user_create(ctx: click.Context, name: str, groups: str, email: str, password
             if error.code == "userexists" and if_missing:
                 return
             fail(f"cannot create {name!r}: {error.code}")
-        if as_json:
-            shown: dict[str, object] = {"name": record.name, "id": record.id, "groups": group_list}
-            if given is None:
-                shown["password"] = password
-            click.echo(json.dumps(shown))
-            return
-        click.echo(f"created user {record.name} (id {record.id})")
-        _show_generated(password, given)
+        shown, lines = _with_generated({"name": record.name, "id": record.id, "groups": group_list}, password, given)
+        say(shown, f"created user {record.name} (id {record.id})", *lines)
 
     run(settings_of(ctx), work)
 
@@ -67,6 +64,7 @@ def user_create(ctx: click.Context, name: str, groups: str, email: str, password
 @user.command("set-password")
 @click.argument("name")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@json_option
 @click.pass_context
 def user_set_password(ctx: click.Context, name: str, password_stdin: bool) -> None:
     """Set a user's password; prints a generated one unless one is given.
@@ -79,8 +77,8 @@ def user_set_password(ctx: click.Context, name: str, password_stdin: bool) -> No
         record = await _existing(services, name)
         password = given or services.random.token_hex(16)
         await services.accounts.change_password(record, password)
-        click.echo(f"password set for {record.name}")
-        _show_generated(password, given)
+        shown, lines = _with_generated({"name": record.name}, password, given)
+        say(shown, f"password set for {record.name}", *lines)
 
     run(settings_of(ctx), work)
 
@@ -89,6 +87,7 @@ def user_set_password(ctx: click.Context, name: str, password_stdin: bool) -> No
 @click.argument("name")
 @click.option("--add", default="", help="Comma-separated groups to add.")
 @click.option("--remove", default="", help="Comma-separated groups to remove.")
+@json_option
 @click.pass_context
 def user_groups(ctx: click.Context, name: str, add: str, remove: str) -> None:
     """Show, add or remove a user's groups (logged as the maintenance script, as in MediaWiki)."""
@@ -100,25 +99,36 @@ def user_groups(ctx: click.Context, name: str, add: str, remove: str) -> None:
             await services.accounts.change_groups(
                 record, None, add=dict.fromkeys(_groups(add)), remove=_groups(remove), addable=everything,
                 removable=everything, now=services.clock.now())
-        memberships = await services.accounts.memberships(record.id)
-        click.echo(f"{record.name}: " + (", ".join(sorted(m.group for m in memberships)) or "(no groups)"))
+        memberships = sorted(await services.accounts.memberships(record.id), key=lambda m: m.group)
+        say({"name": record.name, "groups": [{"group": m.group, "expiry": format_expiry(m.expiry)}
+                                             for m in memberships]},
+            f"{record.name}: " + (", ".join(m.group for m in memberships) or "(no groups)"))
 
     run(settings_of(ctx), work)
 
 
 @user.command("list")
+@json_option
 @click.pass_context
 def user_list(ctx: click.Context) -> None:
     """List accounts with their groups."""
-    from rich.console import Console
-    from rich.table import Table
+
+    def table(rows: list[Mapping[str, Any]]) -> None:
+        from rich.console import Console
+        from rich.table import Table
+
+        shown = Table("id", "name", "groups", "email")
+        for row in rows:
+            shown.add_row(str(row["id"]), row["name"], ", ".join(row["groups"]), row["email"])
+        Console().print(shown)
 
     async def work(services: Services) -> None:
-        table = Table("id", "name", "groups", "email")
+        rows = []
         for record in await services.accounts.listing(limit=10000):
             memberships = await services.accounts.memberships(record.id)
-            table.add_row(str(record.id), record.name, ", ".join(sorted(m.group for m in memberships)), record.email)
-        Console().print(table)
+            rows.append({"id": record.id, "name": record.name, "groups": sorted(m.group for m in memberships),
+                         "email": record.email})
+        say_rows(rows, table)
 
     run(settings_of(ctx), work)
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import sys
-from collections.abc import Awaitable, Callable
-from typing import NoReturn, TypeVar
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -15,6 +16,8 @@ from wikigate.config import Settings, load_settings
 from wikigate.services.suite import Services
 
 T = TypeVar("T")
+C = TypeVar("C", bound=Callable[..., Any])
+_JSON = "wikigate.json"
 
 
 @click.group()
@@ -56,6 +59,40 @@ def run(settings: Settings, work: Callable[[Services], Awaitable[T]]) -> T:
         return asyncio.run(main())
     except StartupError as error:
         fail(str(error))
+
+
+def json_option(command: C) -> C:
+    """`--json` on a command: what it reports through `say` or `say_rows` is printed as JSON."""
+
+    def remember(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+        ctx.meta[_JSON] = value
+
+    option = click.option("--json", is_flag=True, expose_value=False, callback=remember,
+                          help="Print JSON: one object, or one per line for a list.")
+    return option(command)
+
+
+def _wants_json() -> bool:
+    return bool(click.get_current_context().meta.get(_JSON))
+
+
+def say(data: Mapping[str, Any], *lines: str) -> None:
+    """A command's result: `data` as one JSON object under --json, the lines of text otherwise."""
+    if _wants_json():
+        click.echo(json.dumps(data))
+        return
+    for line in lines:
+        click.echo(line)
+
+
+def say_rows(rows: Iterable[Mapping[str, Any]], as_text: Callable[[list[Mapping[str, Any]]], None]) -> None:
+    """A listing: one JSON object per row under --json, else `as_text(rows)`."""
+    rows = list(rows)
+    if _wants_json():
+        for row in rows:
+            click.echo(json.dumps(row))
+        return
+    as_text(rows)
 
 
 def fail(message: str) -> NoReturn:

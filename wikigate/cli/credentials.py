@@ -14,11 +14,12 @@ stored only as hashes, except the TOTP secret the server must keep to check code
 
 from __future__ import annotations
 
-import json
+from collections.abc import Mapping
+from typing import Any
 
 import click
 
-from wikigate.cli.common import fail, main, run, settings_of, user
+from wikigate.cli.common import fail, json_option, main, run, say, say_rows, settings_of, user
 from wikigate.services.accounts import AccountError
 from wikigate.services.suite import Services
 
@@ -37,10 +38,9 @@ def botpassword() -> None:
 @click.argument("app_id", metavar="APPID")
 @click.option("--grants", default="", help="Comma-separated grants, e.g. editpage,protect (basic is implied).")
 @click.option("--restrictions", default="", help="Comma-separated IP ranges (CIDR) allowed to log in.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@json_option
 @click.pass_context
-def botpassword_create(ctx: click.Context, user_name: str, app_id: str, grants: str, restrictions: str,
-                       as_json: bool) -> None:
+def botpassword_create(ctx: click.Context, user_name: str, app_id: str, grants: str, restrictions: str) -> None:
     """Create a bot password and print it once."""
     async def work(services: Services) -> None:
         try:
@@ -54,19 +54,17 @@ def botpassword_create(ctx: click.Context, user_name: str, app_id: str, grants: 
             return
         record = await services.accounts.by_id(bot.user_id)
         assert record is not None
-        if as_json:
-            click.echo(json.dumps({"user": record.name, "app": bot.app_id, "lgname": f"{record.name}@{bot.app_id}",
-                                   "password": plain, "grants": list(bot.grants),
-                                   "restrictions": list(bot.restrictions)}))
-            return
-        click.echo(f"created bot password {record.name}@{bot.app_id} (grants: {', '.join(bot.grants) or 'basic'})")
-        click.echo(f"log in with lgname={record.name}@{bot.app_id} and this password (shown once): {plain}")
+        say({"user": record.name, "app": bot.app_id, "lgname": f"{record.name}@{bot.app_id}", "password": plain,
+             "grants": list(bot.grants), "restrictions": list(bot.restrictions)},
+            f"created bot password {record.name}@{bot.app_id} (grants: {', '.join(bot.grants) or 'basic'})",
+            f"log in with lgname={record.name}@{bot.app_id} and this password (shown once): {plain}")
 
     run(settings_of(ctx), work)
 
 
 @botpassword.command("list")
 @click.argument("user_name", metavar="USER")
+@json_option
 @click.pass_context
 def botpassword_list(ctx: click.Context, user_name: str) -> None:
     """List a user's bot passwords."""
@@ -76,19 +74,25 @@ def botpassword_list(ctx: click.Context, user_name: str) -> None:
         except AccountError as error:
             fail(f"{error.code}: {user_name}")
             return
-        if not bots:
-            click.echo("(no bot passwords)")
-        for bot in bots:
-            state = "" if bot.password else " [must be reset]"
-            click.echo(f"{bot.app_id}: grants {', '.join(bot.grants) or 'basic'}; "
-                       f"from {', '.join(bot.restrictions) or 'anywhere'}{state}")
+        say_rows(({"app": bot.app_id, "grants": list(bot.grants), "restrictions": list(bot.restrictions),
+                   "must_be_reset": not bot.password} for bot in bots), _bot_lines)
 
     run(settings_of(ctx), work)
+
+
+def _bot_lines(rows: list[Mapping[str, Any]]) -> None:
+    if not rows:
+        click.echo("(no bot passwords)")
+    for row in rows:
+        state = " [must be reset]" if row["must_be_reset"] else ""
+        click.echo(f"{row['app']}: grants {', '.join(row['grants']) or 'basic'}; "
+                   f"from {', '.join(row['restrictions']) or 'anywhere'}{state}")
 
 
 @botpassword.command("delete")
 @click.argument("user_name", metavar="USER")
 @click.argument("app_id", metavar="APPID")
+@json_option
 @click.pass_context
 def botpassword_delete(ctx: click.Context, user_name: str, app_id: str) -> None:
     """Delete a bot password."""
@@ -100,7 +104,7 @@ def botpassword_delete(ctx: click.Context, user_name: str, app_id: str) -> None:
             return
         if not deleted:
             fail(f"no bot password {app_id!r} for {user_name}")
-        click.echo(f"deleted bot password {app_id}")
+        say({"user": user_name, "app": app_id, "deleted": True}, f"deleted bot password {app_id}")
 
     run(settings_of(ctx), work)
 
@@ -112,9 +116,9 @@ def two_factor() -> None:
 
 @two_factor.command("enable")
 @click.argument("name")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@json_option
 @click.pass_context
-def two_factor_enable(ctx: click.Context, name: str, as_json: bool) -> None:
+def two_factor_enable(ctx: click.Context, name: str) -> None:
     """Enrol a user; prints the secret, an otpauth:// URI and recovery codes once."""
     async def work(services: Services) -> None:
         try:
@@ -122,21 +126,17 @@ def two_factor_enable(ctx: click.Context, name: str, as_json: bool) -> None:
         except AccountError as error:
             fail(f"{error.code}: {name}")
             return
-        if as_json:
-            click.echo(json.dumps({"user": name, "secret": enrolment.secret, "uri": enrolment.uri,
-                                   "recovery_codes": enrolment.recovery_codes}))
-            return
-        click.echo(f"secret: {enrolment.secret}")
-        click.echo(f"uri: {enrolment.uri}")
-        click.echo("recovery codes (each works once):")
-        for code in enrolment.recovery_codes:
-            click.echo(f"  {code}")
+        say({"user": name, "secret": enrolment.secret, "uri": enrolment.uri,
+             "recovery_codes": enrolment.recovery_codes},
+            f"secret: {enrolment.secret}", f"uri: {enrolment.uri}", "recovery codes (each works once):",
+            *(f"  {code}" for code in enrolment.recovery_codes))
 
     run(settings_of(ctx), work)
 
 
 @two_factor.command("disable")
 @click.argument("name")
+@json_option
 @click.pass_context
 def two_factor_disable(ctx: click.Context, name: str) -> None:
     """Switch two-factor off for a user."""
@@ -148,13 +148,14 @@ def two_factor_disable(ctx: click.Context, name: str) -> None:
             return
         if not disabled:
             fail(f"two-factor is not enabled for {name}")
-        click.echo(f"two-factor disabled for {name}")
+        say({"user": name, "two_factor": False}, f"two-factor disabled for {name}")
 
     run(settings_of(ctx), work)
 
 
 @two_factor.command("recovery-codes")
 @click.argument("name")
+@json_option
 @click.pass_context
 def two_factor_recovery_codes(ctx: click.Context, name: str) -> None:
     """Replace a user's recovery codes and print the new ones once."""
@@ -164,8 +165,7 @@ def two_factor_recovery_codes(ctx: click.Context, name: str) -> None:
         except AccountError as error:
             fail(f"{error.code}: {name}")
             return
-        click.echo("recovery codes (each works once; the old ones no longer do):")
-        for code in codes:
-            click.echo(f"  {code}")
+        say({"user": name, "recovery_codes": codes}, "recovery codes (each works once; the old ones no longer do):",
+            *(f"  {code}" for code in codes))
 
     run(settings_of(ctx), work)

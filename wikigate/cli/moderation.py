@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import Mapping
+from typing import Any
 
 import click
 
-from wikigate.cli.common import fail, main, run, settings_of, user
+from wikigate.cli.common import fail, json_option, main, run, say, say_rows, settings_of, user
 from wikigate.services.accountstatus import HIDDEN_LEVELS
 from wikigate.services.blocks import BlockFilter, BlockRecord, BlockRequest, maintenance_performer
 from wikigate.services.pages import PageError
@@ -34,6 +35,7 @@ def _refusal(error: PageError) -> str:
 @click.option("--namespace", "namespaces", multiple=True, type=int,
               help="With --partial: a namespace number the block covers (repeatable).")
 @click.option("--reblock", is_flag=True, help="Replace the target's current block.")
+@json_option
 @click.pass_context
 def block(ctx: click.Context, target: str, expiry: str, reason: str, anononly: bool, nocreate: bool,
           autoblock: bool, noemail: bool, allow_usertalk: bool, hide_name: bool, partial: bool,
@@ -53,7 +55,8 @@ def block(ctx: click.Context, target: str, expiry: str, reason: str, anononly: b
         except PageError as error:
             fail(f"cannot block {target!r}: {_refusal(error)}")
         block = placed.block
-        click.echo(f"blocked {block.target} (block #{block.id}, expires {format_expiry(block.expiry)})")
+        say({"id": block.id, "target": block.target, "expiry": format_expiry(block.expiry)},
+            f"blocked {block.target} (block #{block.id}, expires {format_expiry(block.expiry)})")
 
     run(settings_of(ctx), work)
 
@@ -62,6 +65,7 @@ def block(ctx: click.Context, target: str, expiry: str, reason: str, anononly: b
 @click.argument("target", required=False)
 @click.option("--id", "block_id", type=int, default=None, help="The block's id instead of its target.")
 @click.option("--reason", default="", help="Reason for the block log.")
+@json_option
 @click.pass_context
 def unblock(ctx: click.Context, target: str | None, block_id: int | None, reason: str) -> None:
     """Lift the block of an account, address or range (or the block with --id)."""
@@ -74,7 +78,8 @@ def unblock(ctx: click.Context, target: str | None, block_id: int | None, reason
                                                 block_id=block_id, reason=reason, now=services.clock.now())
         except PageError as error:
             fail(f"cannot unblock {target or f'#{block_id}'}: {_refusal(error)}")
-        click.echo(f"unblocked {lifted.target} (block #{lifted.id})")
+        say({"id": lifted.id, "target": lifted.target, "unblocked": True},
+            f"unblocked {lifted.target} (block #{lifted.id})")
 
     run(settings_of(ctx), work)
 
@@ -93,29 +98,28 @@ def _listed(block: BlockRecord) -> dict[str, object]:
 
 
 @blocks.command("list")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per line instead of a table.")
+@json_option
 @click.pass_context
-def blocks_list(ctx: click.Context, as_json: bool) -> None:
+def blocks_list(ctx: click.Context) -> None:
     """List the blocks in force, newest first (autoblocks show their id, not their address)."""
 
     async def work(services: Services) -> None:
         listing = await services.blocks.listing(BlockFilter(), services.clock.now(), newer_first=True, start=None,
                                                 end=None, after=None, limit=100_000, see_hidden=True)
-        rows = [_listed(block) for block in listing.blocks]
-        if as_json:
-            for row in rows:
-                click.echo(json.dumps(row))
-            return
-        from rich.console import Console
-        from rich.table import Table
-
-        table = Table("id", "target", "by", "expiry", "scope", "reason")
-        for row in rows:
-            table.add_row(str(row["id"]), str(row["target"]) or f"autoblock #{row['id']}", str(row["by"]),
-                          str(row["expiry"]), "sitewide" if row["sitewide"] else "partial", str(row["reason"]))
-        Console().print(table)
+        say_rows((_listed(block) for block in listing.blocks), _block_table)
 
     run(settings_of(ctx), work)
+
+
+def _block_table(rows: list[Mapping[str, Any]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("id", "target", "by", "expiry", "scope", "reason")
+    for row in rows:
+        table.add_row(str(row["id"]), str(row["target"]) or f"autoblock #{row['id']}", str(row["by"]),
+                      str(row["expiry"]), "sitewide" if row["sitewide"] else "partial", str(row["reason"]))
+    Console().print(table)
 
 
 def _set_status(ctx: click.Context, name: str, reason: str, *, locked: bool | None = None,
@@ -127,8 +131,9 @@ def _set_status(ctx: click.Context, name: str, reason: str, *, locked: bool | No
                 statecheck=None, now=services.clock.now())
         except PageError as error:
             fail(f"cannot change {name!r}: {_refusal(error)}")
-        click.echo(f"{status.name}: {'locked' if status.locked else 'not locked'}, "
-                   f"{'hidden (' + status.hidden + ')' if status.hidden else 'not hidden'}")
+        say({"name": status.name, "locked": status.locked, "hidden": status.hidden or None},
+            f"{status.name}: {'locked' if status.locked else 'not locked'}, "
+            f"{'hidden (' + status.hidden + ')' if status.hidden else 'not hidden'}")
 
     run(settings_of(ctx), work)
 
@@ -137,6 +142,7 @@ def _lock_command(command: str, locked: bool, description: str) -> None:
     @user.command(command, help=description)
     @click.argument("name")
     @click.option("--reason", default="", help="Reason for the log.")
+    @json_option
     @click.pass_context
     def change(ctx: click.Context, name: str, reason: str) -> None:
         _set_status(ctx, name, reason, locked=locked)
@@ -151,6 +157,7 @@ _lock_command("unlock", False, "Unlock an account.")
 @click.option("--level", type=click.Choice(HIDDEN_LEVELS[1:] + ("none",)), default="lists",
               help="lists: out of the user lists; suppressed: also out of the logs; none: shown again.")
 @click.option("--reason", default="", help="Reason for the log.")
+@json_option
 @click.pass_context
 def user_hide(ctx: click.Context, name: str, level: str, reason: str) -> None:
     """Hide an account's name from those without centralauth-suppress (or show it again)."""
@@ -160,6 +167,7 @@ def user_hide(ctx: click.Context, name: str, level: str, reason: str) -> None:
 @user.command("delete")
 @click.argument("name")
 @click.option("--reason", default="", help="Reason for the log.")
+@json_option
 @click.pass_context
 def user_delete(ctx: click.Context, name: str, reason: str) -> None:
     """Delete an account and its credentials; the page history keeps the name."""
@@ -170,6 +178,6 @@ def user_delete(ctx: click.Context, name: str, reason: str) -> None:
                                                              reason=reason, now=services.clock.now())
         except PageError as error:
             fail(f"cannot delete {name!r}: {_refusal(error)}")
-        click.echo(f"deleted {deleted}")
+        say({"deleted": deleted}, f"deleted {deleted}")
 
     run(settings_of(ctx), work)

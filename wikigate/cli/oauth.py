@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 import click
 
-from wikigate.cli.common import fail, main, run, settings_of
+from wikigate.cli.common import fail, json_option, main, run, say, say_rows, settings_of
 from wikigate.services.oauth import Registration
 from wikigate.services.suite import Services
 from wikigate.store.oauth import APPROVED, DISABLED, REJECTED, STAGES, Consumer
@@ -34,19 +35,20 @@ def _described(found: Consumer) -> dict[str, object]:
             "confidential": found.confidential, "restrictions": list(found.restrictions)}
 
 
-def _show(registration: Registration, as_json: bool) -> None:
-    shown = {**_described(registration.consumer), "client_secret": registration.secret}
+def _shown(registration: Registration) -> dict[str, object]:
+    shown: dict[str, object] = {**_described(registration.consumer), "client_secret": registration.secret}
     if registration.access_token is not None:
         shown["access_token"] = registration.access_token
     if registration.access_key is not None:
         # OAuth 1.0a's four values, named as pywikibot's and mwclient's settings name them.
         shown.update(consumer_token=registration.consumer.key, consumer_secret=registration.secret,
                      access_token=registration.access_key, access_secret=registration.access_secret)
-    if as_json:
-        click.echo(json.dumps(shown))
-        return
-    for key, value in shown.items():
-        click.echo(f"{key}: {value}")
+    return shown
+
+
+def _show(registration: Registration) -> None:
+    shown = _shown(registration)
+    say(shown, *(f"{key}: {value}" for key, value in shown.items()))
 
 
 @consumer.command("create")
@@ -63,11 +65,11 @@ def _show(registration: Registration, as_json: bool) -> None:
 @click.option("--restrictions", default="", help="Comma-separated IP ranges the consumer may be used from.")
 @click.option("--rsa-key", "rsa_key_file", type=click.File(), default=None,
               help="OAuth 1.0a: a PEM public key, to sign with RSA-SHA1 instead of the secret.")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@json_option
 @click.pass_context
 def consumer_create(ctx: click.Context, name: str, owner: str, oauth_version: str, grants: str, owner_only: bool,
                     callback: str, callback_is_prefix: bool, public: bool, grant_types: str, restrictions: str,
-                    rsa_key_file: Any, as_json: bool) -> None:
+                    rsa_key_file: Any) -> None:
     """Register a consumer; prints its client id and secret (once) and, owner-only, a token."""
 
     async def work(services: Services) -> None:
@@ -79,23 +81,24 @@ def consumer_create(ctx: click.Context, name: str, owner: str, oauth_version: st
                 rsa_key=rsa_key_file.read() if rsa_key_file else "", callback_is_prefix=callback_is_prefix)
         except ValueError as error:
             fail(f"cannot create consumer {name!r}: {error}")
-        _show(registration, as_json)
+        _show(registration)
 
     run(settings_of(ctx), work)
 
 
 @consumer.command("list")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+@json_option
 @click.pass_context
-def consumer_list(ctx: click.Context, as_json: bool) -> None:
+def consumer_list(ctx: click.Context) -> None:
     """List the consumers."""
 
+    def lines(rows: list[Mapping[str, Any]]) -> None:
+        for row in rows:
+            click.echo(f"{row['client_id']}  {row['name']}  OAuth {row['oauth_version']}  {row['stage']}"
+                       f"{'  owner-only' if row['owner_only'] else ''}  {','.join(row['grants'])}")
+
     async def work(services: Services) -> None:
-        for found in await services.oauth.consumers():
-            shown = _described(found)
-            click.echo(json.dumps(shown) if as_json else
-                       f"{found.key}  {found.name}  OAuth {found.oauth_version}  {STAGES[found.stage]}"
-                       f"{'  owner-only' if found.owner_only else ''}  {','.join(found.grants)}")
+        say_rows((_described(found) for found in await services.oauth.consumers()), lines)
 
     run(settings_of(ctx), work)
 
@@ -103,6 +106,7 @@ def consumer_list(ctx: click.Context, as_json: bool) -> None:
 def _stage_command(command: str, stage: int, description: str) -> None:
     @consumer.command(command, help=description)
     @click.argument("client_id")
+    @json_option
     @click.pass_context
     def change(ctx: click.Context, client_id: str) -> None:
         async def work(services: Services) -> None:
@@ -110,7 +114,8 @@ def _stage_command(command: str, stage: int, description: str) -> None:
                 found = await services.oauth.set_stage(client_id, stage)
             except ValueError as error:
                 fail(str(error))
-            click.echo(f"{found.key} ({found.name}): {STAGES[found.stage]}")
+            say({"client_id": found.key, "name": found.name, "stage": STAGES[found.stage]},
+                f"{found.key} ({found.name}): {STAGES[found.stage]}")
 
         run(settings_of(ctx), work)
 
@@ -122,9 +127,9 @@ _stage_command("disable", DISABLED, "Disable a consumer: its tokens stop working
 
 @consumer.command("reset-secret")
 @click.argument("client_id")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@json_option
 @click.pass_context
-def consumer_reset_secret(ctx: click.Context, client_id: str, as_json: bool) -> None:
+def consumer_reset_secret(ctx: click.Context, client_id: str) -> None:
     """Give a consumer a new secret (and an owner-only one a new token; its old tokens end)."""
 
     async def work(services: Services) -> None:
@@ -132,7 +137,7 @@ def consumer_reset_secret(ctx: click.Context, client_id: str, as_json: bool) -> 
             registration = await services.oauth.reset_secret(client_id, services.clock.now())
         except ValueError as error:
             fail(str(error))
-        _show(registration, as_json)
+        _show(registration)
 
     run(settings_of(ctx), work)
 
@@ -140,6 +145,7 @@ def consumer_reset_secret(ctx: click.Context, client_id: str, as_json: bool) -> 
 @oauth.command("revoke")
 @click.argument("client_id")
 @click.argument("user")
+@json_option
 @click.pass_context
 def revoke(ctx: click.Context, client_id: str, user: str) -> None:
     """Withdraw USER's acceptance of a consumer: its tokens for USER stop working at once."""
@@ -149,7 +155,8 @@ def revoke(ctx: click.Context, client_id: str, user: str) -> None:
             done = await services.oauth.revoke(client_id, user)
         except ValueError as error:
             fail(str(error))
-        click.echo(f"revoked {client_id} for {user}" if done else f"{user} had not accepted {client_id}")
+        say({"client_id": client_id, "user": user, "revoked": done},
+            f"revoked {client_id} for {user}" if done else f"{user} had not accepted {client_id}")
 
     run(settings_of(ctx), work)
 
@@ -182,6 +189,6 @@ def token(ctx: click.Context, user: str, name: str, grants: str, oauth1: bool) -
                                                           app_version=f"{version}.0"))
         except ValueError as error:
             fail(f"cannot make a token for {user!r}: {error}")
-        _show(registration, True)
+        click.echo(json.dumps(_shown(registration)))  # always JSON: this command exists for scripts
 
     run(settings_of(ctx), work)

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import click
 
-from wikigate.cli.common import fail, main, run, settings_of
+from wikigate.cli.common import fail, json_option, main, run, say, settings_of
 from wikigate.config import Settings
 from wikigate.logsetup import configure_logging
 from wikigate.services.accounts import AccountError
@@ -40,20 +40,21 @@ async def _nothing(services: Services) -> None:
               help="Create what this fixtures file lists before serving (see `wikigate seed`).")
 @click.option("--testing", is_flag=True,
               help="A test server: /testing/ moves its clock and arms faults. Never for a wiki people use.")
+@click.option("--json", "as_json", is_flag=True, help="Announce the server as one JSON line (as --ephemeral does).")
 @click.pass_context
 def serve(ctx: click.Context, host: str | None, port: int | None, workers: int | None, ephemeral: bool,
-          fixtures: Path | None, testing: bool) -> None:
+          fixtures: Path | None, testing: bool, as_json: bool) -> None:
     """Serve the API (runs pending migrations first).
 
-    With --ephemeral or --fixtures, one JSON line on standard output says where the API is and what
-    the fixtures made, for a CI script in any language to read.
+    With --ephemeral, --fixtures or --json, one JSON line on standard output says where the API is
+    and what the fixtures made, for a CI script in any language to read.
     """
     settings = settings_of(ctx)
     if testing:
         os.environ["WIKIGATE_TESTING"] = "true"  # the workers read their settings again
         settings = replace(settings, testing=True)
     if not ephemeral:
-        sys.exit(_serve(settings, host, port, workers, fixtures))
+        sys.exit(_serve(settings, host, port, workers, fixtures, announce=as_json))
     directory = tempfile.mkdtemp(prefix="wikigate-ephemeral-")
     # The workers read their settings again: they learn of the throwaway directory from the environment.
     os.environ["WIKIGATE_DATA_DIR"] = directory
@@ -160,14 +161,16 @@ def db() -> None:
 
 
 @db.command("upgrade")
+@json_option
 @click.pass_context
 def db_upgrade(ctx: click.Context) -> None:
     """Apply pending migrations."""
     run(settings_of(ctx), _nothing)
-    click.echo("database is up to date")
+    say({"up_to_date": True}, "database is up to date")
 
 
 @main.command("bootstrap")
+@json_option
 @click.pass_context
 def bootstrap(ctx: click.Context) -> None:
     """Migrate and create the Admin account (sysop, bureaucrat, interface-admin, as MediaWiki's installer
@@ -179,15 +182,18 @@ def bootstrap(ctx: click.Context) -> None:
 
     async def work(services: Services) -> None:
         if await services.accounts.find("Admin") is not None:
-            click.echo("Admin account exists")
+            say({"user": "Admin", "created": False}, "Admin account exists")
             return
         password = settings.admin_password or services.random.token_hex(16)
         try:
             await services.accounts.create("Admin", password, groups=["sysop", "bureaucrat", "interface-admin"])
         except AccountError as error:
             fail(f"cannot create Admin: {error.code}")
-        click.echo("created Admin (sysop, bureaucrat, interface-admin)")
+        shown: dict[str, object] = {"user": "Admin", "created": True}
+        lines = ["created Admin (sysop, bureaucrat, interface-admin)"]
         if not settings.admin_password:
-            click.echo(f"Admin password (shown once): {password}")
+            shown["password"] = password
+            lines.append(f"Admin password (shown once): {password}")
+        say(shown, *lines)
 
     run(settings, work)

@@ -8,11 +8,12 @@ server process counts together. Users with `noratelimit` are exempt.
 
 from __future__ import annotations
 
+from wikigate.auth.throttle import counter_patterns
 from wikigate.config import Settings
 from wikigate.metrics import Metrics
 from wikigate.services.rights import rate_limit_categories
 from wikigate.services.users import User
-from wikigate.store.kv import KeyValueStore
+from wikigate.store.kv import KeyValueStore, glob_literal
 
 
 def _subnet(ip: str) -> str:
@@ -50,6 +51,22 @@ class RateLimiter:
         if exceeded:
             self._metrics.rate_limited(action)
         return exceeded
+
+
+    async def forget(self, *, name: str | None = None, user_id: int | None = None, ip: str | None = None) -> int:
+        """Forget counted attempts: the login and account-creation throttles of an account name, the
+        rate limits of an account id, both of an address (and its subnet); with nothing given, every
+        counter. How many counters went."""
+        if name is None and user_id is None and ip is None:
+            return sum([await self._kv.delete_matching(pattern) for pattern in ("throttle:*", "ratelimit:*")])
+        patterns = counter_patterns(name, ip) if name is not None or ip is not None else []
+        if user_id is not None:
+            # Categories that count by account (user, newbie, a group's) end in its id.
+            patterns.append(f"ratelimit:*:*:{user_id}")
+        if ip is not None:
+            patterns += [f"ratelimit:*:{category}:{glob_literal(ip)}" for category in ("ip", "ip-all")]
+            patterns += [f"ratelimit:*:{category}:{glob_literal(_subnet(ip))}" for category in ("subnet", "subnet-all")]
+        return sum([await self._kv.delete_matching(pattern) for pattern in patterns])
 
 
 def _key(action: str, category: str, user: User, ip: str) -> str:

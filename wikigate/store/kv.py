@@ -31,7 +31,41 @@ class KeyValueStore(Protocol):
         """`incr` for several (key, ttl) counters at once, in one round trip."""
         ...
 
+    async def delete_matching(self, pattern: str) -> int:
+        """Delete the keys `pattern` matches (`*`: any run of characters; see `glob_literal`); how many."""
+        ...
+
     async def close(self) -> None: ...
+
+
+def glob_literal(text: str) -> str:
+    """`text` as a part of a `delete_matching` pattern that matches only itself."""
+    return text.replace("\\", "\\\\").replace("*", "\\*")
+
+
+def _pattern_parts(pattern: str) -> list[str | None]:
+    """A pattern as its literal characters, with None for each wildcard."""
+    parts: list[str | None] = []
+    escaped = False
+    for char in pattern:
+        if escaped:
+            parts.append(char)
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        else:
+            parts.append(None if char == "*" else char)
+    return parts
+
+
+def _like(pattern: str) -> str:
+    return "".join("%" if part is None else ("\\" + part if part in "%_\\" else part)
+                   for part in _pattern_parts(pattern))
+
+
+def _redis_glob(pattern: str) -> str:
+    return "".join("*" if part is None else ("\\" + part if part in "*?[]\\" else part)
+                   for part in _pattern_parts(pattern))
 
 
 # A batch of changes by key: (value, expiry time) to write, or None to delete.
@@ -99,6 +133,7 @@ _UPSERT = (
     "INSERT INTO objectcache (key, value, expires) VALUES (:key, :value, :expires) "
     "ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires = excluded.expires")
 _SWEEP = "DELETE FROM objectcache WHERE expires <= :now"
+_DELETE_MATCHING = "DELETE FROM objectcache WHERE key LIKE :pattern ESCAPE '\\' RETURNING key"
 # One atomic statement, so concurrent processes never lose a count: an expired
 # counter starts again at 1 with a new expiry.
 _INCREMENT = (
@@ -160,6 +195,10 @@ class DatabaseStore:
         answers = await self._database.write_sql([(_INCREMENT, [row]) for row in rows])
         return [int(rows_returned[0][0]) for rows_returned in answers]
 
+    async def delete_matching(self, pattern: str) -> int:
+        answers = await self._database.write_sql([(_DELETE_MATCHING, [{"pattern": _like(pattern)}])])
+        return len(answers[0])
+
     async def close(self) -> None:
         return None
 
@@ -202,6 +241,18 @@ class RedisStore:
                 pipe.pexpire(full, max(1, int(ttl * 1000)), nx=True)
             replies = await pipe.execute()
         return [int(count) for count in replies[::2]]
+
+    async def delete_matching(self, pattern: str) -> int:
+        deleted = 0
+        batch: list[str] = []
+        async for key in self._redis.scan_iter(match=_redis_glob(glob_literal(self._prefix) + pattern), count=500):
+            batch.append(key)
+            if len(batch) == 500:
+                deleted += await self._redis.delete(*batch)
+                batch = []
+        if batch:
+            deleted += await self._redis.delete(*batch)
+        return deleted
 
     async def close(self) -> None:
         await self._redis.aclose()
