@@ -22,7 +22,10 @@ WIKIGATE = Path(sys.executable).parent / "wikigate"
 
 
 def _start(data_dir: Path, *args: str, **variables: str) -> tuple[subprocess.Popen[str], int]:
-    """`wikigate serve` on a free port with a fresh data directory, once it accepts connections."""
+    """`wikigate serve` on a free port with a fresh data directory, once it answers.
+
+    The socket listens before the workers start (a client that connects early waits in the
+    queue), so an accepted connection alone does not mean a worker is there: /healthz does."""
     port = free_port()
     (data_dir / "none.toml").touch()
     env = {**os.environ, "WIKIGATE_DATA_DIR": str(data_dir), "WIKIGATE_CONFIG": str(data_dir / "none.toml"),
@@ -33,13 +36,16 @@ def _start(data_dir: Path, *args: str, **variables: str) -> tuple[subprocess.Pop
     deadline = time.monotonic() + 30
     while True:
         try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return process, port
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as probe:
+                probe.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                if probe.recv(100).startswith(b"HTTP/1.1 200"):
+                    return process, port
         except OSError:
-            if time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"the server did not start: {process.communicate()[1][-2000:]}")
-            time.sleep(0.1)
+            pass
+        if time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"the server did not start: {process.communicate()[1][-2000:]}")
+        time.sleep(0.1)
 
 
 @pytest.fixture(scope="module")
