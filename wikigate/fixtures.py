@@ -227,6 +227,12 @@ async def _acting(services: Services, name: str, now: float) -> User:
                       ip="127.0.0.1")
 
 
+async def _protect(services: Services, author: User, title: titles.Title, levels: list[str], expiry: str,
+                   reason: str, now: float) -> None:
+    await services.protections.protect(author, title, levels, [expiry], cascade=False, reason=reason,
+                                       watchlist=WatchMode.NOCHANGE, watchlist_expiry=None, now=now)
+
+
 async def carry_out(services: Services, plan: Plan) -> dict[str, Any]:
     """Make what the plan lists; what a client needs (generated values included), as JSON."""
     now = services.clock.now()
@@ -257,20 +263,17 @@ async def carry_out(services: Services, plan: Plan) -> dict[str, Any]:
                                                                          watchlist=WatchMode.NOCHANGE),
                                       now=now, ip="127.0.0.1")
             if page["protect"]:
-                await services.protections.protect(
-                    author, page["title"], [f"{action}={level}" for action, level in page["protect"].items()],
-                    [page["expiry"]], cascade=False, reason="", watchlist=WatchMode.NOCHANGE, watchlist_expiry=None,
-                    now=now)
+                await _protect(services, author, page["title"],
+                               [f"{action}={level}" for action, level in page["protect"].items()], page["expiry"],
+                               "", now)
         except PageError as error:
             raise FixtureError(f"{page['title'].prefixed_text}: could not be saved or protected "
                                f"({error.denials[0].key})") from None
         made["pages"].append(page["title"].prefixed_text)
     for protected in plan.protected_titles:
         try:
-            await services.protections.protect(
-                await _acting(services, protected["by"], now), protected["title"], [f"create={protected['level']}"],
-                [protected["expiry"]], cascade=False, reason=protected["reason"], watchlist=WatchMode.NOCHANGE,
-                watchlist_expiry=None, now=now)
+            await _protect(services, await _acting(services, protected["by"], now), protected["title"],
+                           [f"create={protected['level']}"], protected["expiry"], protected["reason"], now)
         except PageError as error:
             raise FixtureError(f"{protected['title'].prefixed_text}: could not be protected from creation "
                                f"({error.denials[0].key})") from None

@@ -199,15 +199,17 @@ def _wait_until_up(server: WikiServer, deadline: float) -> None:
     fail("server", f"no answer on {url} within the start-up time", server.log_tail())
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is not None:
-        return
-    os.killpg(process.pid, signal.SIGTERM)  # its own process group: uvicorn and nothing else
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
+def stop_group(process: subprocess.Popen[Any], grace: float = 10) -> int:
+    """Stop a process started in a group of its own (the server, a proxy): SIGTERM to the group, and
+    SIGKILL if it has not ended within `grace` seconds; its exit status."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+    return process.returncode
 
 
 def _create_user(server: WikiServer, name: str) -> None:
@@ -272,7 +274,7 @@ def wiki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WikiServer]:
         _wait_until_up(server, time.monotonic() + 30)
         yield server
     finally:
-        _stop(server.process)
+        stop_group(server.process)
 
 
 @pytest.fixture

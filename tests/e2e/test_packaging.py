@@ -12,7 +12,6 @@ import json
 import os
 import select
 import shutil
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -23,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from e2e_support import REPO, fail, skip_or_fail
+from e2e_support import REPO, fail, skip_or_fail, stop_group
 
 from wikigate.store.database import SCHEMA_REVISION
 
@@ -118,17 +117,6 @@ def _first_line(process: subprocess.Popen[str], timeout: float) -> str:
     return ""
 
 
-def _stop(process: subprocess.Popen[str]) -> int:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
-    return process.returncode
-
-
 def test_the_installed_wheel_serves_a_throwaway_wiki_from_another_directory(installed: Installed) -> None:
     log = installed.elsewhere / "serve.log"
     with log.open("w") as errors:
@@ -156,7 +144,7 @@ def test_the_installed_wheel_serves_a_throwaway_wiki_from_another_directory(inst
         with urllib.request.urlopen(api_url.replace("/w/api.php", "/healthz"), timeout=10) as response:
             assert response.read() == b"ok"
     finally:
-        status = _stop(process)
+        status = stop_group(process, grace=20)
     assert status == 0, log.read_text(errors="replace")
     assert not data_dir.exists(), "the throwaway data directory outlived the server"
 

@@ -13,7 +13,6 @@ import http.client
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -23,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from e2e_support import fail, free_port, skip_or_fail
+from e2e_support import fail, free_port, skip_or_fail, stop_group
 
 pytestmark = pytest.mark.e2e
 
@@ -83,15 +82,6 @@ def _wait_for(port: int, process: subprocess.Popen[bytes], what: str, log: Path)
     fail(what, "did not answer within 30 s", log.read_text(errors="replace")[-3000:])
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-
-
 @pytest.fixture(scope="module")
 def proxied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """A wikigate behind nginx; yields nginx's port and the bot password made for Alice."""
@@ -128,8 +118,8 @@ def proxied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
         _wait_for(port, proxy, "nginx", root / "nginx-error.log")
         yield {"port": port, "bot_password": bot_password}
     finally:
-        _stop(proxy)
-        _stop(server)
+        stop_group(proxy)
+        stop_group(server)
 
 
 class Client:
