@@ -66,15 +66,24 @@ async def test_helpformat_adds_descriptions(api: Api) -> None:
     assert entry["description"] and entry["parameters"][0]["description"]
 
 
-async def test_help_is_generated(api: Api) -> None:
-    body = (await api.get(action="help", modules="logout")).json()
-    assert body["help"]["mime"] == "text/html"
-    assert "logout" in body["help"]["help"] and "csrf" in body["help"]["help"]
+async def test_help_is_an_html_page_whatever_the_format_unless_wrapped(api: Api) -> None:
+    for fmt in ("json", "jsonfm"):
+        page = await api.client.get("/w/api.php", params={"action": "help", "modules": "logout", "format": fmt})
+        assert page.headers["content-type"] == "text/html; charset=utf-8", (fmt, page.text[:200])
+        assert page.headers["content-disposition"] == "inline; filename=api-help.html"
+        assert page.text.startswith("<!DOCTYPE html>") and "logout" in page.text and "csrf" in page.text
+    wrapped = (await api.get(action="help", modules="logout", wrap=1)).json()["help"]
+    assert (wrapped["mime"], wrapped["filename"]) == ("text/html", "api-help.html")
     assert (await api.get(action="help", modules="nosuch")).json()["error"]["code"] == "badmodule"  # as in 1.39
 
 
+async def test_api_php_with_no_parameters_shows_the_help_page(api: Api) -> None:
+    page = await api.client.get("/w/api.php")
+    assert page.headers["content-type"] == "text/html; charset=utf-8" and "action=" in page.text
+
+
 async def test_clientlogin_help_in_french_has_the_layout_of_seed_004(api: Api) -> None:
-    page = (await api.get(action="help", modules="clientlogin", uselang="fr")).json()["help"]["help"]
+    page = (await api.get(action="help", modules="clientlogin", uselang="fr")).text
     for text in ("Aide de l’API MediaWiki", "action=clientlogin (login)", "Ce module nécessite des droits d’écriture.",
                  "Ce module n’accepte que les requêtes POST.", "Se connecter au wiki par la procédure interactive.",
                  "Paramètres :", "loginrequests", "Valeurs séparées par | ou autre.",

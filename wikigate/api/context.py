@@ -42,6 +42,9 @@ class ApiContext:
     # and the one of warnings and errors (`errorlang`).
     uselang: str = "en"
     errorlang: str = "en"
+    # An answer that is not a result in the requested format (action=help's page): the body and
+    # its media type. Errors still come in the requested format.
+    raw: tuple[str, str] | None = None
 
     @property
     def settings(self) -> Settings:

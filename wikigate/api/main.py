@@ -481,7 +481,10 @@ class Pipeline:
         if ctx.login_suppressed:
             headers["MediaWiki-Login-Suppressed"] = "true"
         payload = formats.to_formatversion(result, ctx.formatversion)
-        if fmt == "none":
+        if ctx.raw is not None and status == 200 and "error" not in result:
+            page, media_type = ctx.raw
+            response = Response(page, status_code=status, headers=headers, media_type=media_type)
+        elif fmt == "none":
             response = Response(b"", status_code=status, headers=headers, media_type="text/plain")
         elif fmt == "jsonfm":
             headers["Content-Disposition"] = "inline; filename=api-result.html"

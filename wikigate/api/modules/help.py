@@ -47,4 +47,9 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
     lead = html.escape(render(Message("api-help-lead"), "plaintext", lang))
     page = (f"<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{title}</title></head>"
             f"<body><h1>{title}</h1><p>{lead}</p>" + "\n".join(sections) + "</body></html>")
-    return {"help": {"mime": "text/html", "help": page}}
+    if not params["wrap"]:
+        # As MediaWiki's help printer: the page itself, whatever format was asked for.
+        ctx.raw = (page, "text/html; charset=utf-8")
+        ctx.headers["Content-Disposition"] = "inline; filename=api-help.html"
+        return {}
+    return {"help": {"mime": "text/html", "filename": "api-help.html", "help": page}}
