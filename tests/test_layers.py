@@ -20,7 +20,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "wikigate"
 # Top to bottom. A module belongs to the first (longest) prefix that names it.
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("wikigate.app", "wikigate.asgi", "wikigate.cli", "wikigate.server", "wikigate.logsetup", "wikigate.rest",
-     "wikigate.testapi", "wikigate.testing", "wikigate.fixtures", "wikigate.__main__"),
+     "wikigate.pages", "wikigate.testapi", "wikigate.testing", "wikigate.fixtures", "wikigate.__main__"),
     ("wikigate.api.modules",),
     ("wikigate.api",),
     ("wikigate.services",),

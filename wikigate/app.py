@@ -18,14 +18,12 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from wikigate import titles
-from wikigate.api.errors import ApiError
 from wikigate.api.main import Pipeline
 from wikigate.api.registry import Registry
-from wikigate.api.request import ClientGone, read_request
 from wikigate.auth.hashing import PasswordFactory
 from wikigate.auth.oauthtokens import TokenSigner, new_private_key
 from wikigate.clock import Clock, ShiftedClock
@@ -34,8 +32,9 @@ from wikigate.mail import Mailer, mailer_from_settings
 from wikigate.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
 from wikigate.metrics import Metrics
 from wikigate.netranges import AddressRanges
+from wikigate.pages import page_routes
 from wikigate.randomness import Randomness
-from wikigate.rest import oauth_routes, special_oauth
+from wikigate.rest import oauth_routes
 from wikigate.services.accounts import Accounts
 from wikigate.services.accountstatus import AccountStatuses
 from wikigate.services.blocks import Blocks
@@ -247,9 +246,6 @@ def create_app(settings: Settings, *, clock: Clock | None = None, runtime: Runti
     async def api(request: Request) -> Response:
         return await pipelines[0].handle(request)
 
-    async def index(request: Request) -> Response:
-        return await _index(request, pipelines[0])
-
     async def healthz(request: Request) -> Response:
         # The process answers: nothing else is asked, so a load balancer's probe costs nothing.
         return PlainTextResponse("ok")
@@ -278,34 +274,11 @@ def create_app(settings: Settings, *, clock: Clock | None = None, runtime: Runti
         # Like PHP, api.php answers every method; only POST bodies are read.
         Route(f"{script}/api.php", api, methods=API_METHODS),
         Route("/api.php", api, methods=API_METHODS),
-        Route(f"{script}/index.php", index, methods=["GET", "POST", "HEAD"]),
-        Route("/index.php", index, methods=["GET", "POST", "HEAD"]),
         Route("/healthz", healthz, methods=["GET", "HEAD"]),
         Route("/readyz", readyz, methods=["GET", "HEAD"]),
         Route("/metrics", metrics, methods=["GET", "HEAD"]),
         *oauth_routes(script, pipelines),
+        *page_routes(script, pipelines),
         *testing_routes(lambda: pipelines[0].services),
     ]
     return Starlette(routes=routes, lifespan=lifespan)
-
-
-async def _index(request: Request, pipeline: Pipeline) -> Response:
-    """The part of index.php that API clients touch.
-
-    api-testing drains the job queue through `Special:RunJobs` after each edit;
-    this server runs no deferred jobs, so the queue is always empty.
-    """
-    try:
-        # Bodies here are bounded as on api.php.
-        read = await read_request(request, max_body=pipeline.services.settings.max_body_bytes,
-                                  proxies=pipeline.proxies)
-    except ApiError as error:
-        return PlainTextResponse(error.code, status_code=error.http_status)
-    except ClientGone:  # read_request logged it
-        return Response(status_code=400)
-    title = read.body.get("title", read.query.get("title", ""))
-    if title.startswith("Special:OAuth/"):
-        return await special_oauth(read, pipeline, title.split("/", 1)[1])
-    if title.replace("_", " ") == "Special:RunJobs":
-        return JSONResponse({"jobs": {}, "reached": "none-ready"})
-    return RedirectResponse(pipeline.services.settings.api_url, status_code=302)

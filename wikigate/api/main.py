@@ -31,6 +31,7 @@ from wikigate.api.tokens import token_is_valid
 from wikigate.messages import Message, TextList, language_for, render
 from wikigate.services.oauth import InvalidAuthorization
 from wikigate.services.oauth1 import SignedRequest, is_oauth1
+from wikigate.services.sessions import Session
 from wikigate.services.suite import Services
 from wikigate.services.testcontrols import Armed, injected
 from wikigate.services.users import User, build_user
@@ -125,12 +126,7 @@ class Pipeline:
                 "lost-session", session.user_id, session.id):
             await services.sessions.delete(session.id)  # gone from the store, as when it expires
             session = await services.sessions.load(api_request.cookies)
-        ctx = ApiContext(services=services, registry=self.registry, request=api_request, session=session,
-                         user=User(0, api_request.client_ip, groups=self._anonymous[0],
-                                   rights=self._anonymous[1], rights_order=self._anonymous[2],
-                                   ip=api_request.client_ip),
-                         now=now, formatversion=formatversion, errorformat=errorformat)
-        ctx.uselang, ctx.errorlang = (language_for(code) for code in self._language_codes(ctx))
+        ctx = self._context(api_request, session, now, formatversion=formatversion, errorformat=errorformat)
         result: dict[str, Any] = {}
         status = 200
         error_codes: list[str] = []
@@ -201,6 +197,35 @@ class Pipeline:
                                 "user": ctx.user.name if ctx.user.id else "-", "ip": api_request.client_ip,
                                 "error": ",".join(error_codes) or "-", "request_id": request_id})
         return response, module_path
+
+    def _context(self, api_request: ApiRequest, session: Session, now: float, *, formatversion: int = 1,
+                 errorformat: str = "bc") -> ApiContext:
+        """A request's context, its user anonymous until identified."""
+        ctx = ApiContext(services=self.services, registry=self.registry, request=api_request, session=session,
+                         user=User(0, api_request.client_ip, groups=self._anonymous[0],
+                                   rights=self._anonymous[1], rights_order=self._anonymous[2],
+                                   ip=api_request.client_ip),
+                         now=now, formatversion=formatversion, errorformat=errorformat)
+        ctx.uselang, ctx.errorlang = (language_for(code) for code in self._language_codes(ctx))
+        return ctx
+
+    async def open(self, http: Request) -> ApiContext:
+        """The context of a page request (index.php): read and bounded as api.php reads requests, with
+        the same session and user, so that logging in on a page logs in that browser's API client too.
+
+        Raises ApiError for a request that cannot be read, ClientGone for a client that left.
+        """
+        api_request = await read_request(http, max_body=self.services.settings.max_body_bytes, proxies=self.proxies)
+        session = await self.services.sessions.load(api_request.cookies)
+        ctx = self._context(api_request, session, self.services.clock.seconds())
+        await self._identify(ctx)
+        return ctx
+
+    async def close(self, ctx: ApiContext, response: Response) -> Response:
+        """Keep what the page changed in the session, and send the cookies it set."""
+        await self.services.sessions.save(ctx.session)
+        self._write_cookies(ctx, response)
+        return response
 
     @staticmethod
     def _logged_module(ctx: ApiContext, module_path: str) -> str:

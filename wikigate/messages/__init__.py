@@ -16,11 +16,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from wikigate.messages import auth, blocks, core, fr, help_fr, help_tr, pages, passwords, tr
+from wikigate.messages import auth, blocks, core, fr, help_fr, help_tr, pages, passwords, tr, web
 from wikigate.wikitext.escape import escape_wikitext
 
 CATALOGUE: dict[str, str] = {**core.MESSAGES, **auth.MESSAGES, **passwords.MESSAGES, **pages.MESSAGES,
-                              **blocks.MESSAGES}
+                              **blocks.MESSAGES, **web.MESSAGES}
 # The languages the messages are written in; English is the fallback for every other.
 TRANSLATIONS: dict[str, dict[str, str]] = {"en": CATALOGUE, "fr": fr.MESSAGES, "tr": tr.MESSAGES}
 LANGUAGES = tuple(TRANSLATIONS)
