@@ -53,6 +53,8 @@ async def test_reset_by_name_mails_a_temporary_password_stored_hashed(
     assert message["To"] == "alice@example.org"
     assert message["From"] == services.settings.password_sender
     assert "Alice" in message.get_content()
+    # The address it gives is the login page, which takes the temporary password.
+    assert f"{services.settings.public_server}/w/index.php/Special:UserLogin\r\n" in message.get_content()
     temporary = temporary_password(message)
     assert re.fullmatch(r"[0-9a-v]{10}", temporary)
 

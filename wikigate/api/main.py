@@ -137,7 +137,7 @@ class Pipeline:
             if self._is_preflight(api_request):
                 return self._preflight(ctx), module_path
             if not ctx.login_suppressed:
-                await self._identify(ctx)
+                await self.identify(ctx)
             if armed is not None:
                 await self._early_faults(ctx, armed)
             spec = self.registry.actions[main["action"]]
@@ -211,15 +211,15 @@ class Pipeline:
 
     async def open(self, http: Request) -> ApiContext:
         """The context of a page request (index.php): read and bounded as api.php reads requests, with
-        the same session and user, so that logging in on a page logs in that browser's API client too.
+        the same session, so that logging in on a page logs in that browser's API client too. Its user
+        is anonymous until `identify` (a signed OAuth request must not be checked twice: its nonce
+        would count as used).
 
         Raises ApiError for a request that cannot be read, ClientGone for a client that left.
         """
         api_request = await read_request(http, max_body=self.services.settings.max_body_bytes, proxies=self.proxies)
         session = await self.services.sessions.load(api_request.cookies)
-        ctx = self._context(api_request, session, self.services.clock.seconds())
-        await self._identify(ctx)
-        return ctx
+        return self._context(api_request, session, self.services.clock.seconds())
 
     async def close(self, ctx: ApiContext, response: Response) -> Response:
         """Keep what the page changed in the session, and send the cookies it set."""
@@ -329,7 +329,7 @@ class Pipeline:
                 headers["Vary"] = ", ".join([*vary, "Origin"])
         return headers
 
-    async def _identify(self, ctx: ApiContext) -> None:
+    async def identify(self, ctx: ApiContext) -> None:
         """Who makes the request: an OAuth 2 bearer token's user, or the session's."""
         services, request = self.services, ctx.request
         authorization = request.headers.get("authorization", "")

@@ -69,6 +69,10 @@ async def _answer(request: Request, pipeline: Pipeline, path_title: str | None) 
         # api-testing drains the job queue after each edit; this server runs no deferred jobs.
         return JSONResponse({"jobs": {}, "reached": "none-ready"})
     try:
+        await pipeline.identify(ctx)
+    except ApiError as error:  # credentials in the request that do not hold (a bad OAuth token)
+        return PlainTextResponse(error.code, status_code=401, headers=HEADERS)
+    try:
         title = titles.parse_title(raw, ctx.services.namespaces)
     except titles.InvalidTitle:
         page = Page(ctx, pipeline, titles.parse_title("Special:Badtitle", ctx.services.namespaces))

@@ -10,9 +10,10 @@ language.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, urlencode
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -24,6 +25,8 @@ from wikigate.api.tokens import token_for, token_is_valid
 from wikigate.messages import Message, render
 from wikigate.services.suite import Services
 
+# An address rather than a title: never followed.
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 _TEMPLATES = Environment(loader=PackageLoader("wikigate", "templates/pages"), autoescape=select_autoescape(),
                          trim_blocks=True, lstrip_blocks=True)
 # No script runs, nothing is framed, and nothing is fetched or sent anywhere but here.
@@ -91,7 +94,7 @@ class Page:
     def returnto(self) -> str:
         """Where to go after the form, as a title of this wiki: never another site (an open redirect)."""
         wanted = self.query("returnto")
-        if not wanted or urlsplit(wanted).scheme or wanted.startswith(("/", "\\")):
+        if not wanted or _URL.match(wanted) or wanted.startswith(("/", "\\")):
             return ""
         try:
             return titles.parse_title(wanted, self.services.namespaces).prefixed_text

@@ -176,7 +176,7 @@ class Passwords:
             return
         self._mailer.send_later(password_reset_mail(
             sitename=settings.sitename,
-            server_url=settings.public_server,
+            server_url=f"{settings.public_server}{settings.script_path.rstrip('/')}/index.php/Special:UserLogin",
             to=account.email,
             requester_ip=request.requester_ip,
             accounts=[(account.name, temporary)],
