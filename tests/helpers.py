@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
+import email
+import email.policy
 import os
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from email.message import EmailMessage
 from typing import Any
 
+from aiosmtpd.controller import Controller
 from sqlalchemy import Table, select
 
 from wikigate.app import Runtime
 from wikigate.auth.hashing import PasswordFactory
+from wikigate.config import Settings
 from wikigate.randomness import Randomness
 from wikigate.services.identity import start_login_session
 from wikigate.services.sessions import Session, new_session_id
@@ -95,3 +104,41 @@ async def drop_redis_keys(prefix: str) -> None:
             await client.delete(*keys)
     finally:
         await client.aclose()
+
+
+@dataclass
+class Inbox:
+    """What the in-process SMTP server accepted, in arrival order."""
+
+    messages: list[EmailMessage] = field(default_factory=list)
+    recipients: list[list[str]] = field(default_factory=list)
+    host: str = "127.0.0.1"
+    port: int = 0
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.messages.append(parsed)  # type: ignore[arg-type]
+        self.recipients.append(list(envelope.rcpt_tos))
+        return "250 Message accepted"
+
+    def route(self, settings: Settings) -> Settings:
+        """`settings` with the application's mail going here (for a `settings` override)."""
+        return replace(settings, smtp_host=self.host, smtp_port=self.port, smtp_tls="none")
+
+    def to(self, address: str) -> list[EmailMessage]:
+        return [message for message, rcpts in zip(self.messages, self.recipients) if address in rcpts]
+
+
+@contextlib.contextmanager
+def running_smtp() -> Iterator[Inbox]:
+    """A real SMTP server (aiosmtpd) on a free local port, for as long as the block runs."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    inbox = Inbox(port=port)
+    controller = Controller(inbox, hostname=inbox.host, port=inbox.port)
+    controller.start()
+    try:
+        yield inbox
+    finally:
+        controller.stop()

@@ -14,8 +14,9 @@ entry point). Its fixtures:
 
 The server is the real one, spoken to over HTTP; this module imports nothing of
 it, so loading the plugin costs a test run nothing until a fixture is used.
-Extra `wikigate serve` options (a `--config FILE`, say) come from the
-`wikigate_args` ini setting.
+Its settings come from the `wikigate_config` ini setting (a wikigate.toml:
+mail, password policy, rate limits …), and extra `wikigate serve` options from
+`wikigate_args`.
 """
 
 from __future__ import annotations
@@ -57,8 +58,11 @@ class WikigateServer:
         self.index_url = self.api_url.replace("/api.php", "/index.php")
 
     @classmethod
-    def start(cls, *extra: str) -> WikigateServer:
-        command = [sys.executable, "-m", "wikigate", "serve", "--ephemeral", "--testing", "--port", "0", *extra]
+    def start(cls, *extra: str, config: str | None = None) -> WikigateServer:
+        """A new test server; `extra` are options of `wikigate serve`, `config` a wikigate.toml."""
+        configured = ["--config", config] if config else []
+        command = [sys.executable, "-m", "wikigate", *configured, "serve", "--ephemeral", "--testing", "--port", "0",
+                   *extra]
         # The server's settings are its own: variables meant for the tests' other servers stay out.
         env = {key: value for key, value in os.environ.items() if not key.startswith("WIKIGATE_")}
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env)
@@ -155,8 +159,8 @@ class WikigateServer:
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addini("wikigate_args", "Extra options for `wikigate serve` (e.g. --config wikigate.toml)",
-                  type="args", default=[])
+    parser.addini("wikigate_config", "A wikigate.toml for the test server's settings", default="")
+    parser.addini("wikigate_args", "Extra options for `wikigate serve`", type="args", default=[])
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -166,7 +170,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(scope="session")
 def wikigate_server(pytestconfig: pytest.Config) -> Iterator[WikigateServer]:
-    server = WikigateServer.start(*pytestconfig.getini("wikigate_args"))
+    config = str(pytestconfig.getini("wikigate_config")) or None
+    if config is not None:
+        config = str(pytestconfig.rootpath / config)  # as written in the ini file, beside it
+    server = WikigateServer.start(*pytestconfig.getini("wikigate_args"), config=config)
     try:
         yield server
     finally:

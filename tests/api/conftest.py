@@ -9,58 +9,18 @@ logged-in user without going through a login module.
 
 from __future__ import annotations
 
-import email
-import email.policy
-import socket
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
-from email.message import EmailMessage
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 
-from wikigate.config import Settings
-
-
-@dataclass
-class Inbox:
-    """What the in-process SMTP server accepted, in arrival order."""
-
-    messages: list[EmailMessage] = field(default_factory=list)
-    recipients: list[list[str]] = field(default_factory=list)
-    host: str = "127.0.0.1"
-    port: int = 0
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.messages.append(parsed)  # type: ignore[arg-type]
-        self.recipients.append(list(envelope.rcpt_tos))
-        return "250 Message accepted"
-
-    def route(self, settings: Settings) -> Settings:
-        """`settings` with the application's mail going here (for a `settings` override)."""
-        return replace(settings, smtp_host=self.host, smtp_port=self.port, smtp_tls="none")
-
-    def to(self, address: str) -> list[EmailMessage]:
-        return [message for message, rcpts in zip(self.messages, self.recipients) if address in rcpts]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from tests.helpers import Inbox, running_smtp
 
 
 @pytest.fixture
 def smtp_server() -> Iterator[Inbox]:
-    inbox = Inbox(port=_free_port())
-    controller = Controller(inbox, hostname=inbox.host, port=inbox.port)
-    controller.start()
-    try:
+    with running_smtp() as inbox:
         yield inbox
-    finally:
-        controller.stop()
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from e2e_support import (  # noqa: F401  (fixtures, registered by being named here)
     api_testing_config,
+    chromium,
     node_modules,
     php,
     wiki,

@@ -345,23 +345,38 @@ def _php_ready() -> bool:
     return probe.returncode == 0
 
 
+def apt_install(tool: str, *packages: str) -> None:
+    """Install Debian packages the tier needs (as root); skip loudly without a registry, except in CI."""
+    if os.geteuid() != 0:
+        fail(tool, f"{' '.join(packages)} missing and this run is not root: apt-get install {' '.join(packages)}")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    output = ""
+    for command in (["apt-get", "update"], ["apt-get", "install", "-y", "--no-install-recommends", *packages]):
+        result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=900)
+        output += result.stdout + result.stderr
+        if result.returncode != 0:
+            skip_or_fail(f"{' '.join(packages)} (apt-get)", output)
+
+
 @pytest.fixture(scope="session")
 def php() -> str:
     """php-cli with the curl extension, installed from Debian's packages when missing."""
     if not _php_ready():
-        if os.geteuid() != 0:
-            fail("php", "php-cli and php-curl are missing and this run is not root: apt-get install php-cli php-curl")
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        output = ""
-        for command in (["apt-get", "update"], ["apt-get", "install", "-y", "--no-install-recommends",
-                                                  "php-cli", "php-curl"]):
-            result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=900)
-            output += result.stdout + result.stderr
-            if result.returncode != 0:
-                skip_or_fail("php-cli php-curl (apt-get)", output)
+        apt_install("php", "php-cli", "php-curl")
         if not _php_ready():
-            fail("php", "php-cli/php-curl installed but php has no curl", output[-2000:])
+            fail("php", "php-cli/php-curl installed but php has no curl")
     return shutil.which("php") or "php"
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Debian's chromium for the browser tests (Playwright drives it; it downloads no browser)."""
+    if shutil.which("chromium") is None:
+        apt_install("chromium", "chromium")
+    path = shutil.which("chromium")
+    if path is None:
+        fail("chromium", "chromium was installed but is not on PATH")
+    return str(path)
 
 
 # --- tracing in-process requests clients --------------------------------------------------------

@@ -1,0 +1,134 @@
+"""People using the pages in a real browser: Debian's chromium, driven by Playwright.
+
+The server is a test server started by the project's own pytest plugin, its
+mail going to a real SMTP server in this process. Each page a test passes
+through is photographed into build/screenshots/, and axe-core (from npm)
+checks the pages for accessibility problems.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+from e2e_support import REPO
+from playwright.sync_api import Browser, Page, expect
+
+from tests.helpers import Inbox, running_smtp
+from wikigate.testing import WikigateServer
+
+pytestmark = pytest.mark.e2e
+
+SCREENSHOTS = REPO / "build" / "screenshots"
+
+
+@dataclass
+class Site:
+    server: WikigateServer
+    inbox: Inbox
+
+    def page_url(self, title: str, **query: str) -> str:
+        url = f"{self.server.index_url}/{title.replace(' ', '_')}"
+        return url + ("?" + "&".join(f"{key}={value}" for key, value in query.items()) if query else "")
+
+    def mail_to(self, address: str, *, within: float = 10) -> EmailMessage:
+        deadline = time.monotonic() + within
+        while time.monotonic() < deadline:
+            found = self.inbox.to(address)
+            if found:
+                return found[-1]
+            time.sleep(0.05)
+        raise AssertionError(f"no mail reached {address} within {within} s")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any], chromium: str) -> dict[str, Any]:
+    # Chromium's sandbox needs user namespaces, which a root CI run does not have.
+    return {**browser_type_launch_args, "executable_path": chromium,
+            "args": ["--no-sandbox"] if os.geteuid() == 0 else []}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    with running_smtp() as inbox:
+        config = tmp_path_factory.mktemp("browser") / "wikigate.toml"
+        config.write_text(f'smtp_host = "{inbox.host}"\nsmtp_port = {inbox.port}\nsmtp_tls = "none"\n'
+                          "pbkdf2_cost = 1000\n")
+        server = WikigateServer.start(config=str(config))
+        try:
+            yield Site(server, inbox)
+        finally:
+            server.stop()
+
+
+def snap(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def test_a_person_resets_a_forgotten_password_from_the_mail_and_logs_in(site: Site, page: Page) -> None:
+    site.server.seed({"users": [{"name": "Forgetful", "password": "Forgotten-long-ago-1",
+                                 "email": "forgetful@example.org"}]})
+    page.goto(site.page_url("Special:UserLogin"))
+    snap(page, "login")
+    page.get_by_role("link", name="Reset password").click()
+    snap(page, "password-reset")
+    page.get_by_label("User name:").fill("Forgetful")
+    page.get_by_role("button", name="Send me a new password").click()
+    expect(page.get_by_role("status")).to_contain_text("a mail with a temporary password is on its way")
+    snap(page, "password-reset-sent")
+
+    body = site.mail_to("forgetful@example.org").get_content()
+    temporary = re.search(r"Temporary password: (\S+)", body)
+    login_url = re.search(r"(http://\S+/Special:UserLogin)", body)
+    assert temporary and login_url, body
+    page.goto(login_url.group(1))
+    page.get_by_label("Username").fill("Forgetful")
+    page.get_by_label("Password", exact=True).fill(temporary.group(1))
+    page.get_by_role("button", name="Log in").click()
+    snap(page, "login-new-password")
+    page.get_by_label("New password:", exact=True).fill("Remembered-now-2")
+    page.get_by_label("Retype new password:").fill("Remembered-now-2")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_text("Logged in as Forgetful")).to_be_visible()
+    snap(page, "logged-in")
+
+
+def test_the_pages_have_no_serious_accessibility_problems(site: Site, browser: Browser, node_modules: Path) -> None:
+    site.server.seed({"users": [{"name": "Checker", "password": "Checker-password-1"}],
+                      "pages": [{"title": "Checked page", "text": "Some text.", "by": "Checker"}]})
+    # axe is a script: the pages' own policy rightly forbids injecting it, so this context waives it.
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    axe = node_modules / "axe-core" / "axe.min.js"
+    problems: dict[str, list[str]] = {}
+
+    def check(name: str) -> None:
+        page.add_script_tag(path=str(axe))
+        found = page.evaluate("async () => (await axe.run()).violations.map(v => [v.impact, v.id])")
+        serious = [rule for impact, rule in found if impact in ("serious", "critical")]
+        if serious:
+            problems[name] = serious
+
+    for title in ("Special:UserLogin", "Special:CreateAccount", "Special:PasswordReset", "Main Page",
+                  "Checked page"):
+        page.goto(site.page_url(title))
+        check(title)
+    page.goto(site.page_url("Checked page", action="history"))
+    check("history")
+    page.goto(site.page_url("Special:UserLogin"))
+    page.get_by_label("Username").fill("Checker")
+    page.get_by_label("Password", exact=True).fill("Checker-password-1")
+    page.get_by_role("button", name="Log in").click()
+    for title in ("Special:UserLogout", "Special:ChangePassword"):
+        page.goto(site.page_url(title))
+        check(title)
+    context.close()
+    assert problems == {}
