@@ -18,7 +18,7 @@ from wikigate import specialpages, titles
 from wikigate.api.errors import ApiError
 from wikigate.api.main import Pipeline
 from wikigate.api.request import ClientGone
-from wikigate.pages import account, view
+from wikigate.pages import account, botpasswords, oath, view
 from wikigate.pages.base import HEADERS, Page, stylesheet
 from wikigate.rest import special_oauth
 
@@ -32,6 +32,8 @@ SPECIAL_PAGES: dict[str, Handler] = {
     "PasswordReset": account.password_reset,
     "ChangePassword": account.change_password,
     "ChangeCredentials": account.change_password,
+    "OATHManage": oath.oath_manage,
+    "BotPasswords": botpasswords.bot_passwords,
 }
 
 

@@ -182,11 +182,11 @@ async def change_password(page: Page) -> Response:
     action=changeauthenticationdata asks); otherwise the login page, which returns here."""
     ctx = page.ctx
     heading = page.text("changepassword")
+    elsewhere = await page.login_first(recent=True)
+    if elsewhere is not None:
+        return elsewhere
     record = ctx.user.record
-    if record is None or ctx.user.bot_app_id is not None or not passwords.recently_authenticated(
-            ctx.settings, ctx.session.get(passwords.AUTH_TIME_KEY), ctx.now):
-        return await page.redirect(page.url("Special:UserLogin", returnto="Special:ChangePassword",
-                                            **({"force": "1"} if record else {})))
+    assert record is not None  # login_first sends the others away
     error = ""
     if page.posted:
         new, retype = page.form("wpPassword"), page.form("wpRetype")

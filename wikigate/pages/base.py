@@ -23,6 +23,7 @@ from wikigate.api.context import ApiContext
 from wikigate.api.main import Pipeline
 from wikigate.api.tokens import token_for, token_is_valid
 from wikigate.messages import Message, render
+from wikigate.services.passwords import AUTH_TIME_KEY, recently_authenticated
 from wikigate.services.suite import Services
 
 # An address rather than a title: never followed.
@@ -103,6 +104,18 @@ class Page:
 
     def returnto_url(self) -> str:
         return self.url(self.returnto() or "Main Page")
+
+    async def login_first(self, *, recent: bool = False) -> Response | None:
+        """The way to the login page (which returns here) unless someone is logged in, in a browser
+        session; with `recent`, unless they entered their password lately (a security-sensitive
+        change, as MediaWiki asks)."""
+        user = self.ctx.user
+        logged_in = user.record is not None and user.bot_app_id is None and user.oauth_consumer is None
+        if logged_in and not (recent and not recently_authenticated(
+                self.ctx.settings, self.ctx.session.get(AUTH_TIME_KEY), self.ctx.now)):
+            return None
+        back = self.title.prefixed_text
+        return await self.redirect(self.url("Special:UserLogin", returnto=back, **({"force": "1"} if logged_in else {})))
 
     # -- answers ----------------------------------------------------------------------------------
 

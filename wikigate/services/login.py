@@ -20,6 +20,7 @@ from wikigate.auth.providers.botpassword import (
     new_password,
     valid_app_id,
 )
+from wikigate.auth.providers.totp import accept_code, over_code_limit
 from wikigate.clock import Clock
 from wikigate.config import Settings
 from wikigate.metrics import Metrics
@@ -145,6 +146,26 @@ class Login:
         await self._database.write(create)
         return bot, plain
 
+    async def update_bot_password(self, user_id: int, app_id: str, *, grants: Sequence[str],
+                                  restrictions: Sequence[str], reset: bool) -> str | None:
+        """Change a bot password's grants and address ranges and, with `reset`, give it a new password
+        (returned once). Raises AccountError `botpasswords-not-exist` for an unknown one."""
+        unknown = [grant for grant in grants if grant not in self._settings.grant_permissions]
+        if unknown:
+            raise AccountError("botpasswords-bad-grants", ", ".join(unknown))
+        for cidr in restrictions:
+            ip_allowed("0.0.0.0", (cidr,))  # raises ValueError for a malformed range
+        plain = new_password(self._random) if reset else None
+        hashed = await self._accounts.hash(plain) if plain else None
+
+        def save(tx: Tx) -> None:
+            if not botpasswords.change(tx, user_id, app_id, grants=tuple(dict.fromkeys(grants)),
+                                       restrictions=tuple(restrictions), password=hashed):
+                raise AccountError("botpasswords-not-exist", app_id)
+
+        await self._database.write(save)
+        return plain
+
     async def list_bot_passwords(self, user_name: str) -> list[BotPasswordRecord]:
         record = await self._accounts.require(user_name)
         return await self._database.read(lambda tx: botpasswords.for_user(tx, record.id))
@@ -164,6 +185,37 @@ class Login:
         await self._database.write(lambda tx: oath.enable(tx, record.id, secret, hashes))
         uri = totp.provisioning_uri(secret, account=record.name, issuer=self._settings.sitename)
         return Enrolment(secret=secret, uri=uri, recovery_codes=codes)
+
+    def pending_two_factor(self, user_name: str, secret: str | None = None) -> Enrolment:
+        """A secret (new unless given) to enrol with once a code from it is confirmed
+        (`confirm_two_factor`); nothing is stored yet, and recovery codes come with the confirmation."""
+        secret = secret or totp.new_secret(self._random)
+        return Enrolment(secret=secret, recovery_codes=[],
+                         uri=totp.provisioning_uri(secret, account=user_name, issuer=self._settings.sitename))
+
+    async def confirm_two_factor(self, user_name: str, secret: str, code: str, now: float) -> Enrolment | None:
+        """Enrol with `secret` if `code` is its current code (the step is spent, so the same code
+        cannot log in); the enrolment with fresh recovery codes, or None for a wrong code."""
+        record = await self._accounts.require(user_name)
+        if await over_code_limit(self._kv, self._settings, record.id):
+            return None
+        step = totp.verify_code(secret, code, now=now, last_step=None)
+        if step is None:
+            return None
+        enrolment = await self.enable_two_factor(user_name, secret=secret)
+        await self._database.write(lambda tx: oath.accept_step(tx, record.id, step))
+        return enrolment
+
+    async def check_two_factor(self, user_id: int, code: str, now: float) -> bool:
+        """Whether an enrolled user's code (or recovery code) holds, before a change to their
+        two-factor settings; counted against the same limit as codes at login."""
+        enrolment = await self._database.read(lambda tx: oath.get(tx, user_id))
+        if enrolment is None or await over_code_limit(self._kv, self._settings, user_id):
+            return False
+        return await accept_code(self._database, enrolment, code, now)
+
+    async def is_two_factor_enrolled(self, user_id: int) -> bool:
+        return await oath.is_enrolled(self._database, user_id)
 
     async def disable_two_factor(self, user_name: str) -> bool:
         record = await self._accounts.require(user_name)

@@ -47,6 +47,17 @@ def insert(tx: Tx, record: BotPasswordRecord) -> None:
         "grants": list(record.grants), "restrictions": list(record.restrictions), "created": record.created})
 
 
+def change(tx: Tx, user_id: int, app_id: str, *, grants: tuple[str, ...], restrictions: tuple[str, ...],
+            password: str | None) -> bool:
+    """New grants and ranges (and a new hash, unless None); False when there is no such bot password."""
+    values: dict[str, object] = {"grants": list(grants), "restrictions": list(restrictions)}
+    if password is not None:
+        values["password"] = password
+    result = tx.execute(update(bot_passwords).where(bot_passwords.c.user_id == user_id,
+                                                     bot_passwords.c.app_id == app_id).values(**values))
+    return bool(result.rowcount)
+
+
 def remove(tx: Tx, user_id: int, app_id: str) -> bool:
     result = tx.execute(delete(bot_passwords).where(bot_passwords.c.user_id == user_id,
                                                     bot_passwords.c.app_id == app_id))
