@@ -127,8 +127,64 @@ def test_the_pages_have_no_serious_accessibility_problems(site: Site, browser: B
     page.get_by_label("Username").fill("Checker")
     page.get_by_label("Password", exact=True).fill("Checker-password-1")
     page.get_by_role("button", name="Log in").click()
-    for title in ("Special:UserLogout", "Special:ChangePassword"):
+    for title in ("Special:UserLogout", "Special:ChangePassword", "Special:OATHManage", "Special:BotPasswords",
+                  "Special:BotPasswords/checker"):
         page.goto(site.page_url(title))
         check(title)
     context.close()
     assert problems == {}
+
+
+def log_in(site: Site, page: Page, name: str, password: str) -> None:
+    page.goto(site.page_url("Special:UserLogin"))
+    page.get_by_label("Username").fill(name)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Log in").click()
+
+
+def test_a_person_enrols_two_factor_from_the_secret_beside_the_qr_code_and_logs_in_with_a_code(
+        site: Site, page: Page) -> None:
+    site.server.seed({"users": [{"name": "Careful", "password": "Careful-password-1"}]})
+    log_in(site, page, "Careful", "Careful-password-1")
+    page.get_by_role("link", name="Two-factor authentication").click()
+    expect(page.get_by_role("img", name="QR code holding the secret below")).to_be_visible()
+    snap(page, "oath-enrol")
+    secret = page.locator("#oath-secret").inner_text().replace(" ", "")
+    page.get_by_label("Code from your app:").fill(site.server.totp(secret))
+    page.get_by_role("button", name="Turn on").click()
+    expect(page.get_by_role("status")).to_contain_text("Two-factor authentication is now on")
+    assert page.locator("#recovery-codes li").count() == 10
+    snap(page, "oath-recovery-codes")
+
+    page.get_by_role("link", name="Log out").click()
+    page.get_by_role("button", name="Log out").click()
+    site.server.advance_clock(30)  # the code that turned it on is spent: the next one logs in
+    log_in(site, page, "Careful", "Careful-password-1")
+    snap(page, "login-two-factor")
+    page.get_by_label(re.compile("code", re.IGNORECASE)).fill(site.server.totp(secret))
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_text("Logged in as Careful")).to_be_visible()
+
+
+def test_a_bot_password_made_on_the_page_logs_mwclient_in(site: Site, page: Page) -> None:
+    import mwclient
+
+    site.server.seed({"users": [{"name": "Operator", "password": "Operator-password-1"}]})
+    log_in(site, page, "Operator", "Operator-password-1")
+    page.get_by_role("link", name="Bot passwords").click()
+    snap(page, "botpasswords")
+    page.get_by_label("Bot name:").fill("mwclient")
+    page.get_by_role("button", name="Create").click()
+    page.get_by_label("editpage", exact=True).check()
+    page.get_by_label("createeditmovepage", exact=True).check()
+    snap(page, "botpasswords-new")
+    page.get_by_role("button", name="Create").click()
+    password = page.locator("#bot-password").inner_text()
+    snap(page, "botpasswords-created")
+
+    where = site.server.api_url.split("/")
+    bot = mwclient.Site(where[2], path="/w/", scheme="http")
+    bot.login("Operator@mwclient", password)
+    bot.pages["Saved by a bot"].edit("Saved through a bot password made on the page.", summary="mwclient")
+    revision = next(iter(bot.pages["Saved by a bot"].revisions(prop="user")))
+    assert revision["user"] == "Operator"
