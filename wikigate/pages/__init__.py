@@ -18,7 +18,7 @@ from wikigate import specialpages, titles
 from wikigate.api.errors import ApiError
 from wikigate.api.main import Pipeline
 from wikigate.api.request import ClientGone
-from wikigate.pages import account, botpasswords, oath, view
+from wikigate.pages import account, botpasswords, moderation, oath, view
 from wikigate.pages.base import HEADERS, Page, stylesheet
 from wikigate.rest import special_oauth
 
@@ -34,6 +34,12 @@ SPECIAL_PAGES: dict[str, Handler] = {
     "ChangeCredentials": account.change_password,
     "OATHManage": oath.oath_manage,
     "BotPasswords": botpasswords.bot_passwords,
+    "Protectedpages": moderation.protected_pages,
+    "Protectedtitles": moderation.protected_titles,
+    "Log": moderation.log,
+    "Block": moderation.block,
+    "Unblock": moderation.unblock,
+    "BlockList": moderation.block_list,
 }
 
 

@@ -16,7 +16,7 @@ from wikigate import usernames
 from wikigate.api.blockinfo import block_message
 from wikigate.auth.manager import Action, AuthManager, Creator
 from wikigate.auth.responses import AuthRequest, AuthResponse, AuthStatus, Field
-from wikigate.messages import Message, render
+from wikigate.messages import Message
 from wikigate.pages.base import Page
 from wikigate.services import passwords
 
@@ -40,10 +40,9 @@ def _submission(page: Page, fields: list[Field]) -> dict[str, str]:
 async def _auth_form(page: Page, *, heading: str, fields: list[Field], submit: str, continuing: bool,
                      message: Message | None = None, error: bool = False, status: int = 200,
                      extra: str = "") -> Response:
-    shown = [(field, render(field.label, "plaintext", page.ctx.uselang),
-              render(field.help, "plaintext", page.ctx.uselang)) for field in fields]
+    shown = [(field, page.message(field.label), page.message(field.help)) for field in fields]
     return await page.show("authform.html", heading=heading, fields=shown, submit=submit, continuing=continuing,
-                           message=render(message, "plaintext", page.ctx.uselang) if message else "",
+                           message=page.message(message) if message else "",
                            error=error, status=status, returnto=page.returnto(), extra=extra,
                            username=page.form("username"))
 

@@ -26,6 +26,7 @@ from wikigate.messages import Message, render
 from wikigate.services.passwords import AUTH_TIME_KEY, recently_authenticated
 from wikigate.services.suite import Services
 
+_WIKI_LINK = re.compile(r"\[\[([^|\]]+)(?:\|([^\]]*))?\]\]")
 # An address rather than a title: never followed.
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 _TEMPLATES = Environment(loader=PackageLoader("wikigate", "templates/pages"), autoescape=select_autoescape(),
@@ -72,7 +73,12 @@ class Page:
         return self.ctx.request.query.get(name, self.ctx.request.body.get(name, default))
 
     def text(self, key: str, *params: Any) -> str:
-        return render(Message(key, params), "plaintext", self.ctx.uselang)
+        return self.message(Message(key, params))
+
+    def message(self, message: Message) -> str:
+        """A message as a person reads it: plain text in their language, a wiki link shown as its label."""
+        return _WIKI_LINK.sub(lambda found: found.group(2) or found.group(1),
+                              render(message, "plaintext", self.ctx.uselang))
 
     # -- form tokens ------------------------------------------------------------------------------
 

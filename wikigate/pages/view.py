@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
+from wikigate.api.blockinfo import block_message
+from wikigate.pages import moderation
 from wikigate.pages.base import Page
 from wikigate.services.permissions import PageState
 from wikigate.timeutil import format_expiry, to_iso
@@ -30,8 +32,15 @@ def _protections(state: PageState | None) -> list[tuple[str, str, str]]:
 
 
 async def view(page: Page) -> Response:
+    if page.query("action") == "protect":
+        return await moderation.protect(page)
     state = await _state(page)
     revision = await page.services.pages.latest_revision(page.title) if state is not None and state.exists else None
+    ctx = page.ctx
+    block = await page.services.blocks.active(ctx.user, ctx.now)
+    if block is not None and block.stops(ctx.user, page.title, state.page.id if state and state.page else 0):
+        # Why this reader may not change the page: the block, as MediaWiki explains it on edit.
+        page.notices.append(page.message(block_message(block, ctx.uselang)))
     heading = page.title.prefixed_text
     if page.query("action") == "history":
         return await history(page, state)

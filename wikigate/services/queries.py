@@ -17,7 +17,7 @@ from wikigate.store import pages as store
 from wikigate.store.changes import ChangeFilter, ListedChange
 from wikigate.store.database import Database, Tx
 from wikigate.store.logs import LogEntry
-from wikigate.store.pages import Contribution, PageRecord, RevisionRecord, SiteCounts, TitleProtection
+from wikigate.store.pages import Contribution, PageRecord, Restriction, RevisionRecord, SiteCounts, TitleProtection
 from wikigate.store.users import EVERY_NAME, HiddenNames
 
 __all__ = ["ChangeFilter", "Contribution", "ListedChange", "LogEntry", "PageInfo", "PageRecord", "Queries", "RevisionRecord", "SiteCounts",
@@ -73,6 +73,9 @@ class Queries:
         return await self._database.read(lambda tx: store.list_protected_titles(
             tx, now=now, namespaces=namespaces, levels=levels, newest_first=newest_first, limit=limit,
             start=start, end=end, after=after))
+
+    async def protected_pages(self, *, now: float, limit: int) -> list[tuple[PageRecord, Restriction]]:
+        return await self._database.read(lambda tx: store.protected_pages(tx, now=now, limit=limit))
 
     async def log_entries(self, *, types: list[str], action: str | None, user_text: str | None,
                           target: tuple[int, str] | None, namespace: int | None, newest_first: bool, limit: int,

@@ -293,6 +293,18 @@ def restrictions(tx: Tx, page_ids: list[int], now: float) -> list[Restriction]:
     rows = tx.execute(_RESTRICTIONS, {"page_ids": page_ids, "now": now})
     return [_record(Restriction, row) for row in rows]
 
+def protected_pages(tx: Tx, *, now: float, limit: int) -> list[tuple[PageRecord, Restriction]]:
+    """Pages with a protection in force, each protection once, newest page first."""
+    query = (select(page, page_restrictions.c.page_id.label("restricted_page"), page_restrictions.c.type,
+                    page_restrictions.c.level, page_restrictions.c.cascade, page_restrictions.c.expiry)
+             .join(page_restrictions, page_restrictions.c.page_id == page.c.id)
+             .where(page_restrictions.c.level != "", _active(page_restrictions.c.expiry, now))
+             .order_by(page.c.id.desc(), page_restrictions.c.type).limit(limit))
+    return [(_record(PageRecord, row), Restriction(page_id=row.restricted_page, type=row.type, level=row.level,
+                                                   cascade=row.cascade, expiry=row.expiry))
+            for row in tx.execute(query)]
+
+
 def replace_restrictions(tx: Tx, page_id: int,
                          restrictions: list[Restriction]) -> None:
     tx.execute(_DELETE_RESTRICTIONS, {"page_id": page_id})

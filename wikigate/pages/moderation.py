@@ -1,0 +1,206 @@
+"""Protection and the logs in a browser: a page's protection form (`action=protect`), the lists of
+protected pages and titles, and Special:Log.
+
+The form changes protection through the same service as `action=protect`, so it
+is refused for the same reasons (rights, levels, blocks, cascading), which it
+shows in the reader's language. Lists hide the names a reader may not see, as
+the API's lists do.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+
+from starlette.responses import Response
+
+from wikigate import titles
+from wikigate.api.pagerefusals import denial_message
+from wikigate.pages.base import Page
+from wikigate.services.blocks import BlockFilter, BlockRequest
+from wikigate.services.pages import PageError, WatchMode
+from wikigate.services.permissions import applicable_types, usable_levels
+from wikigate.timeutil import format_expiry, to_iso
+
+LIST_LIMIT = 100
+# The log types the log page offers as filters (MediaWiki's, as this server writes them).
+LOG_TYPES = ("block", "create", "delete", "globalauth", "move", "newusers", "patrol", "protect", "rights",
+             "suppress")
+
+
+def refusals(page: Page, error: PageError) -> str:
+    """Every reason for a refusal, in the reader's language (a block with its reason and expiry)."""
+    return " ".join(page.message(denial_message(denial, page.ctx.uselang).message) for denial in error.denials)
+
+
+async def protect(page: Page) -> Response:
+    """`index.php?title=X&action=protect`: the current protection and, for those who may, the form."""
+    ctx = page.ctx
+    heading = page.text("wikigate-page-protect", page.title.prefixed_text)
+    info = await ctx.services.queries.page_info(ctx.user.id, [page.title], now=ctx.now, states=True,
+                                                 watched=False, related=False)
+    state = info.states.get(page.title)
+    if state is None:
+        page.notices.append(page.text("wikigate-page-badtitle"))
+        return await page.show("message.html", heading=heading, status=400)
+    types = applicable_types(page.title, state.exists, ctx.settings)
+    current = {kind: (state.levels(kind)[0] if state.levels(kind) else "") for kind in types}
+    error = ""
+    if page.posted:
+        if not page.form_token_ok():
+            error = page.text("sessionfailure")
+        else:
+            values = [f"{kind}={page.form(f'wpLevel-{kind}') or 'all'}" for kind in types]
+            asked = [page.form(f"wpExpiry-{kind}").strip() or "infinite" for kind in types]
+            try:
+                await ctx.services.protections.protect(
+                    ctx.user, page.title, values, asked, cascade=bool(page.form("wpCascade")),
+                    reason=page.form("wpReason"), watchlist=WatchMode.NOCHANGE, watchlist_expiry=None,
+                    now=ctx.now)
+            except PageError as refused:
+                error = refusals(page, refused)
+            else:
+                return await page.redirect(page.url(page.title.prefixed_text))
+    levels = usable_levels(ctx.user, ctx.settings)
+    expiries = {r.type: format_expiry(r.expiry) for r in state.restrictions}
+    if not state.exists and state.title_protection is not None:
+        expiries["create"] = format_expiry(state.title_protection.expiry)
+    return await page.show("protect.html", heading=heading, types=types, current=current, levels=levels,
+                           expiries=expiries, can_protect=ctx.user.has_right("protect"), error=error,
+                           exists=state.exists, cascading=state.cascading, status=400 if error else 200)
+
+
+async def protected_pages(page: Page) -> Response:
+    found = await page.services.queries.protected_pages(now=page.ctx.now, limit=LIST_LIMIT)
+    rows = [(page.services.namespaces.title(record.namespace, record.title).prefixed_text, restriction.type,
+             restriction.level, format_expiry(restriction.expiry), restriction.cascade)
+            for record, restriction in found]
+    return await page.show("protectedpages.html", heading=page.text("protectedpages"), rows=rows, kind="pages")
+
+
+async def protected_titles(page: Page) -> Response:
+    found = await page.services.queries.protected_titles(now=page.ctx.now, namespaces=[], levels=[],
+                                                         newest_first=True, limit=LIST_LIMIT, start=None, end=None,
+                                                         after=None)
+    rows = [(page.services.namespaces.title(entry.namespace, entry.title).prefixed_text, "create", entry.level,
+             format_expiry(entry.expiry), False) for entry in found]
+    return await page.show("protectedpages.html", heading=page.text("protectedtitles"), rows=rows, kind="titles")
+
+
+async def log(page: Page) -> Response:
+    """Special:Log, filtered by type (`type` or the subpage), performer (`user`) and page (`page`)."""
+    ctx = page.ctx
+    log_type = page.query("type") or page.subpage
+    performer = page.query("user").strip().replace("_", " ")
+    target_text = page.query("page").strip()
+    target = None
+    if target_text:
+        try:
+            parsed = titles.parse_title(target_text, ctx.services.namespaces)
+            target = (parsed.namespace, parsed.dbkey)
+        except titles.InvalidTitle:
+            target = (0, "\0")  # a title that cannot exist finds nothing
+    entries, _, suppressed = await ctx.services.queries.log_entries(
+        types=[log_type] if log_type in LOG_TYPES else [], action=None, user_text=performer or None, target=target,
+        namespace=None, newest_first=True, limit=LIST_LIMIT, start=None, end=None, after=None,
+        excluded_types=() if ctx.has_right("suppressionlog") else ("suppress",),
+        shown=ctx.services.accounts.hidden_names_for(ctx.user), now=ctx.now)
+    hidden = page.text("wikigate-page-hiddenuser")
+    rows = [(to_iso(entry.timestamp), hidden if entry.user_id in suppressed else entry.user_text,
+             f"{entry.type}/{entry.action}",
+             ctx.services.namespaces.title(entry.namespace, entry.title).prefixed_text, entry.comment,
+             _details(entry.params)) for entry in entries]
+    return await page.show("log.html", heading=page.text("log"), rows=rows, types=LOG_TYPES,
+                           chosen=log_type, performer=performer, target=target_text)
+
+
+def _details(params: dict[str, object]) -> str:
+    """A protection's or block's particulars, briefly ("[edit=sysop] (expires infinite)")."""
+    description = params.get("description")
+    if isinstance(description, str):
+        return description
+    duration = params.get("duration")
+    flags = params.get("flags")
+    shown = [f"({duration})"] if isinstance(duration, str) else []
+    if isinstance(flags, str) and flags:
+        shown.append(f"[{flags}]")
+    return " ".join(shown)
+
+
+async def block(page: Page) -> Response:
+    """Special:Block/<target>: block an account, an address or a range, as action=block does."""
+    ctx = page.ctx
+    heading = page.text("block")
+    if not ctx.user.has_right("block"):
+        page.notices.append(page.text("badaccess-group0"))
+        return await page.show("message.html", heading=heading, status=403)
+    target = (page.form("wpTarget") or page.subpage).strip().replace("_", " ")
+    error = ""
+    if page.posted:
+        if not page.form_token_ok():
+            error = page.text("sessionfailure")
+        else:
+            pages = tuple(line.strip() for line in page.form("wpPages").splitlines() if line.strip())
+            request = BlockRequest(
+                target=target, expiry=page.form("wpExpiry").strip() or "infinite", reason=page.form("wpReason"),
+                # An address's block leaves its logged-in users alone unless it is a hard block.
+                anon_only=_is_address(target) and not page.form("wpHardBlock"),
+                no_create=bool(page.form("wpCreateAccount")), autoblock=bool(page.form("wpAutoBlock")),
+                no_email=bool(page.form("wpEmailBan")), allow_usertalk=not page.form("wpDisableUTEdit"),
+                partial=bool(pages), pages=pages, reblock=bool(page.form("wpReblock")))
+            try:
+                placed = await ctx.services.blocks.place(ctx.user, request, ctx.now)
+            except PageError as refused:
+                error = refusals(page, refused)
+            else:
+                page.notices.append(page.text("wikigate-page-blocked", placed.target.name,
+                                              format_expiry(placed.block.expiry)))
+                return await page.show("message.html", heading=heading)
+    return await page.show("block.html", heading=heading, target=target, error=error, status=400 if error else 200)
+
+
+def _is_address(target: str) -> bool:
+    try:
+        ipaddress.ip_network(target, strict=False)
+    except ValueError:
+        return False
+    return True
+
+
+async def unblock(page: Page) -> Response:
+    """Special:Unblock/<target>: lift a block, as action=unblock does."""
+    ctx = page.ctx
+    heading = page.text("unblock")
+    if not ctx.user.has_right("block"):
+        page.notices.append(page.text("badaccess-group0"))
+        return await page.show("message.html", heading=heading, status=403)
+    target = (page.form("wpTarget") or page.subpage).strip().replace("_", " ")
+    error = ""
+    if page.posted:
+        if not page.form_token_ok():
+            error = page.text("sessionfailure")
+        else:
+            block_id = int(target[1:]) if target.startswith("#") and target[1:].isdigit() else None
+            try:
+                lifted = await ctx.services.blocks.lift(ctx.user, target=None if block_id else target,
+                                                        block_id=block_id, reason=page.form("wpReason"),
+                                                        now=ctx.now)
+            except PageError as refused:
+                error = refusals(page, refused)
+            else:
+                page.notices.append(page.text("wikigate-page-unblocked", lifted.target or f"#{lifted.id}"))
+                return await page.show("message.html", heading=heading)
+    return await page.show("unblock.html", heading=heading, target=target, error=error,
+                           status=400 if error else 200)
+
+
+async def block_list(page: Page) -> Response:
+    """Special:BlockList: the blocks in force, newest first; hidden names only for those who may see them."""
+    ctx = page.ctx
+    listing = await ctx.services.blocks.listing(BlockFilter(), ctx.now, newer_first=True, start=None, end=None,
+                                                after=None, limit=LIST_LIMIT, see_hidden=ctx.user.has_right("hideuser"))
+    autoblock = page.text("wikigate-page-autoblock")
+    rows = [(to_iso(entry.timestamp), f"{autoblock} #{entry.id}" if entry.is_autoblock else entry.target,
+             entry.by_text, format_expiry(entry.expiry), entry.reason, entry.sitewide, entry.id)
+            for entry in listing.blocks]
+    return await page.show("blocklist.html", heading=page.text("blocklist"), rows=rows,
+                           can_unblock=ctx.user.has_right("block"))
