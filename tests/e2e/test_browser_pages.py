@@ -102,7 +102,7 @@ def test_a_person_resets_a_forgotten_password_from_the_mail_and_logs_in(site: Si
 
 
 def test_the_pages_have_no_serious_accessibility_problems(site: Site, browser: Browser, node_modules: Path) -> None:
-    site.server.seed({"users": [{"name": "Checker", "password": "Checker-password-1"}],
+    site.server.seed({"users": [{"name": "Checker", "password": "Checker-password-1", "groups": ["sysop"]}],
                       "pages": [{"title": "Checked page", "text": "Some text.", "by": "Checker"}]})
     # axe is a script: the pages' own policy rightly forbids injecting it, so this context waives it.
     context = browser.new_context(bypass_csp=True)
@@ -128,9 +128,12 @@ def test_the_pages_have_no_serious_accessibility_problems(site: Site, browser: B
     page.get_by_label("Password", exact=True).fill("Checker-password-1")
     page.get_by_role("button", name="Log in").click()
     for title in ("Special:UserLogout", "Special:ChangePassword", "Special:OATHManage", "Special:BotPasswords",
-                  "Special:BotPasswords/checker"):
+                  "Special:BotPasswords/checker", "Special:Log", "Special:ProtectedPages", "Special:BlockList",
+                  "Special:Block"):
         page.goto(site.page_url(title))
         check(title)
+    page.goto(site.page_url("Checked page", action="protect"))  # the form itself, for a sysop
+    check("protect")
     context.close()
     assert problems == {}
 
@@ -188,3 +191,46 @@ def test_a_bot_password_made_on_the_page_logs_mwclient_in(site: Site, page: Page
     bot.pages["Saved by a bot"].edit("Saved through a bot password made on the page.", summary="mwclient")
     revision = next(iter(bot.pages["Saved by a bot"].revisions(prop="user")))
     assert revision["user"] == "Operator"
+
+
+def test_a_sysop_protects_a_page_through_the_form_and_finds_it_in_the_log(site: Site, page: Page) -> None:
+    site.server.seed({"users": [{"name": "Guardian", "password": "Guardian-password-1", "groups": ["sysop"]}],
+                      "pages": [{"title": "Often vandalised", "text": "Please be kind.", "by": "Guardian"}]})
+    log_in(site, page, "Guardian", "Guardian-password-1")
+    page.goto(site.page_url("Often vandalised"))
+    page.get_by_role("link", name="Protect").click()
+    snap(page, "protect-form")
+    page.get_by_role("group", name="Edit").get_by_label("Who may do it:").select_option("autoconfirmed")
+    page.get_by_role("group", name="Edit").get_by_label("Expires:").fill("1 week")
+    page.get_by_label("Reason:").fill("Too many drive-by edits")
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_text("only users who may autoconfirmed can do this")).to_be_visible()
+    snap(page, "protected-page")
+    page.goto(site.page_url("Special:Log", type="protect"))
+    expect(page.locator("#log")).to_contain_text("Too many drive-by edits")
+    expect(page.locator("#log")).to_contain_text("Often vandalised")
+    snap(page, "log")
+
+
+def test_a_blocked_user_sees_why(site: Site, page: Page) -> None:
+    site.server.seed({"users": [{"name": "Enforcer", "password": "Enforcer-password-1", "groups": ["sysop"]},
+                                {"name": "Troublemaker", "password": "Troublemaker-password-1"}]})
+    log_in(site, page, "Enforcer", "Enforcer-password-1")
+    page.goto(site.page_url("Special:Block"))
+    page.get_by_label("User name, address or range:").fill("Troublemaker")
+    page.get_by_label("Expires:").fill("3 days")
+    page.get_by_label("Reason:").fill("Edit warring on several pages")
+    snap(page, "block-form")
+    page.get_by_role("button", name="Block", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("Troublemaker is blocked until")
+    page.goto(site.page_url("Special:BlockList"))
+    expect(page.locator("#blocks")).to_contain_text("Edit warring on several pages")
+    snap(page, "blocklist")
+
+    page.context.clear_cookies()
+    log_in(site, page, "Troublemaker", "Troublemaker-password-1")
+    page.goto(site.page_url("Main Page"))
+    notice = page.get_by_role("status").filter(has_text="blocked")
+    expect(notice).to_contain_text("Edit warring on several pages")
+    expect(notice).to_contain_text("Enforcer")
+    snap(page, "blocked-user")
