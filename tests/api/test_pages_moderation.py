@@ -120,3 +120,33 @@ async def test_the_log_keeps_suppressed_names_from_those_who_may_not_see_them(
                    statecheck="", token=await api.token("setglobalaccountstatus"))
     logged = await client.get("/wiki/Special:Log", params={"type": "protect"})
     assert "Secret" not in logged.text and "(name hidden)" in logged.text
+
+
+async def test_a_bureaucrat_changes_groups_with_the_form_and_others_only_see_them(
+        client: httpx.AsyncClient, make_user: Any, new_api: Any) -> None:
+    await make_user("Crat", "Crat-password-1", groups=("bureaucrat",))
+    await make_user("Helper", "Helper-password-1")
+    await log_in(client, "Crat", "Crat-password-1")
+    form = await client.get("/w/index.php/Special:UserRights/Helper")
+    assert 'name="wpGroup-sysop"' in form.text and 'name="wpSave"' in form.text
+    saved = await client.post("/w/index.php/Special:UserRights", data={
+        "wpEditToken": form_token(form), "wpTarget": "Helper", "wpSave": "1", "wpGroup-sysop": "1",
+        "wpExpiry-sysop": "1 month", "wpGroup-bot": "1", "wpReason": "Trusted"})
+    assert "The groups of Helper were saved." in saved.text
+    api = new_api()
+    users = (await api.get(action="query", list="users", ususers="Helper", usprop="groupmemberships",
+                           formatversion=2)).json()["query"]["users"][0]["groupmemberships"]
+    expiries = {entry["group"]: entry["expiry"] for entry in users}
+    assert expiries["bot"] == "infinity" and expiries["sysop"] != "infinity"
+    assert "rights/rights" in (await client.get("/wiki/Special:Log/rights")).text
+    async with httpx.AsyncClient(transport=client._transport, base_url="http://wiki.test") as helper:  # noqa: SLF001
+        await log_in(helper, "Helper", "Helper-password-1")
+        seen = await helper.get("/w/index.php/Special:UserRights/Crat")
+        assert 'name="wpSave"' not in seen.text and "disabled" in seen.text
+        token = form_token(await helper.get("/w/index.php/Special:UserLogout"))
+        await helper.post("/w/index.php/Special:UserRights", data={
+            "wpEditToken": token, "wpTarget": "Crat", "wpSave": "1"})  # would remove bureaucrat, may not
+    crat = (await api.get(action="query", list="users", ususers="Crat", usprop="groups",
+                          formatversion=2)).json()["query"]["users"][0]["groups"]
+    assert "bureaucrat" in crat
+    assert (await client.get("/w/index.php/Special:UserRights/Nobody_here")).status_code == 404

@@ -487,4 +487,14 @@ MESSAGES: dict[str, str] = {
     "wikigate-page-unblocked": "Le blocage de $1 a été levé.",
     "wikigate-page-unblock-target": "Nom d’utilisateur, adresse, plage ou n° de blocage (#) :",
     "wikigate-page-autoblock": "Blocage automatique",
+    # User groups (pages)
+    "userrights": "Groupes d’utilisateurs",
+    "nosuchusershort": "Aucun utilisateur ne s’appelle « $1 ».",
+    "wikigate-page-groups-saved": "Les groupes de $1 ont été enregistrés.",
+    "userrights-invalid-expiry": "L’expiration du groupe « $1 » n’est pas valide.",
+    "wikigate-page-userrights-lookup": "Nom d’utilisateur :",
+    "wikigate-page-userrights-show": "Afficher les groupes",
+    "wikigate-page-groups": "Groupes de $1",
+    "saveusergroups": "Enregistrer les groupes",
+    "wikigate-page-userrights-cannot": "Vous pouvez voir ces groupes mais pas les modifier.",
 }

@@ -487,4 +487,14 @@ MESSAGES: dict[str, str] = {
     "wikigate-page-unblocked": "$1 üzerindeki engel kaldırıldı.",
     "wikigate-page-unblock-target": "Kullanıcı adı, adres, aralık ya da #engel numarası:",
     "wikigate-page-autoblock": "Otomatik engel",
+    # User groups (pages)
+    "userrights": "Kullanıcı grupları",
+    "nosuchusershort": "\"$1\" adında bir kullanıcı yok.",
+    "wikigate-page-groups-saved": "$1 kullanıcısının grupları kaydedildi.",
+    "userrights-invalid-expiry": "\"$1\" grubu için bitiş geçerli değil.",
+    "wikigate-page-userrights-lookup": "Kullanıcı adı:",
+    "wikigate-page-userrights-show": "Grupları göster",
+    "wikigate-page-groups": "$1 kullanıcısının grupları",
+    "saveusergroups": "Grupları kaydet",
+    "wikigate-page-userrights-cannot": "Bu grupları görebilirsiniz ama değiştiremezsiniz.",
 }

@@ -132,4 +132,14 @@ MESSAGES: dict[str, str] = {
     "wikigate-page-unblocked": "The block of $1 was removed.",
     "wikigate-page-unblock-target": "User name, address, range or #block id:",
     "wikigate-page-autoblock": "Autoblock",
+    # User groups
+    "userrights": "User groups",
+    "nosuchusershort": "There is no user named \"$1\".",
+    "wikigate-page-groups-saved": "The groups of $1 were saved.",
+    "userrights-invalid-expiry": "The expiry for the group \"$1\" is not valid.",
+    "wikigate-page-userrights-lookup": "User name:",
+    "wikigate-page-userrights-show": "Show groups",
+    "wikigate-page-groups": "Groups of $1",
+    "saveusergroups": "Save groups",
+    "wikigate-page-userrights-cannot": "You may see these groups but not change them.",
 }

@@ -40,6 +40,7 @@ SPECIAL_PAGES: dict[str, Handler] = {
     "Block": moderation.block,
     "Unblock": moderation.unblock,
     "BlockList": moderation.block_list,
+    "Userrights": moderation.user_rights,
 }
 
 

@@ -13,12 +13,17 @@ import ipaddress
 
 from starlette.responses import Response
 
-from wikigate import titles
+from wikigate import timeutil, titles
+from wikigate.api.blockinfo import block_message
 from wikigate.api.pagerefusals import denial_message
+from wikigate.config import IMPLICIT_GROUPS
 from wikigate.pages.base import Page
+from wikigate.services.accounts import Actor
 from wikigate.services.blocks import BlockFilter, BlockRequest
 from wikigate.services.pages import PageError, WatchMode
 from wikigate.services.permissions import applicable_types, usable_levels
+from wikigate.services.rights import changeable_groups
+from wikigate.services.users import UserRecord
 from wikigate.timeutil import format_expiry, to_iso
 
 LIST_LIMIT = 100
@@ -204,3 +209,60 @@ async def block_list(page: Page) -> Response:
             for entry in listing.blocks]
     return await page.show("blocklist.html", heading=page.text("blocklist"), rows=rows,
                            can_unblock=ctx.user.has_right("block"))
+
+
+async def user_rights(page: Page) -> Response:
+    """Special:UserRights/<user>: the groups of an account, and for those who may, the form that changes
+    them (with expiries), under the same rules and log as action=userrights."""
+    ctx = page.ctx
+    heading = page.text("userrights")
+    name = (page.form("wpTarget") or page.query("user") or page.subpage).strip().replace("_", " ")
+    record = await ctx.services.accounts.find(name) if name else None
+    if record is None:
+        if name:
+            page.notices.append(page.text("nosuchusershort", name))
+        return await page.show("userrights.html", heading=heading, target=name, groups=[], status=404 if name else 200)
+    changeable = changeable_groups(ctx.user, ctx.settings)
+    is_self = record.id == ctx.user.id
+    addable = set(changeable["add"]) | (set(changeable["add-self"]) if is_self else set())
+    removable = set(changeable["remove"]) | (set(changeable["remove-self"]) if is_self else set())
+    error = ""
+    if page.posted and page.form("wpSave"):
+        if not page.form_token_ok():
+            error = page.text("sessionfailure")
+        else:
+            error = await _change_groups(page, record, addable, removable)
+            if not error:
+                page.notices.append(page.text("wikigate-page-groups-saved", record.name))
+    now = ctx.now
+    held = {m.group: m.expiry for m in await ctx.services.accounts.memberships(record.id)
+            if m.expiry is None or m.expiry > now}
+    groups = [(group, group in held, format_expiry(held[group]) if group in held else "",
+               group in (removable if group in held else addable))
+              for group in sorted(set(ctx.settings.group_permissions) - set(IMPLICIT_GROUPS))]
+    return await page.show("userrights.html", heading=heading, target=record.name, groups=groups, error=error,
+                           can_change=bool(addable or removable), status=400 if error else 200)
+
+
+async def _change_groups(page: Page, record: UserRecord, addable: set[str], removable: set[str]) -> str:
+    """The change the form asks for, made; or why it was refused."""
+    ctx = page.ctx
+    held = {m.group for m in await ctx.services.accounts.memberships(record.id)}
+    add: dict[str, float | None] = {}
+    for group in sorted(addable):
+        expiry = page.form(f"wpExpiry-{group}").strip() or "infinite"
+        if not page.form(f"wpGroup-{group}"):
+            continue
+        try:
+            add[group] = timeutil.parse_expiry(expiry, now=ctx.now)
+        except timeutil.InvalidExpiry:
+            return page.text("userrights-invalid-expiry", group)
+    remove = [group for group in removable if group in held and not page.form(f"wpGroup-{group}")]
+    if not ctx.has_right("userrights"):
+        block = await ctx.services.blocks.active(ctx.user, ctx.now)
+        if block is not None and block.sitewide:
+            return page.message(block_message(block, ctx.uselang))
+    await ctx.services.accounts.change_groups(record, Actor(ctx.user.id, ctx.user.name), add=add, remove=remove,
+                                              addable=addable, removable=removable, reason=page.form("wpReason"),
+                                              now=ctx.now)
+    return ""
