@@ -489,7 +489,6 @@ MESSAGES: dict[str, str] = {
     "wikigate-page-autoblock": "Blocage automatique",
     # User groups (pages)
     "userrights": "Groupes d’utilisateurs",
-    "nosuchusershort": "Aucun utilisateur ne s’appelle « $1 ».",
     "wikigate-page-groups-saved": "Les groupes de $1 ont été enregistrés.",
     "userrights-invalid-expiry": "L’expiration du groupe « $1 » n’est pas valide.",
     "wikigate-page-userrights-lookup": "Nom d’utilisateur :",

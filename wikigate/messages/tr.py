@@ -489,7 +489,6 @@ MESSAGES: dict[str, str] = {
     "wikigate-page-autoblock": "Otomatik engel",
     # User groups (pages)
     "userrights": "Kullanıcı grupları",
-    "nosuchusershort": "\"$1\" adında bir kullanıcı yok.",
     "wikigate-page-groups-saved": "$1 kullanıcısının grupları kaydedildi.",
     "userrights-invalid-expiry": "\"$1\" grubu için bitiş geçerli değil.",
     "wikigate-page-userrights-lookup": "Kullanıcı adı:",

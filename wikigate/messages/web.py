@@ -134,7 +134,6 @@ MESSAGES: dict[str, str] = {
     "wikigate-page-autoblock": "Autoblock",
     # User groups
     "userrights": "User groups",
-    "nosuchusershort": "There is no user named \"$1\".",
     "wikigate-page-groups-saved": "The groups of $1 were saved.",
     "userrights-invalid-expiry": "The expiry for the group \"$1\" is not valid.",
     "wikigate-page-userrights-lookup": "User name:",
