@@ -9,34 +9,26 @@ by a token of that session and by headers that keep it out of frames.
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urlencode
 
-from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from wikigate.api.errors import ApiError
-from wikigate.api.main import Pipeline, signed_request
+from wikigate.api.main import Pipeline
 from wikigate.api.request import ApiRequest, ClientGone, read_request
 from wikigate.auth.tokens import token_matches
 from wikigate.messages import Message, language_for, render
+from wikigate.pages.base import HEADERS
+from wikigate.pages.consent import consent_page, consent_token, consent_token_ok
 from wikigate.services.oauth import GRANT_TYPES, OAuthError, Registration, usable_by
-from wikigate.services.oauth1 import OAuth1Error
 from wikigate.services.sessions import Session
-from wikigate.services.users import User
 from wikigate.store.oauth import Consumer
 
-_TEMPLATES = Environment(loader=PackageLoader("wikigate", "templates"), autoescape=select_autoescape())
 _NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
-# The consent page may not be framed (clickjacking) nor load or send anything elsewhere.
-_PAGE_HEADERS = {"X-Frame-Options": "DENY", "Cache-Control": "no-store",
-                 "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
-                                            "frame-ancestors 'none'"}
 _AUTHORIZE_FIELDS = ("response_type", "client_id", "redirect_uri", "scope", "state", "code_challenge",
                      "code_challenge_method")
 
@@ -104,29 +96,29 @@ def oauth_routes(script: str, pipelines: list[Pipeline]) -> list[Route]:
         try:
             consumer, scopes = await services.oauth.check_authorization_request(params)
         except OAuthError as error:
-            return _page(lang, services.settings.sitename, error=error.description + (
+            return consent_page(lang, services.settings.sitename, script, error=error.description + (
                 f" ({error.hint})" if error.hint else ""), status=200)
         if user is None:
-            return _page(lang, services.settings.sitename, error=render(Message("oauth-consent-login"),
+            return consent_page(lang, services.settings.sitename, script, error=render(Message("oauth-consent-login"),
                                                                          "plaintext", lang), status=200)
         if not usable_by(consumer, user.id):
             denied = OAuthError("access_denied", status=401)
-            return _page(lang, services.settings.sitename, error=denied.description, status=200)
+            return consent_page(lang, services.settings.sitename, script, error=denied.description, status=200)
         if request.method == "POST":
-            if not _consent_token_ok(session, api_request.body.get("wpConsentToken", "")):
-                return _page(lang, services.settings.sitename,
+            if not consent_token_ok(session, api_request.body.get("wpConsentToken", "")):
+                return consent_page(lang, services.settings.sitename, script,
                              error=render(Message("sessionfailure"), "plaintext", lang), status=400)
             if api_request.body.get("decision") != "accept":
                 denied = OAuthError("unauthorized_client", hint="The user denied the request")
                 target = params.get("redirect_uri") or consumer.callback_url
                 return RedirectResponse(f"{target}{'&' if '?' in target else '?'}{urlencode(denied.body())}",
-                                        status_code=302, headers=_PAGE_HEADERS)
+                                        status_code=302, headers=HEADERS)
             target = await services.oauth.approve(user, consumer, scopes, params, services.clock.now())
             await services.sessions.save(session)
-            return RedirectResponse(target, status_code=302, headers=_PAGE_HEADERS)
-        token = _consent_token(session)
+            return RedirectResponse(target, status_code=302, headers=HEADERS)
+        token = consent_token(session)
         await services.sessions.save(session)
-        response = _page(lang, services.settings.sitename, consumer_name=consumer.name, user=user, scopes=scopes,
+        response = consent_page(lang, services.settings.sitename, script, consumer_name=consumer.name, user=user, scopes=scopes,
                          fields=[*params.items(), ("wpConsentToken", token)], action=request.url.path)
         if session.set_cookie:
             response.set_cookie(session.cookie_name, session.id, httponly=True, samesite="lax")
@@ -210,99 +202,6 @@ def _basic_credentials(header: str) -> tuple[str, str] | None:
     except (ValueError, UnicodeDecodeError):
         return None
     return name, secret
-
-
-def _consent_token(session: Session) -> str:
-    secret, _ = session.token_secret("oauth-consent")
-    session.persist()
-    return hmac.new(secret.encode(), b"oauth-consent", hashlib.sha256).hexdigest()
-
-
-def _consent_token_ok(session: Session, given: str) -> bool:
-    secret = session.get("token_secrets", {}).get("oauth-consent")
-    if not secret:
-        return False
-    expected = hmac.new(secret.encode(), b"oauth-consent", hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, given)
-
-
-def _page(lang: str, sitename: str, *, status: int = 200, error: str | None = None, consumer_name: str = "",
-          user: User | None = None, scopes: list[str] | None = None, fields: list[tuple[str, str]] | None = None,
-          action: str = "") -> HTMLResponse:
-    def text(key: str, *params: Any) -> str:
-        return render(Message(key, params), "plaintext", lang)
-
-    html = _TEMPLATES.get_template("oauth_authorize.html").render(
-        lang=lang, sitename=sitename, error=error, heading=text("oauth-consent-heading", consumer_name or "OAuth"),
-        intro=text("oauth-consent-intro", consumer_name, user.name if user else "", sitename),
-        grants_heading=text("oauth-consent-grants"), grants=scopes or [], fields=fields or [], action=action,
-        accept=text("oauth-consent-accept"), cancel=text("oauth-consent-cancel"))
-    return HTMLResponse(html, status_code=status, headers=_PAGE_HEADERS)
-
-
-async def special_oauth(api_request: ApiRequest, pipeline: Pipeline, subpage: str) -> Response:
-    """index.php?title=Special:OAuth/<subpage>: OAuth 1.0a's initiate, authorize, token and identify.
-
-    Answers are `key=value&…` text (JSON with format=json); refusals are `Error: <text>` (or
-    {"error", "message"}), with status 200, as the extension answers them.
-    """
-    services = pipeline.services
-    oauth1 = services.oauth1
-    now = services.clock.now()
-    as_json = api_request.peek("format") == "json"
-    signed = signed_request(api_request)
-    try:
-        if subpage == "initiate":
-            return _oauth1_answer(await oauth1.initiate(signed, api_request.client_ip, now), as_json)
-        if subpage == "token":
-            return _oauth1_answer(await oauth1.exchange(signed, api_request.client_ip, now), as_json)
-        if subpage == "identify":
-            return Response(await oauth1.identify(signed, api_request.client_ip, now), media_type="application/json",
-                            headers=_NO_STORE)
-        if subpage in ("authorize", "authenticate"):
-            return await _oauth1_consent(api_request, pipeline)
-    except OAuth1Error as error:
-        if as_json or subpage == "identify":
-            return JSONResponse({"error": error.key, "message": error.text}, headers=_NO_STORE)
-        return PlainTextResponse(f"Error: {error.text}", headers=_NO_STORE)
-    return PlainTextResponse("Error: The action requested is not known.", headers=_NO_STORE)
-
-
-def _oauth1_answer(values: dict[str, str], as_json: bool) -> Response:
-    if as_json:
-        return JSONResponse({"key": values["oauth_token"], "secret": values["oauth_token_secret"],
-                             **({"oauth_callback_confirmed": "true"} if "oauth_callback_confirmed" in values else {})},
-                            headers=_NO_STORE)
-    return PlainTextResponse(urlencode(values), headers=_NO_STORE)
-
-
-async def _oauth1_consent(api_request: ApiRequest, pipeline: Pipeline) -> Response:
-    services = pipeline.services
-    lang = language_for(api_request.peek("uselang") or "en")
-    sitename = services.settings.sitename
-    source = api_request.body if api_request.method == "POST" else api_request.query
-    token = source.get("oauth_token") or source.get("requestToken") or ""
-    consumer, _ = await services.oauth1.pending(token)
-    session = await services.sessions.load(api_request.cookies)
-    user = await services.identity.resolve(session, api_request.cookies, api_request.client_ip, services.clock.now())
-    if user is None:
-        return _page(lang, sitename, error=render(Message("oauth-consent-login"), "plaintext", lang))
-    if api_request.method == "POST":
-        if not _consent_token_ok(session, api_request.body.get("wpConsentToken", "")):
-            return _page(lang, sitename, error=render(Message("sessionfailure"), "plaintext", lang), status=400)
-        if api_request.body.get("decision") != "accept":
-            return _page(lang, sitename, error=render(Message("oauth-consent-cancelled"), "plaintext", lang))
-        target = await services.oauth1.approve(user, token, services.clock.now())
-        return RedirectResponse(target, status_code=302, headers=_PAGE_HEADERS)
-    form_token = _consent_token(session)
-    await services.sessions.save(session)
-    response = _page(lang, sitename, consumer_name=consumer.name, user=user, scopes=list(consumer.grants),
-                     fields=[("title", "Special:OAuth/authorize"), ("oauth_token", token),
-                             ("oauth_consumer_key", consumer.key), ("wpConsentToken", form_token)],
-                     action=f"{services.settings.script_path.rstrip('/')}/index.php")
-    if session.set_cookie:
-        response.set_cookie(session.cookie_name, session.id, httponly=True, samesite="lax")
-    return response
 
 
 def _pipes(text: str) -> list[str]:

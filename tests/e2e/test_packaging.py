@@ -154,11 +154,12 @@ def test_the_installed_package_carries_its_templates_data_and_migrations(install
 import json
 from importlib import resources
 import wikigate
-from wikigate.rest import _TEMPLATES
+from wikigate.pages.base import TEMPLATES
 from wikigate.store.database import MIGRATIONS_DIR
 
 package = resources.files("wikigate")
-_TEMPLATES.get_template("oauth_authorize.html")  # the loader the consent page uses
+TEMPLATES.get_template("oauth_authorize.html")  # the loader every page (the consent step too) uses
+TEMPLATES.get_template("wikigate.css")
 print(json.dumps({
     "package": wikigate.__file__,
     "data": sorted(entry.name for entry in package.joinpath("data").iterdir()),

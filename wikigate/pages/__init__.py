@@ -18,9 +18,9 @@ from wikigate import specialpages, titles
 from wikigate.api.errors import ApiError
 from wikigate.api.main import Pipeline
 from wikigate.api.request import ClientGone
-from wikigate.pages import account, botpasswords, moderation, oath, view
+from wikigate.pages import account, botpasswords, moderation, oath, oauthpages, view
 from wikigate.pages.base import HEADERS, Page, stylesheet
-from wikigate.rest import special_oauth
+from wikigate.pages.oauth1 import special_oauth
 
 Handler = Callable[[Page], Awaitable[Response]]
 
@@ -41,7 +41,11 @@ SPECIAL_PAGES: dict[str, Handler] = {
     "Unblock": moderation.unblock,
     "BlockList": moderation.block_list,
     "Userrights": moderation.user_rights,
+    "OAuthConsumerRegistration": oauthpages.consumer_registration,
+    "OAuthManageMyGrants": oauthpages.manage_my_grants,
 }
+# Extension:OAuth's pages, which the list of a stock 1.39 (wikigate/data) does not name.
+EXTENSION_PAGES = {name.lower(): name for name in ("OAuthConsumerRegistration", "OAuthManageMyGrants")}
 
 
 def page_routes(script: str, pipelines: list[Pipeline]) -> list[Route]:
@@ -89,7 +93,7 @@ async def _answer(request: Request, pipeline: Pipeline, path_title: str | None) 
         return await page.show("message.html", heading=page.text("badtitle"), status=400)
     if title.namespace != titles.NS.SPECIAL:
         return await view.view(Page(ctx, pipeline, title))
-    name = specialpages.canonical(title.dbkey)
+    name = specialpages.canonical(title.dbkey) or EXTENSION_PAGES.get(title.dbkey.split("/", 1)[0].lower())
     subpage = title.dbkey.split("/", 1)[1] if "/" in title.dbkey else ""
     page = Page(ctx, pipeline, title, subpage=subpage)
     handler = SPECIAL_PAGES.get(name or "")

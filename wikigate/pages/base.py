@@ -29,7 +29,7 @@ from wikigate.services.suite import Services
 _WIKI_LINK = re.compile(r"\[\[([^|\]]+)(?:\|([^\]]*))?\]\]")
 # An address rather than a title: never followed.
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
-_TEMPLATES = Environment(loader=PackageLoader("wikigate", "templates/pages"), autoescape=select_autoescape(),
+TEMPLATES = Environment(loader=PackageLoader("wikigate", "templates/pages"), autoescape=select_autoescape(),
                          trim_blocks=True, lstrip_blocks=True)
 # No script runs, nothing is framed, and nothing is fetched or sent anywhere but here.
 HEADERS = {
@@ -76,9 +76,7 @@ class Page:
         return self.message(Message(key, params))
 
     def message(self, message: Message) -> str:
-        """A message as a person reads it: plain text in their language, a wiki link shown as its label."""
-        return _WIKI_LINK.sub(lambda found: found.group(2) or found.group(1),
-                              render(message, "plaintext", self.ctx.uselang))
+        return readable(message, self.ctx.uselang)
 
     # -- form tokens ------------------------------------------------------------------------------
 
@@ -94,9 +92,7 @@ class Page:
     # -- addresses --------------------------------------------------------------------------------
 
     def url(self, title: str, **query: str) -> str:
-        """The address of a page, as siteinfo's article path spells it."""
-        path = f"{self.script}/index.php/{quote(title.replace(' ', '_'), safe='/:')}"
-        return f"{path}?{urlencode(query)}" if query else path
+        return page_url(self.script, title, **query)
 
     def returnto(self) -> str:
         """Where to go after the form, as a title of this wiki: never another site (an open redirect)."""
@@ -127,15 +123,39 @@ class Page:
 
     async def show(self, template: str, *, heading: str, status: int = 200, **values: Any) -> Response:
         user = self.ctx.user
-        html = _TEMPLATES.get_template(template).render(
-            page=self, heading=heading, lang=self.ctx.uselang, sitename=self.ctx.settings.sitename,
-            user=None if user.is_anon else user.name, t=self.text, url=self.url, script=self.script,
-            token=self.form_token(), notices=self.notices, **values)
+        html = render_html(template, lang=self.ctx.uselang, sitename=self.ctx.settings.sitename, script=self.script,
+                           user_name=None if user.is_anon else user.name, heading=heading, notices=self.notices,
+                           page=self, token=self.form_token(), **values)
         return await self.pipeline.close(self.ctx, HTMLResponse(html, status_code=status, headers=HEADERS))
 
     async def redirect(self, target: str) -> Response:
         return await self.pipeline.close(self.ctx, RedirectResponse(target, status_code=303, headers=HEADERS))
 
 
+def readable(message: Message, lang: str) -> str:
+    """A message as a person reads it: plain text in their language, a wiki link shown as its label."""
+    return _WIKI_LINK.sub(lambda found: found.group(2) or found.group(1), render(message, "plaintext", lang))
+
+
+def page_url(script: str, title: str, **query: str) -> str:
+    """The address of a page, as siteinfo's article path spells it."""
+    path = f"{script}/index.php/{quote(title.replace(' ', '_'), safe='/:')}"
+    return f"{path}?{urlencode(query)}" if query else path
+
+
+def render_html(template: str, *, lang: str, sitename: str, script: str, user_name: str | None, heading: str,
+                notices: list[str], **values: Any) -> str:
+    """A page of the site's template, in `lang`: for the pages here and the OAuth consent step."""
+
+    def text(key: str, *params: Any) -> str:
+        return readable(Message(key, params), lang)
+
+    def url(title: str, **query: str) -> str:
+        return page_url(script, title, **query)
+
+    return TEMPLATES.get_template(template).render(heading=heading, lang=lang, sitename=sitename, user=user_name,
+                                                   t=text, url=url, script=script, notices=notices, **values)
+
+
 def stylesheet() -> str:
-    return _TEMPLATES.loader.get_source(_TEMPLATES, "wikigate.css")[0]  # type: ignore[union-attr]
+    return TEMPLATES.loader.get_source(TEMPLATES, "wikigate.css")[0]  # type: ignore[union-attr]

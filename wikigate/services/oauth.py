@@ -32,7 +32,7 @@ from wikigate.services.users import User, build_user, restrict_to_grants
 from wikigate.store import oauth as store
 from wikigate.store import users as user_store
 from wikigate.store.database import Database, Tx
-from wikigate.store.oauth import APPROVED, PROPOSED, Consumer
+from wikigate.store.oauth import APPROVED, PROPOSED, Acceptance, Consumer
 from wikigate.store.users import UserRecord
 from wikigate.timeutil import to_mw
 
@@ -197,6 +197,12 @@ class OAuth:
                      access_secret_seed=access_seed)
         return Registration(consumer, self.secret(consumer.secret_seed), access_key=access,
                             access_secret=self.secret(access_seed))
+
+    async def consumers_of(self, owner_id: int) -> list[Consumer]:
+        return await self._database.read(lambda tx: store.consumers(tx, owner_id))
+
+    async def accepted_by(self, user_id: int) -> list[tuple[Consumer, Acceptance]]:
+        return await self._database.read(lambda tx: store.accepted_by(tx, user_id))
 
     async def consumers(self) -> list[Consumer]:
         return await self._database.read(lambda tx: store.consumers(tx))

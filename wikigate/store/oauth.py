@@ -120,6 +120,19 @@ def acceptance(tx: Tx, consumer_id: int, user_id: int) -> Acceptance | None:
     return None if row is None else _acceptance(row)
 
 
+def accepted_by(tx: Tx, user_id: int) -> list[tuple[Consumer, Acceptance]]:
+    """The consumers a user has accepted, with each acceptance, in the order accepted."""
+    accepted = [_acceptance(row) for row in tx.execute(
+        select(oauth_acceptances).where(oauth_acceptances.c.user_id == user_id)
+        .order_by(oauth_acceptances.c.accepted))]
+    if not accepted:
+        return []
+    ids = [acceptance.consumer_id for acceptance in accepted]
+    found = {consumer.id: consumer for consumer in map(_consumer, tx.execute(
+        select(oauth_consumers).where(oauth_consumers.c.id.in_(ids))))}
+    return [(found[acceptance.consumer_id], acceptance) for acceptance in accepted]
+
+
 def acceptance_by_id(tx: Tx, acceptance_id: int) -> Acceptance | None:
     row = tx.execute(select(oauth_acceptances).where(oauth_acceptances.c.id == acceptance_id)).first()
     return None if row is None else _acceptance(row)
