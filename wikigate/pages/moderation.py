@@ -10,6 +10,7 @@ the API's lists do.
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Awaitable, Callable
 
 from starlette.responses import Response
 
@@ -133,9 +134,40 @@ def _details(params: dict[str, object]) -> str:
 
 async def block(page: Page) -> Response:
     """Special:Block/<target>: block an account, an address or a range, as action=block does."""
-    ctx = page.ctx
-    heading = page.text("block")
-    if not ctx.user.has_right("block"):
+
+    async def place(target: str) -> str:
+        pages = tuple(line.strip() for line in page.form("wpPages").splitlines() if line.strip())
+        request = BlockRequest(
+            target=target, expiry=page.form("wpExpiry").strip() or "infinite", reason=page.form("wpReason"),
+            # An address's block leaves its logged-in users alone unless it is a hard block.
+            anon_only=_is_address(target) and not page.form("wpHardBlock"),
+            no_create=bool(page.form("wpCreateAccount")), autoblock=bool(page.form("wpAutoBlock")),
+            no_email=bool(page.form("wpEmailBan")), allow_usertalk=not page.form("wpDisableUTEdit"),
+            partial=bool(pages), pages=pages, reblock=bool(page.form("wpReblock")))
+        placed = await page.services.blocks.place(page.ctx.user, request, page.ctx.now)
+        return page.text("wikigate-page-blocked", placed.target.name, format_expiry(placed.block.expiry))
+
+    return await _block_form(page, "block", "block.html", place)
+
+
+async def unblock(page: Page) -> Response:
+    """Special:Unblock/<target>: lift a block (of a target, or `#id`), as action=unblock does."""
+
+    async def lift(target: str) -> str:
+        block_id = int(target[1:]) if target.startswith("#") and target[1:].isdigit() else None
+        lifted = await page.services.blocks.lift(page.ctx.user, target=None if block_id else target,
+                                                 block_id=block_id, reason=page.form("wpReason"), now=page.ctx.now)
+        return page.text("wikigate-page-unblocked", lifted.target or f"#{lifted.id}")
+
+    return await _block_form(page, "unblock", "unblock.html", lift)
+
+
+async def _block_form(page: Page, heading_key: str, template: str,
+                      act: Callable[[str], Awaitable[str]]) -> Response:
+    """What Special:Block and Special:Unblock share: the right they need, the target, the form's token,
+    and a refusal shown with its reasons; `act` does the change and says what was done."""
+    heading = page.text(heading_key)
+    if not page.ctx.user.has_right("block"):
         page.notices.append(page.text("badaccess-group0"))
         return await page.show("message.html", heading=heading, status=403)
     target = (page.form("wpTarget") or page.subpage).strip().replace("_", " ")
@@ -144,23 +176,13 @@ async def block(page: Page) -> Response:
         if not page.form_token_ok():
             error = page.text("sessionfailure")
         else:
-            pages = tuple(line.strip() for line in page.form("wpPages").splitlines() if line.strip())
-            request = BlockRequest(
-                target=target, expiry=page.form("wpExpiry").strip() or "infinite", reason=page.form("wpReason"),
-                # An address's block leaves its logged-in users alone unless it is a hard block.
-                anon_only=_is_address(target) and not page.form("wpHardBlock"),
-                no_create=bool(page.form("wpCreateAccount")), autoblock=bool(page.form("wpAutoBlock")),
-                no_email=bool(page.form("wpEmailBan")), allow_usertalk=not page.form("wpDisableUTEdit"),
-                partial=bool(pages), pages=pages, reblock=bool(page.form("wpReblock")))
             try:
-                placed = await ctx.services.blocks.place(ctx.user, request, ctx.now)
+                page.notices.append(await act(target))
             except PageError as refused:
                 error = refusals(page, refused)
             else:
-                page.notices.append(page.text("wikigate-page-blocked", placed.target.name,
-                                              format_expiry(placed.block.expiry)))
                 return await page.show("message.html", heading=heading)
-    return await page.show("block.html", heading=heading, target=target, error=error, status=400 if error else 200)
+    return await page.show(template, heading=heading, target=target, error=error, status=400 if error else 200)
 
 
 def _is_address(target: str) -> bool:
@@ -169,33 +191,6 @@ def _is_address(target: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-async def unblock(page: Page) -> Response:
-    """Special:Unblock/<target>: lift a block, as action=unblock does."""
-    ctx = page.ctx
-    heading = page.text("unblock")
-    if not ctx.user.has_right("block"):
-        page.notices.append(page.text("badaccess-group0"))
-        return await page.show("message.html", heading=heading, status=403)
-    target = (page.form("wpTarget") or page.subpage).strip().replace("_", " ")
-    error = ""
-    if page.posted:
-        if not page.form_token_ok():
-            error = page.text("sessionfailure")
-        else:
-            block_id = int(target[1:]) if target.startswith("#") and target[1:].isdigit() else None
-            try:
-                lifted = await ctx.services.blocks.lift(ctx.user, target=None if block_id else target,
-                                                        block_id=block_id, reason=page.form("wpReason"),
-                                                        now=ctx.now)
-            except PageError as refused:
-                error = refusals(page, refused)
-            else:
-                page.notices.append(page.text("wikigate-page-unblocked", lifted.target or f"#{lifted.id}"))
-                return await page.show("message.html", heading=heading)
-    return await page.show("unblock.html", heading=heading, target=target, error=error,
-                           status=400 if error else 200)
 
 
 async def block_list(page: Page) -> Response:
