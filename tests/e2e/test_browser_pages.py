@@ -234,3 +234,22 @@ def test_a_blocked_user_sees_why(site: Site, page: Page) -> None:
     expect(notice).to_contain_text("Edit warring on several pages")
     expect(notice).to_contain_text("Enforcer")
     snap(page, "blocked-user")
+
+
+def test_the_pages_fit_a_phone_without_sideways_scrolling(site: Site, browser: Browser) -> None:
+    site.server.seed({"users": [{"name": "Pocket", "password": "Pocket-password-1", "groups": ["sysop"]}],
+                      "pages": [{"title": "Long lines", "by": "Pocket",
+                                 "text": "A line far longer than any phone is wide, " * 20}]})
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    too_wide: list[str] = []
+    log_in(site, page, "Pocket", "Pocket-password-1")
+    for title, query in (("Special:UserLogin", {}), ("Special:PasswordReset", {}), ("Long lines", {}),
+                         ("Long lines", {"action": "protect"}), ("Special:OATHManage", {}),
+                         ("Special:BotPasswords", {}), ("Special:Log", {}), ("Special:Block", {})):
+        page.goto(site.page_url(title, **query))
+        if page.evaluate("document.documentElement.scrollWidth > window.innerWidth"):
+            too_wide.append(title)
+        snap(page, "phone-" + title.replace(":", "-").replace(" ", "_") + ("-" + "-".join(query.values()) if query else ""))
+    context.close()
+    assert too_wide == []
