@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 from e2e_support import REPO
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, BrowserType, Page, Playwright, expect, sync_playwright
 
 from tests.helpers import Inbox, running_smtp
 from wikigate.testing import WikigateServer
@@ -53,6 +53,40 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any], chromium:
     # Chromium's sandbox needs user namespaces, which a root CI run does not have.
     return {**browser_type_launch_args, "executable_path": chromium,
             "args": ["--no-sandbox"] if os.geteuid() == 0 else []}
+
+
+# pytest-playwright keeps Playwright, and the event loop its synchronous API runs in this thread,
+# for the whole session: every later test that calls asyncio.run() would find a loop running.
+# Here they live as long as this module; its `context` and `page` fixtures are used as they are.
+@pytest.fixture(scope="module")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser_type(playwright: Playwright, browser_name: str) -> BrowserType:
+    return getattr(playwright, browser_name)  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="module")
+def launch_browser(browser_type_launch_args: dict[str, Any], browser_type: BrowserType) -> Callable[..., Browser]:
+    def launch(**options: Any) -> Browser:
+        return browser_type.launch(**{**browser_type_launch_args, **options})
+
+    return launch
+
+
+@pytest.fixture(scope="module")
+def browser_context_args() -> dict[str, Any]:
+    return {}  # pytest-playwright's reads its device list from the session's Playwright
+
+
+@pytest.fixture(scope="module")
+def browser(launch_browser: Callable[..., Browser]) -> Iterator[Browser]:
+    running = launch_browser()
+    yield running
+    running.close()
 
 
 @pytest.fixture(scope="module")
