@@ -101,6 +101,8 @@ async def test_a_bot_password_is_made_shown_once_changed_reset_and_deleted(
         "wpEditToken": form_token(form), "wpAction": "reset", "wpGrant-protect": "1", "wpRestrictions": ""})
     new_password = re.search(r'<code id="bot-password">([0-9a-w]+)</code>', reset.text).group(1)  # type: ignore[union-attr]
     assert new_password != password
+    # The session logged in with the old password ends with it, as MediaWiki's new bp_token ends it.
+    assert (await bot.get(action="query", meta="userinfo")).json()["query"]["userinfo"]["id"] == 0
     [record] = await services.login.list_bot_passwords("Botmaker")
     assert (record.grants, record.restrictions) == (("basic", "protect"), ())
     old = new_api()
