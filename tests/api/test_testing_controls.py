@@ -3,6 +3,7 @@ them, for exactly the requests they apply to; /testing/clock moves the server's 
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import replace
 from typing import Any
@@ -180,3 +181,12 @@ async def test_a_protection_expires_when_the_clock_passes_it(client: httpx.Async
     await client.post("/testing/clock", json={"advance": 7200})
     info = (await api.get(action="query", prop="info", inprop="protection", titles="Guarded")).json()
     assert next(iter(info["query"]["pages"].values()))["protection"] == []
+
+
+@as_test_server
+async def test_a_clock_moved_by_another_process_is_seen_on_the_next_request(api: Any, runtime: Any,
+                                                                            clock: Any) -> None:
+    # What POST /testing/clock leaves in the shared store when another process of the server answers it.
+    await runtime.kv.set("testing:state", json.dumps({"offset": 86400.0, "faults": []}), 3600)
+    answer = (await api.get(action="query", meta="siteinfo", curtimestamp=1)).json()
+    assert answer["curtimestamp"] == time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(clock.now() + 86400))

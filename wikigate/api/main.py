@@ -117,9 +117,11 @@ class Pipeline:
         except ClientGone:  # read_request logged it; nobody is left to read an answer
             return Response(status_code=400), module_path
         fmt, formatversion, errorformat, ascii_only = self._output_options(api_request)
-        # On a test server, the armed faults (and the clock's offset) are read before anything else.
-        armed = await services.testing.begin_request() if services.testing else None
-        if armed is not None:
+        armed: Armed | None = None
+        if services.testing:
+            # On a test server the clock's offset (which another process may have moved) and the
+            # armed faults are read before anything else.
+            armed = await services.testing.begin_request()
             now = services.clock.seconds()
         session = await services.sessions.load(api_request.cookies)
         if armed is not None and session.persisted and await armed.take(
@@ -209,17 +211,26 @@ class Pipeline:
         ctx.uselang, ctx.errorlang = (language_for(code) for code in self._language_codes(ctx))
         return ctx
 
-    async def open(self, http: Request) -> ApiContext:
-        """The context of a page request (index.php): read and bounded as api.php reads requests, with
-        the same session, so that logging in on a page logs in that browser's API client too. Its user
-        is anonymous until `identify` (a signed OAuth request must not be checked twice: its nonce
-        would count as used).
+    async def read(self, http: Request) -> ApiRequest:
+        """A request to index.php, read and bounded as api.php reads its requests.
 
         Raises ApiError for a request that cannot be read, ClientGone for a client that left.
         """
-        api_request = await read_request(http, max_body=self.services.settings.max_body_bytes, proxies=self.proxies)
-        session = await self.services.sessions.load(api_request.cookies)
-        return self._context(api_request, session, self.services.clock.seconds())
+        return await read_request(http, max_body=self.services.settings.max_body_bytes, proxies=self.proxies)
+
+    async def open(self, api_request: ApiRequest) -> ApiContext:
+        """The context of a page: the session and user api.php would see for the same cookies, so that
+        logging in on a page logs in that browser's API client too.
+
+        Raises ApiError for credentials in the request that do not hold (a bad OAuth token).
+        """
+        services = self.services
+        if services.testing:
+            await services.testing.begin_request()  # the clock's offset, as api.php reads it
+        session = await services.sessions.load(api_request.cookies)
+        ctx = self._context(api_request, session, services.clock.seconds())
+        await self.identify(ctx)
+        return ctx
 
     async def close(self, ctx: ApiContext, response: Response) -> Response:
         """Keep what the page changed in the session, and send the cookies it set."""
