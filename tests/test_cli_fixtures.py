@@ -165,3 +165,29 @@ def test_an_ephemeral_server_reports_where_it_is_and_what_it_made_then_leaves_no
         server.wait(timeout=30)
     assert server.returncode == 0, (server.returncode, server.stderr.read()[-3000:] if server.stderr else "")
     assert not data_dir.exists()
+
+
+def test_a_lasting_server_announces_itself_as_json_when_asked_and_keeps_its_data(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    env = {key: value for key, value in os.environ.items() if not key.startswith("WIKIGATE_")}
+    (tmp_path / "none.toml").touch()
+    env.update(WIKIGATE_CONFIG=str(tmp_path / "none.toml"), WIKIGATE_DATA_DIR=str(tmp_path / "data"))
+    server = subprocess.Popen([str(Path(sys.executable).parent / "wikigate"), "serve", "--json", "--port", "0"],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, cwd=tmp_path, text=True)
+    try:
+        assert server.stdout is not None
+        announced = json.loads(server.stdout.readline())
+        # The port it really got, in the URLs and in what siteinfo says of the wiki.
+        port = announced["api_url"].split(":")[2].split("/")[0]
+        general = httpx.get(announced["api_url"], params={"action": "query", "meta": "siteinfo", "format": "json"},
+                            timeout=30).json()["query"]["general"]
+        assert port != "8080" and general["server"].endswith(f":{port}")
+        assert announced["fixtures"] == {} and "testing_url" not in announced
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    assert (tmp_path / "data" / "wikigate.sqlite").exists()  # not a throwaway wiki

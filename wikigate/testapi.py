@@ -16,6 +16,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from wikigate.fixtures import FixtureError, seed
+from wikigate.services.ratelimit import forget_attempts
 from wikigate.services.suite import Services
 from wikigate.services.testcontrols import KINDS, ControlError, Fault, TestControls
 
@@ -92,10 +93,11 @@ def testing_routes(services_of: Callable[[], Services]) -> list[Route]:
         if controls() is None:
             return _refused()
         services = services_of()
-        name, ip = request.query_params.get("user"), request.query_params.get("ip")
-        record = await services.accounts.find(name) if name else None
-        cleared = await services.rate_limiter.forget(name=record.name if record else name,
-                                                     user_id=record.id if record else None, ip=ip)
+        try:
+            cleared = await forget_attempts(services.rate_limiter, services.accounts,
+                                            name=request.query_params.get("user"), ip=request.query_params.get("ip"))
+        except ValueError:
+            return _problem("badip", "ip must be an IP address", 400)
         return _answer({"cleared": cleared})
 
     return [

@@ -214,3 +214,20 @@ async def test_a_page_shows_its_text_as_text_its_protection_and_its_history(
 async def test_a_bad_bearer_token_on_a_page_is_refused_not_an_internal_error(client: httpx.AsyncClient) -> None:
     page = await client.get(LOGIN, headers={"Authorization": "Bearer not-a-token"})
     assert page.status_code == 401 and page.text == "mwoauth-invalid-authorization"
+
+
+async def test_an_address_blocked_from_creating_accounts_may_not_send_reset_mail(
+        new_api: Any, make_user: Any, services: Any, smtp_server: Any, runtime: Any) -> None:
+    from wikigate.services.blocks import BlockRequest, maintenance_performer
+
+    await make_user("Resa", "Resa-password-1", email="resa@example.org")
+    await services.blocks.place(maintenance_performer(services.settings),
+                                BlockRequest(target="192.0.2.9", no_create=True, reason="Mail bombing"),
+                                services.clock.now())
+    blocked = new_api(ip="192.0.2.9").client
+    page = await blocked.get("/w/index.php/Special:PasswordReset")
+    refused = await blocked.post("/w/index.php/Special:PasswordReset",
+                                 data={"wpEditToken": form_token(page), "wpUsername": "Resa"})
+    assert refused.status_code == 400 and "cannot be used to recover a password" in shown_error(refused)
+    await runtime.mailer.drain()
+    assert smtp_server.messages == []

@@ -36,6 +36,10 @@ async def test_a_sysop_protects_a_page_with_the_form_and_finds_it_logged_and_lis
     assert sorted((entry["type"], entry["level"]) for entry in info) == [("edit", "sysop"), ("move", "sysop")]
     logged = await client.get("/w/index.php/Special:Log", params={"type": "protect", "page": "Guarded"})
     assert "protect/protect" in logged.text and "Vandalism" in logged.text and "[edit=sysop]" in logged.text
+    by_mindy = await client.get("/w/index.php/Special:Log", params={"user": "Mindy"})
+    assert "protect/protect" in by_mindy.text and "create/create" in by_mindy.text
+    by_other = await client.get("/w/index.php/Special:Log", params={"user": "Somebody else"})
+    assert "protect/protect" not in by_other.text and "There is nothing to show." in by_other.text
     listed = await client.get("/wiki/Special:ProtectedPages")
     assert ">Guarded</a>" in listed.text
     assert "only users who may sysop can do this" in (await client.get("/wiki/Guarded")).text

@@ -190,3 +190,17 @@ async def test_a_clock_moved_by_another_process_is_seen_on_the_next_request(api:
     await runtime.kv.set("testing:state", json.dumps({"offset": 86400.0, "faults": []}), 3600)
     answer = (await api.get(action="query", meta="siteinfo", curtimestamp=1)).json()
     assert answer["curtimestamp"] == time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(clock.now() + 86400))
+
+
+@as_test_server
+async def test_forgetting_throttles_lets_a_throttled_account_log_in_at_once(
+        client: httpx.AsyncClient, api: Any, make_user: Any) -> None:
+    await make_user("Fumbler", "fumbler-password-1")
+    for _ in range(5):
+        assert (await api.login("Fumbler", "not-it"))["clientlogin"]["messagecode"] == "wrongpassword"
+    assert (await api.login("Fumbler", "fumbler-password-1"))["clientlogin"]["messagecode"] == "login-throttled"
+    forgotten = await client.delete("/testing/throttles", params={"user": "fumbler"})  # as a client types it
+    assert forgotten.status_code == 200 and forgotten.json()["cleared"] >= 1
+    assert (await api.login("Fumbler", "fumbler-password-1"))["clientlogin"]["status"] == "PASS"
+    bad = await client.delete("/testing/throttles", params={"ip": "not-an-address"})
+    assert (bad.status_code, bad.json()["error"]["code"]) == (400, "badip")

@@ -12,10 +12,12 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
+from wikigate.api.blockinfo import block_message
 from wikigate.api.context import ApiContext
 from wikigate.api.errors import ApiError, code_for
 from wikigate.api.formats import raw_param
 from wikigate.api.params import Param
+from wikigate.auth.manager import Creator
 from wikigate.auth.responses import AuthRequest, AuthResponse, AuthStatus, Field, Required
 from wikigate.messages import Message, RawText, render
 from wikigate.services.passwords import AUTH_TIME_KEY, recently_authenticated
@@ -168,6 +170,14 @@ def format_response(response: AuthResponse, params: dict[str, Any], lang: str) -
         # Nothing here can turn a failed login into an account creation.
         out["canpreservestate"] = False
     return out
+
+
+async def creator_of(ctx: ApiContext) -> Creator:
+    """Who asks for a new account, and the block that keeps them from it, if one does."""
+    user = ctx.user
+    block = await ctx.services.blocks.active(user, ctx.now)
+    return Creator(id=user.id, name=user.name, rights=user.rights,
+                   blocked=block_message(block, ctx.uselang) if block and block.create_account else None)
 
 
 def require_recent_login(ctx: ApiContext, not_logged_in: str) -> UserRecord:

@@ -76,10 +76,8 @@ class Throttle:
 
 
 def counter_patterns(username: str | None, ip: str | None) -> list[str]:
-    """Patterns (for `delete_matching`) of every throttle counter of an account name, an address, or
-    both; of every throttle counter when neither is given. `*` stands for any part."""
-    if username is None and ip is None:
-        return ["throttle:*"]
+    """Patterns (for `delete_matching`) of the throttle counters of an account name, of an address,
+    or of both. `*` stands for any part."""
     # Keys are throttle:KIND:CONDITION:NAME:IP (see Throttle._key); names cannot hold ':'.
     patterns = []
     if username is not None:

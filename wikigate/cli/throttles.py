@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import ipaddress
-
 import click
 
 from wikigate.cli.common import fail, json_option, main, run, say, settings_of
+from wikigate.services.ratelimit import forget_attempts
 from wikigate.services.suite import Services
 
 
@@ -24,17 +23,12 @@ def throttle_reset(ctx: click.Context, name: str | None, ip: str | None) -> None
     """Forget the attempts counted for a user, an address, or (with neither) everyone: failed logins,
     account creations and rate-limited actions. Counters live in the shared store, so every
     process of the server forgets them at once."""
-    if ip is not None:
-        try:
-            ip = str(ipaddress.ip_address(ip))
-        except ValueError:
-            fail(f"not an IP address: {ip}")
 
     async def work(services: Services) -> None:
-        record = await services.accounts.find(name) if name else None
-        # Attempts on a name that has no account are counted too: forget them by the name given.
-        cleared = await services.rate_limiter.forget(name=record.name if record else name,
-                                                     user_id=record.id if record else None, ip=ip)
+        try:
+            cleared = await forget_attempts(services.rate_limiter, services.accounts, name=name, ip=ip)
+        except ValueError:
+            fail(f"not an IP address: {ip}")
         whose = " and ".join(part for part in (name and f"user {name}", ip and f"address {ip}") if part)
         say({"user": name, "ip": ip, "cleared": cleared}, f"forgot {cleared} counter(s) of {whose or 'everyone'}")
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 from starlette.responses import Response
 
 from wikigate import usernames
-from wikigate.api.blockinfo import block_message
-from wikigate.auth.manager import Action, AuthManager, Creator
+from wikigate.api.authmanager import creator_of
+from wikigate.auth.manager import Action, AuthManager
 from wikigate.auth.responses import AuthRequest, AuthResponse, AuthStatus, Field
 from wikigate.messages import Message
 from wikigate.pages.base import Page
@@ -100,10 +100,7 @@ async def create_account(page: Page) -> Response:
     if not page.form_token_ok():
         return await _auth_form(page, heading=heading, fields=fields, submit=submit, continuing=False,
                                 message=Message("sessionfailure"), error=True, status=400)
-    block = await ctx.services.blocks.active(user, ctx.now)
-    creator = Creator(id=user.id, name=user.name, rights=user.rights,
-                      blocked=block_message(block, ctx.uselang) if block and block.create_account else None)
-    response = await manager.begin_account_creation(creator, _submission(page, fields),
+    response = await manager.begin_account_creation(await creator_of(ctx), _submission(page, fields),
                                                     create_user=ctx.services.login.create_user)
     if response.status is AuthStatus.PASS and response.account is not None:
         record = response.account
@@ -142,37 +139,33 @@ async def password_reset(page: Page) -> Response:
     values = {"username": page.form("wpUsername").strip(), "email": page.form("wpEmail").strip()}
     error = ""
     if page.posted:
-        problem = _reset_problem(page, values, routes)
+        problem = _form_problem(page, values, routes)
         if problem is None:
-            block = await ctx.services.blocks.active(ctx.user, ctx.now)
-            if block is not None and block.create_account:
-                problem = "blocked-mailpassword"
-        if problem is None:
-            # Over the limit, the page says the mail went out and sends nothing, as the API does.
-            if not await ctx.services.rate_limiter.exceeded(ctx.user, "mailpassword", ctx.ip):
-                ctx.services.passwords.start_reset(passwords.ResetRequest(
+            try:
+                # The rules of action=resetpassword, its block and its rate limit.
+                await ctx.services.passwords.request_reset(ctx.user, passwords.ResetRequest(
                     username=values["username"] or None, email=values["email"] or None, requester_ip=ctx.ip,
                     now=ctx.now))
-            page.notices.append(page.text("passwordreset-success"))
-            return await page.show("message.html", heading=heading)
+            except passwords.ResetRefused as refused:
+                problem = refused.key
+            else:
+                page.notices.append(page.text("passwordreset-success"))
+                return await page.show("message.html", heading=heading)
         error = page.text(problem)
     return await page.show("passwordreset.html", heading=heading, routes=sorted(routes), values=values, error=error,
                            status=400 if error else 200)
 
 
-def _reset_problem(page: Page, values: dict[str, str], routes: set[str]) -> str | None:
+def _form_problem(page: Page, values: dict[str, str], routes: set[str]) -> str | None:
+    """What the form itself gets wrong, before the reset's own rules: its token, both fields filled,
+    an address or id where a name belongs. A field of a route that is off counts as empty."""
     if not page.form_token_ok():
         return "sessionfailure"
-    username = values["username"] if "username" in routes else ""
-    email = values["email"] if "email" in routes else ""
-    if bool(username) == bool(email):
-        return "passwordreset-nodata" if not username else "wikigate-page-reset-one"
-    if username and (usernames.looks_like_ip(username) or username.startswith("#")):
+    values.update({route: "" for route in ("username", "email") if route not in routes})
+    if values["username"] and values["email"]:
+        return "wikigate-page-reset-one"
+    if values["username"] and (usernames.looks_like_ip(values["username"]) or values["username"].startswith("#")):
         return "passwordreset-nodata"
-    if email and not passwords.is_valid_email(email):
-        return "passwordreset-invalidemail"
-    if not page.ctx.has_right("editmyprivateinfo"):
-        return "badaccess-group0"
     return None
 
 

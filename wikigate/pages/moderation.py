@@ -23,7 +23,7 @@ from wikigate.services.accounts import Actor
 from wikigate.services.blocks import BlockFilter, BlockRequest
 from wikigate.services.pages import PageError, WatchMode
 from wikigate.services.permissions import applicable_types, usable_levels
-from wikigate.services.rights import changeable_groups
+from wikigate.services.rights import changeable_for
 from wikigate.services.users import UserRecord
 from wikigate.timeutil import format_expiry, to_iso
 
@@ -217,10 +217,7 @@ async def user_rights(page: Page) -> Response:
         if name:
             page.notices.append(page.text("nosuchusershort", name))
         return await page.show("userrights.html", heading=heading, target=name, groups=[], status=404 if name else 200)
-    changeable = changeable_groups(ctx.user, ctx.settings)
-    is_self = record.id == ctx.user.id
-    addable = set(changeable["add"]) | (set(changeable["add-self"]) if is_self else set())
-    removable = set(changeable["remove"]) | (set(changeable["remove-self"]) if is_self else set())
+    addable, removable = changeable_for(ctx.user, record.id, ctx.settings)
     error = ""
     if page.posted and page.form("wpSave"):
         if not page.form_token_ok():
@@ -249,9 +246,12 @@ async def _change_groups(page: Page, record: UserRecord, addable: set[str], remo
         if not page.form(f"wpGroup-{group}"):
             continue
         try:
-            add[group] = timeutil.parse_expiry(expiry, now=ctx.now)
+            when = timeutil.parse_expiry(expiry, now=ctx.now)
         except timeutil.InvalidExpiry:
             return page.text("userrights-invalid-expiry", group)
+        if when is not None and when < ctx.now:  # as action=userrights refuses it (pastexpiry)
+            return page.text("userrights-invalid-expiry", group)
+        add[group] = when
     remove = [group for group in removable if group in held and not page.form(f"wpGroup-{group}")]
     if not ctx.has_right("userrights"):
         block = await ctx.services.blocks.active(ctx.user, ctx.now)

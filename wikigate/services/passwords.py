@@ -30,6 +30,9 @@ from wikigate.config import Settings
 from wikigate.mail import Mailer, password_reset_mail
 from wikigate.randomness import Randomness
 from wikigate.services.accounts import Accounts
+from wikigate.services.blocks import Blocks
+from wikigate.services.ratelimit import RateLimiter
+from wikigate.services.users import User
 from wikigate.store.users import UserRecord
 
 # MediaWiki never hands out a random password shorter than this.
@@ -101,6 +104,14 @@ class ResetRequest:
     now: float
 
 
+class ResetRefused(Exception):
+    """A reset request refused before anything is looked up; `key` is MediaWiki's message (and code)."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
 class PasswordChangeError(Exception):
     """A change the policy or the form refuses; ``issues`` are MediaWiki's messages."""
 
@@ -121,11 +132,14 @@ def change_issues(settings: Settings, password: str, retype: str, *, username: s
 
 
 class Passwords:
-    def __init__(self, settings: Settings, accounts: Accounts, mailer: Mailer, random: Randomness) -> None:
+    def __init__(self, settings: Settings, accounts: Accounts, mailer: Mailer, random: Randomness, blocks: Blocks,
+                 rate_limiter: RateLimiter) -> None:
         self._settings = settings
         self._accounts = accounts
         self._mailer = mailer
         self._random = random
+        self._blocks = blocks
+        self._rate_limiter = rate_limiter
 
     async def change(self, record: UserRecord, password: str, retype: str, *, groups: Iterable[str]) -> str:
         """Set a new main password, or raise PasswordChangeError without touching anything.
@@ -138,6 +152,26 @@ class Passwords:
         return await self._accounts.change_password(record, password)
 
     # -- resets --------------------------------------------------------------------
+
+    async def request_reset(self, requester: User, request: ResetRequest) -> None:
+        """A reset asked for by `requester` (action=resetpassword, Special:PasswordReset), checked in
+        MediaWiki's order, then handed to the background; raises ResetRefused. Over the rate limit it
+        is answered as if the mail went out, and nothing is sent."""
+        if request.username is None and request.email is None:
+            raise ResetRefused("passwordreset-nodata")
+        if request.email is not None and not is_valid_email(request.email):
+            raise ResetRefused("passwordreset-invalidemail")
+        if not self._settings.enable_email:
+            raise ResetRefused("passwordreset-emaildisabled")
+        if not requester.has_right("editmyprivateinfo"):
+            raise ResetRefused("badaccess")
+        block = await self._blocks.active(requester, request.now)
+        if block is not None and block.create_account:
+            # Those a block keeps from creating accounts may not send reset mail either (MediaWiki's
+            # appliesToPasswordReset); the account asked about does not matter.
+            raise ResetRefused("blocked-mailpassword")
+        if not await self._rate_limiter.exceeded(requester, "mailpassword", request.requester_ip):
+            self.start_reset(request)
 
     def start_reset(self, request: ResetRequest) -> None:
         """Hand the whole reset to the background; returns at once whatever the request names."""

@@ -8,9 +8,12 @@ server process counts together. Users with `noratelimit` are exempt.
 
 from __future__ import annotations
 
+import ipaddress
+
 from wikigate.auth.throttle import counter_patterns
 from wikigate.config import Settings
 from wikigate.metrics import Metrics
+from wikigate.services.accounts import Accounts
 from wikigate.services.rights import rate_limit_categories
 from wikigate.services.users import User
 from wikigate.store.kv import KeyValueStore, glob_literal
@@ -52,14 +55,13 @@ class RateLimiter:
             self._metrics.rate_limited(action)
         return exceeded
 
-
     async def forget(self, *, name: str | None = None, user_id: int | None = None, ip: str | None = None) -> int:
         """Forget counted attempts: the login and account-creation throttles of an account name, the
         rate limits of an account id, both of an address (and its subnet); with nothing given, every
         counter. How many counters went."""
         if name is None and user_id is None and ip is None:
             return sum([await self._kv.delete_matching(pattern) for pattern in ("throttle:*", "ratelimit:*")])
-        patterns = counter_patterns(name, ip) if name is not None or ip is not None else []
+        patterns = counter_patterns(name, ip)
         if user_id is not None:
             # Categories that count by account (user, newbie, a group's) end in its id.
             patterns.append(f"ratelimit:*:*:{user_id}")
@@ -67,6 +69,17 @@ class RateLimiter:
             patterns += [f"ratelimit:*:{category}:{glob_literal(ip)}" for category in ("ip", "ip-all")]
             patterns += [f"ratelimit:*:{category}:{glob_literal(_subnet(ip))}" for category in ("subnet", "subnet-all")]
         return sum([await self._kv.delete_matching(pattern) for pattern in patterns])
+
+
+async def forget_attempts(limiter: RateLimiter, accounts: Accounts, *, name: str | None, ip: str | None) -> int:
+    """`wikigate throttle reset` and a test server's DELETE /testing/throttles: the attempts of a user
+    (by the name its account has; attempts on a name without an account count under the name given)
+    and of an address (in its canonical spelling), or of everyone. Raises ValueError for an address
+    that is none."""
+    address = str(ipaddress.ip_address(ip)) if ip is not None else None
+    record = await accounts.find(name) if name else None
+    return await limiter.forget(name=record.name if record else name, user_id=record.id if record else None,
+                                ip=address)
 
 
 def _key(action: str, category: str, user: User, ip: str) -> str:

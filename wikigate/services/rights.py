@@ -24,6 +24,15 @@ def changeable_groups(user: User, settings: Settings) -> dict[str, list[str]]:
     return result
 
 
+def changeable_for(performer: User, target_id: int, settings: Settings) -> tuple[set[str], set[str]]:
+    """The groups `performer` may add to and remove from an account; on their own account the
+    -self tables ($wgGroupsAddToSelf, $wgGroupsRemoveFromSelf) count too."""
+    changeable = changeable_groups(performer, settings)
+    own = target_id == performer.id
+    return (set(changeable["add"]) | (set(changeable["add-self"]) if own else set()),
+            set(changeable["remove"]) | (set(changeable["remove-self"]) if own else set()))
+
+
 def rate_limit_categories(user: User) -> list[str]:
     """The $wgRateLimits categories that apply to a user.
 

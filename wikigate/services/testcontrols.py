@@ -111,7 +111,7 @@ class TestControls:
         if kind not in KINDS:
             raise ControlError(f"kind must be one of {', '.join(KINDS)}")
         count = request.get("count", 1)
-        if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= MAX_COUNT:
+        if not _is_whole(count) or not 1 <= count <= MAX_COUNT:
             raise ControlError(f"count must be a whole number from 1 to {MAX_COUNT}")
         fault = Fault(id=self._random.token_hex(8), kind=kind, count=count)
         user = request.get("user")
@@ -126,11 +126,10 @@ class TestControls:
                 raise ControlError("session must be a session cookie's value")
             fault = replace(fault, session=session)
         lag = request.get("lag", fault.lag)
-        if not isinstance(lag, int) or isinstance(lag, bool) or not 0 <= lag <= 3600:
+        if not _is_whole(lag) or not 0 <= lag <= 3600:
             raise ControlError("lag must be a whole number of seconds from 0 to 3600")
         seconds = request.get("seconds", fault.seconds)
-        if not isinstance(seconds, int | float) or isinstance(seconds, bool) or not (
-                0 <= seconds <= MAX_DELAY and math.isfinite(seconds)):
+        if not _is_number(seconds) or not 0 <= seconds <= MAX_DELAY:
             raise ControlError(f"seconds must be from 0 to {MAX_DELAY:g}")
         reason = request.get("reason", fault.reason)
         if not isinstance(reason, str) or not reason:
@@ -186,4 +185,9 @@ class TestControls:
 
 
 def _is_number(value: Any) -> bool:
+    """A finite number as JSON gives it (true and false are not numbers here)."""
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _is_whole(value: Any) -> bool:
+    return _is_number(value) and isinstance(value, int)

@@ -11,15 +11,15 @@ from typing import Any
 
 from wikigate.api.authmanager import (
     check_return_url,
+    creator_of,
     format_response,
     helper_params,
     read_submission,
     wanted_requests,
 )
-from wikigate.api.blockinfo import block_message
 from wikigate.api.context import ApiContext
 from wikigate.api.params import require_at_least_one_of
-from wikigate.auth.manager import Action, Creator
+from wikigate.auth.manager import Action
 from wikigate.auth.responses import AuthResponse
 from wikigate.messages import Message
 
@@ -47,11 +47,8 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
     if params["continue"]:
         response = await manager.continue_account_creation()
         return {"createaccount": format_response(response, params, ctx.uselang)}
-    user = ctx.user
-    block = await ctx.services.blocks.active(user, ctx.now)
-    creator = Creator(id=user.id, name=user.name, rights=user.rights,
-                      blocked=block_message(block, ctx.uselang) if block and block.create_account else None)
-    requests = wanted_requests(await manager.requests_for(Action.CREATE, creator_is_anon=user.is_anon), params,
+    creator = await creator_of(ctx)
+    requests = wanted_requests(await manager.requests_for(Action.CREATE, creator_is_anon=creator.is_anon), params,
                                given=ctx.request.has(f"{PREFIX}requests"))
     submission = read_submission(ctx, requests)
     response = await manager.begin_account_creation(creator, submission,

@@ -43,26 +43,9 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
     if username is not None and (usernames.looks_like_ip(username) or username.startswith("#")):
         raise ApiError(bad_user("user", username))  # only names: no addresses, no ids
     require_max_one_of({"user": username, "email": email}, "user", "email")
-    if username is None and email is None:
-        raise ApiError("passwordreset-nodata")
-    if email is not None and not passwords.is_valid_email(email):
-        raise ApiError("passwordreset-invalidemail")
-    _check_allowed(ctx)
-    block = await ctx.services.blocks.active(ctx.user, ctx.now)
-    if block is not None and block.create_account:
-        # Those a block keeps from creating accounts may not send reset mail either (MediaWiki's
-        # appliesToPasswordReset); the account asked about does not matter.
-        raise ApiError("blocked-mailpassword", code="blocked-mailpassword")
-    # Over the limit, MediaWiki answers as if the mail went out and sends nothing.
-    if not await ctx.services.rate_limiter.exceeded(ctx.user, "mailpassword", ctx.ip):
-        ctx.services.passwords.start_reset(passwords.ResetRequest(
-            username=username, email=email, requester_ip=ctx.ip, now=ctx.now,
-        ))
+    try:
+        await ctx.services.passwords.request_reset(ctx.user, passwords.ResetRequest(
+            username=username, email=email, requester_ip=ctx.ip, now=ctx.now))
+    except passwords.ResetRefused as refused:
+        raise ApiError(refused.key) from None
     return {NAME: {"status": "success"}}
-
-
-def _check_allowed(ctx: ApiContext) -> None:
-    if not ctx.settings.enable_email:
-        raise ApiError("passwordreset-emaildisabled")
-    if not ctx.has_right("editmyprivateinfo"):
-        raise ApiError("badaccess")

@@ -17,7 +17,7 @@ from wikigate.api.errors import ApiError
 from wikigate.api.params import Param, check_change_tags, require_one_of, split_multi, unrecognized_values
 from wikigate.config import IMPLICIT_GROUPS
 from wikigate.services.accounts import Actor
-from wikigate.services.rights import changeable_groups
+from wikigate.services.rights import changeable_for
 from wikigate.services.users import UserRecord
 
 NAME = "userrights"
@@ -100,10 +100,7 @@ async def execute(ctx: ApiContext, params: dict[str, Any]) -> dict[str, Any]:
         # Here (unlike in edit) a tags parameter, even an empty one, needs the right to tag.
         raise ApiError("tags-apply-no-permission", code="tags-apply-no-permission")
     performer = ctx.user
-    changeable = changeable_groups(performer, ctx.settings)
-    is_self = target.id == performer.id
-    addable = set(changeable["add"]) | (set(changeable["add-self"]) if is_self else set())
-    removable = set(changeable["remove"]) | (set(changeable["remove-self"]) if is_self else set())
+    addable, removable = changeable_for(performer, target.id, ctx.settings)
     change = await ctx.services.accounts.change_groups(
         target, Actor(performer.id, performer.name), add={g: expiries[g] for g in add}, remove=remove,
         addable=addable, removable=removable, reason=params["reason"], now=ctx.now)
