@@ -20,12 +20,11 @@ from starlette.routing import Route
 from wikigate.api.errors import ApiError
 from wikigate.api.main import Pipeline
 from wikigate.api.request import ApiRequest, ClientGone, read_request
-from wikigate.auth.tokens import token_matches
+from wikigate.api.tokens import token_is_valid
 from wikigate.messages import Message, language_for, render
 from wikigate.pages.base import HEADERS
 from wikigate.pages.consent import consent_page, consent_token, consent_token_ok
 from wikigate.services.oauth import GRANT_TYPES, OAuthError, Registration, usable_by
-from wikigate.services.sessions import Session
 from wikigate.store.oauth import Consumer
 
 _NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
@@ -87,42 +86,40 @@ def oauth_routes(script: str, pipelines: list[Pipeline]) -> list[Route]:
             return read_or_answer
         api_request = read_or_answer
         services = pipeline().services
-        lang = language_for(api_request.peek("uselang") or "en")
-        session = await services.sessions.load(api_request.cookies)
-        user = await services.identity.resolve(session, api_request.cookies, api_request.client_ip,
-                                               services.clock.now())
+        try:
+            # The browser's api.php session and user; the answer sets cookies as api.php sets them.
+            ctx = await pipeline().open(api_request)
+        except ApiError as error:
+            return JSONResponse({"error": "invalid_request", "error_description": error.code}, status_code=401)
+        lang, sitename, session = ctx.uselang, services.settings.sitename, ctx.session
+        user = None if ctx.user.is_anon else ctx.user
+
+        async def page(status: int = 200, **values: Any) -> Response:
+            return await pipeline().close(ctx, consent_page(lang, sitename, script, status=status, **values))
+
         params = {name: value for name in _AUTHORIZE_FIELDS
                   if (value := (api_request.body if request.method == "POST" else api_request.query).get(name))}
         try:
             consumer, scopes = await services.oauth.check_authorization_request(params)
         except OAuthError as error:
-            return consent_page(lang, services.settings.sitename, script, error=error.description + (
-                f" ({error.hint})" if error.hint else ""), status=200)
+            return await page(error=error.description + (f" ({error.hint})" if error.hint else ""))
         if user is None:
-            return consent_page(lang, services.settings.sitename, script, error=render(Message("oauth-consent-login"),
-                                                                         "plaintext", lang), status=200)
+            return await page(error=render(Message("oauth-consent-login"), "plaintext", lang))
         if not usable_by(consumer, user.id):
-            denied = OAuthError("access_denied", status=401)
-            return consent_page(lang, services.settings.sitename, script, error=denied.description, status=200)
+            return await page(error=OAuthError("access_denied", status=401).description)
         if request.method == "POST":
             if not consent_token_ok(session, api_request.body.get("wpConsentToken", "")):
-                return consent_page(lang, services.settings.sitename, script,
-                             error=render(Message("sessionfailure"), "plaintext", lang), status=400)
+                return await page(status=400, error=render(Message("sessionfailure"), "plaintext", lang))
             if api_request.body.get("decision") != "accept":
                 denied = OAuthError("unauthorized_client", hint="The user denied the request")
                 target = params.get("redirect_uri") or consumer.callback_url
                 return RedirectResponse(f"{target}{'&' if '?' in target else '?'}{urlencode(denied.body())}",
                                         status_code=302, headers=HEADERS)
             target = await services.oauth.approve(user, consumer, scopes, params, services.clock.now())
-            await services.sessions.save(session)
-            return RedirectResponse(target, status_code=302, headers=HEADERS)
-        token = consent_token(session)
-        await services.sessions.save(session)
-        response = consent_page(lang, services.settings.sitename, script, consumer_name=consumer.name, user=user, scopes=scopes,
-                         fields=[*params.items(), ("wpConsentToken", token)], action=request.url.path)
-        if session.set_cookie:
-            response.set_cookie(session.cookie_name, session.id, httponly=True, samesite="lax")
-        return response
+            return await pipeline().close(ctx, RedirectResponse(target, status_code=302, headers=HEADERS))
+        return await page(consumer_name=consumer.name, user=user, scopes=scopes,
+                          fields=[*params.items(), ("wpConsentToken", consent_token(session))],
+                          action=request.url.path)
 
     async def clients(request: Request) -> Response:
         """rest.php/oauth2/client: register a client (POST) or list one's own (GET), as its owner,
@@ -132,23 +129,25 @@ def oauth_routes(script: str, pipelines: list[Pipeline]) -> list[Route]:
             return read_or_answer
         api_request, services = read_or_answer, pipeline().services
         lang = language_for(api_request.peek("uselang") or "en")
-        session = await services.sessions.load(api_request.cookies)
-        user = await services.identity.resolve(session, api_request.cookies, api_request.client_ip,
-                                               services.clock.now())
-        if user is None or user.record is None:
+        try:
+            ctx = await pipeline().open(api_request)
+        except ApiError:
+            return _rest_error(401, "rest-permission-denied-anon", lang)
+        user = ctx.user
+        if user.record is None:
             return _rest_error(401, "rest-permission-denied-anon", lang)
         key = request.path_params.get("key")
         if request.method == "GET":
-            mine = [_client_view(found) for found in await services.oauth.consumers()
-                    if found.owner_id == user.id]
+            mine = [_client_view(found) for found in await services.oauth.consumers_of(user.id)]
             return JSONResponse({"clients": mine, "total": len(mine)})
         form = {**api_request.query, **api_request.body}
-        if not _csrf_ok(session, form.get("token", "")):
+        # The session's edit token (meta=tokens' csrftoken), as the REST API asks of cookie sessions.
+        if not token_is_valid(ctx, "csrf", form.get("token", "")):
             return _rest_error(403, "rest-badtoken", lang)
         if key is not None:
             if not user.has_right("mwoauthupdateownconsumer"):
                 return _rest_error(403, "mwoauth-consumer-user-mismatch", lang)
-            found = [c for c in await services.oauth.consumers() if c.key == key and c.owner_id == user.id]
+            found = [c for c in await services.oauth.consumers_of(user.id) if c.key == key]
             if not found:
                 return _rest_error(400, "mwoauth-invalid-consumer-key", lang)
             renewed = await services.oauth.reset_secret(key, services.clock.now())
@@ -206,12 +205,6 @@ def _basic_credentials(header: str) -> tuple[str, str] | None:
 
 def _pipes(text: str) -> list[str]:
     return [part for part in text.split("|") if part]
-
-
-def _csrf_ok(session: Session, given: str) -> bool:
-    """The session's edit token (meta=tokens' csrftoken), as the REST API asks of cookie sessions."""
-    secret = session.get("token_secrets", {}).get("default")
-    return bool(secret) and token_matches(given, secret, "")
 
 
 def _client_view(found: Consumer) -> dict[str, Any]:

@@ -110,7 +110,8 @@ def _serve(settings: Settings, host: str | None, port: int | None, workers: int 
     if not settings.server:
         # The app (loaded by uvicorn from the environment) names itself by the port it really has.
         os.environ["WIKIGATE_PORT"] = str(bound)
-    api_url = settings.api_url.replace(f":{settings.port}", f":{bound}", 1)
+        settings = replace(settings, port=bound)
+    api_url = settings.api_url
     if announce or fixtures is not None:
         where = urlsplit(api_url)
         line = {"api_url": api_url, "rest_url": api_url.replace("/api.php", "/rest.php"),

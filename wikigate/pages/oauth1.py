@@ -3,13 +3,15 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 
+from wikigate.api.errors import ApiError
 from wikigate.api.main import Pipeline, signed_request
 from wikigate.api.request import ApiRequest
-from wikigate.messages import Message, language_for
+from wikigate.messages import Message
 from wikigate.pages.base import HEADERS, readable
 from wikigate.pages.consent import consent_page, consent_token, consent_token_ok
 from wikigate.services.oauth1 import OAuth1Error
@@ -54,30 +56,31 @@ def _oauth1_answer(values: dict[str, str], as_json: bool) -> Response:
 
 
 async def _oauth1_consent(api_request: ApiRequest, pipeline: Pipeline) -> Response:
+    """The consent step at Special:OAuth/authorize, on the browser's api.php session."""
     services = pipeline.services
-    lang = language_for(api_request.peek("uselang") or "en")
-    sitename = services.settings.sitename
+    try:
+        ctx = await pipeline.open(api_request)
+    except ApiError as error:  # credentials in the request that do not hold
+        return PlainTextResponse(f"Error: {error.code}", headers=NO_STORE)
+    lang, sitename = ctx.uselang, services.settings.sitename
     script = services.settings.script_path.rstrip("/")
+
+    async def page(status: int = 200, **values: Any) -> Response:
+        return await pipeline.close(ctx, consent_page(lang, sitename, script, status=status, **values))
+
     source = api_request.body if api_request.method == "POST" else api_request.query
     token = source.get("oauth_token") or source.get("requestToken") or ""
     consumer, _ = await services.oauth1.pending(token)
-    session = await services.sessions.load(api_request.cookies)
-    user = await services.identity.resolve(session, api_request.cookies, api_request.client_ip, services.clock.now())
-    if user is None:
-        return consent_page(lang, sitename, script, error=readable(Message("oauth-consent-login"), lang))
+    if ctx.user.is_anon:
+        return await page(error=readable(Message("oauth-consent-login"), lang))
     if api_request.method == "POST":
-        if not consent_token_ok(session, api_request.body.get("wpConsentToken", "")):
-            return consent_page(lang, sitename, script, error=readable(Message("sessionfailure"), lang), status=400)
+        if not consent_token_ok(ctx.session, api_request.body.get("wpConsentToken", "")):
+            return await page(status=400, error=readable(Message("sessionfailure"), lang))
         if api_request.body.get("decision") != "accept":
-            return consent_page(lang, sitename, script, error=readable(Message("oauth-consent-cancelled"), lang))
-        target = await services.oauth1.approve(user, token, services.clock.now())
-        return RedirectResponse(target, status_code=302, headers=HEADERS)
-    form_token = consent_token(session)
-    await services.sessions.save(session)
-    response = consent_page(lang, sitename, script, consumer_name=consumer.name, user=user, scopes=list(consumer.grants),
-                     fields=[("title", "Special:OAuth/authorize"), ("oauth_token", token),
-                             ("oauth_consumer_key", consumer.key), ("wpConsentToken", form_token)],
-                     action=f"{services.settings.script_path.rstrip('/')}/index.php")
-    if session.set_cookie:
-        response.set_cookie(session.cookie_name, session.id, httponly=True, samesite="lax")
-    return response
+            return await page(error=readable(Message("oauth-consent-cancelled"), lang))
+        target = await services.oauth1.approve(ctx.user, token, services.clock.now())
+        return await pipeline.close(ctx, RedirectResponse(target, status_code=302, headers=HEADERS))
+    return await page(consumer_name=consumer.name, user=ctx.user, scopes=list(consumer.grants),
+                      fields=[("title", "Special:OAuth/authorize"), ("oauth_token", token),
+                              ("oauth_consumer_key", consumer.key), ("wpConsentToken", consent_token(ctx.session))],
+                      action=f"{script}/index.php")

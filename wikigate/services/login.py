@@ -128,11 +128,7 @@ class Login:
         record = await self._accounts.require(user_name)
         if not valid_app_id(app_id) or "@" in app_id:
             raise AccountError("botpasswords-bad-appid", app_id)
-        unknown = [grant for grant in grants if grant not in self._settings.grant_permissions]
-        if unknown:
-            raise AccountError("botpasswords-bad-grants", ", ".join(unknown))
-        for cidr in restrictions:
-            ip_allowed("0.0.0.0", (cidr,))  # raises ValueError for a malformed range
+        self._check_bot_grants(grants, restrictions)
         plain = password or new_password(self._random)
         bot = BotPasswordRecord(user_id=record.id, app_id=app_id, password=await self._accounts.hash(plain),
                                 grants=tuple(dict.fromkeys(grants)), restrictions=tuple(restrictions),
@@ -150,11 +146,7 @@ class Login:
                                   restrictions: Sequence[str], reset: bool) -> str | None:
         """Change a bot password's grants and address ranges and, with `reset`, give it a new password
         (returned once). Raises AccountError `botpasswords-not-exist` for an unknown one."""
-        unknown = [grant for grant in grants if grant not in self._settings.grant_permissions]
-        if unknown:
-            raise AccountError("botpasswords-bad-grants", ", ".join(unknown))
-        for cidr in restrictions:
-            ip_allowed("0.0.0.0", (cidr,))  # raises ValueError for a malformed range
+        self._check_bot_grants(grants, restrictions)
         plain = new_password(self._random) if reset else None
         hashed = await self._accounts.hash(plain) if plain else None
 
@@ -166,6 +158,14 @@ class Login:
         await self._database.write(save)
         return plain
 
+    def _check_bot_grants(self, grants: Sequence[str], restrictions: Sequence[str]) -> None:
+        """Raises AccountError for an unknown grant, ValueError for a malformed address range."""
+        unknown = [grant for grant in grants if grant not in self._settings.grant_permissions]
+        if unknown:
+            raise AccountError("botpasswords-bad-grants", ", ".join(unknown))
+        for cidr in restrictions:
+            ip_allowed("0.0.0.0", (cidr,))
+
     async def list_bot_passwords(self, user_name: str) -> list[BotPasswordRecord]:
         record = await self._accounts.require(user_name)
         return await self._database.read(lambda tx: botpasswords.for_user(tx, record.id))
@@ -175,14 +175,22 @@ class Login:
         return await self._database.write(lambda tx: botpasswords.remove(tx, record.id, app_id))
 
     async def enable_two_factor(self, user_name: str, *, secret: str | None = None,
-                                recovery_codes: Sequence[str] | None = None) -> Enrolment:
+                                recovery_codes: Sequence[str] | None = None,
+                                spent_step: int | None = None) -> Enrolment:
         """Enrol (or re-enrol) a user in TOTP; the secret and codes (generated unless given, as a
-        test fixture gives them) are shown once."""
+        test fixture gives them) are shown once. `spent_step`, the step of the code that confirmed
+        the enrolment, is spent in the same unit: that code cannot also log in."""
         record = await self._accounts.require(user_name)
         secret = secret or totp.new_secret(self._random)
         codes = list(recovery_codes) if recovery_codes else totp.new_recovery_codes(self._random)
         hashes = [totp.hash_recovery_code(code) for code in codes]
-        await self._database.write(lambda tx: oath.enable(tx, record.id, secret, hashes))
+
+        def enable(tx: Tx) -> None:
+            oath.enable(tx, record.id, secret, hashes)
+            if spent_step is not None:
+                oath.accept_step(tx, record.id, spent_step)
+
+        await self._database.write(enable)
         uri = totp.provisioning_uri(secret, account=record.name, issuer=self._settings.sitename)
         return Enrolment(secret=secret, uri=uri, recovery_codes=codes)
 
@@ -202,9 +210,7 @@ class Login:
         step = totp.verify_code(secret, code, now=now, last_step=None)
         if step is None:
             return None
-        enrolment = await self.enable_two_factor(user_name, secret=secret)
-        await self._database.write(lambda tx: oath.accept_step(tx, record.id, step))
-        return enrolment
+        return await self.enable_two_factor(user_name, secret=secret, spent_step=step)
 
     async def check_two_factor(self, user_id: int, code: str, now: float) -> bool:
         """Whether an enrolled user's code (or recovery code) holds, before a change to their
