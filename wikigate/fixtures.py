@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import ipaddress
 import json
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -233,6 +234,16 @@ async def _protect(services: Services, author: User, title: titles.Title, levels
                                        watchlist=WatchMode.NOCHANGE, watchlist_expiry=None, now=now)
 
 
+@contextlib.contextmanager
+def _refused_as(what: str) -> Iterator[None]:
+    """The wiki's refusal (a protection it will not set, a block it will not place) as one line naming
+    the entry and the reason."""
+    try:
+        yield
+    except PageError as error:
+        raise FixtureError(f"{what} ({error.denials[0].key})") from None
+
+
 async def carry_out(services: Services, plan: Plan) -> dict[str, Any]:
     """Make what the plan lists; what a client needs (generated values included), as JSON."""
     now = services.clock.now()
@@ -258,7 +269,7 @@ async def carry_out(services: Services, plan: Plan) -> dict[str, Any]:
         made["two_factor"][enrolment["user"]] = {"secret": done.secret, "recovery_codes": done.recovery_codes}
     for page in plan.pages:
         author = await _acting(services, page["by"], now)
-        try:
+        with _refused_as(f"{page['title'].prefixed_text}: could not be saved or protected"):
             await services.pages.edit(author, page["title"], EditRequest(text=page["text"],
                                                                          watchlist=WatchMode.NOCHANGE),
                                       now=now, ip="127.0.0.1")
@@ -266,23 +277,15 @@ async def carry_out(services: Services, plan: Plan) -> dict[str, Any]:
                 await _protect(services, author, page["title"],
                                [f"{action}={level}" for action, level in page["protect"].items()], page["expiry"],
                                "", now)
-        except PageError as error:
-            raise FixtureError(f"{page['title'].prefixed_text}: could not be saved or protected "
-                               f"({error.denials[0].key})") from None
         made["pages"].append(page["title"].prefixed_text)
     for protected in plan.protected_titles:
-        try:
+        with _refused_as(f"{protected['title'].prefixed_text}: could not be protected from creation"):
             await _protect(services, await _acting(services, protected["by"], now), protected["title"],
                            [f"create={protected['level']}"], protected["expiry"], protected["reason"], now)
-        except PageError as error:
-            raise FixtureError(f"{protected['title'].prefixed_text}: could not be protected from creation "
-                               f"({error.denials[0].key})") from None
         made["protected_titles"].append(protected["title"].prefixed_text)
     for block in plan.blocks:
-        try:
+        with _refused_as(f"{block['request'].target}: could not be blocked"):
             placed = await services.blocks.place(await _acting(services, block["by"], now), block["request"], now)
-        except PageError as error:
-            raise FixtureError(f"{block['request'].target}: could not be blocked ({error.denials[0].key})") from None
         made["blocks"].append({"target": placed.target.name, "id": placed.block.id})
     for grant in plan.oauth:
         registration = await services.oauth.register(
